@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import typescript from '@rollup/plugin-typescript';
+import resolve from '@rollup/plugin-node-resolve';
+import dts from 'rollup-plugin-dts';
+import { WORKLET_SOURCES_ID, workletSources } from './scripts/worklet-sources.mjs';
+
+const pkg = JSON.parse(readFileSync('./package.json', 'utf8'));
+const external = [...Object.keys(pkg.dependencies), /^node:/];
+const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts', 'worklets/**/*.ts'], compilerOptions: { noEmit: false, declaration: false, sourceMap: true } });
+
+export default [
+  // The npm package: dependencies stay external, the consumer's bundler resolves them.
+  {
+    input: 'src/index.ts',
+    external,
+    plugins: [workletSources({ emitFiles: true }), ts()],
+    output: [
+      { file: 'dist/index.js', format: 'es', sourcemap: true },
+      { file: 'dist/index.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
+    ],
+  },
+  // A self-contained ES module for a <script type="module"> (the demo, the browser tests, the size budget).
+  // Heavy codecs stay behind dynamic imports, in chunks of their own.
+  {
+    input: { voicewire: 'src/index.ts' },
+    plugins: [workletSources(), resolve({ browser: true, preferBuiltins: false }), ts()],
+    output: { dir: 'dist/browser', format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js' },
+  },
+  {
+    input: 'src/index.ts',
+    external: [...external, WORKLET_SOURCES_ID],
+    plugins: [dts()],
+    output: { file: 'dist/index.d.ts', format: 'es' },
+  },
+];
