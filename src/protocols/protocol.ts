@@ -1,0 +1,51 @@
+import type { VoicewireError } from '../errors.js';
+
+/** One WebSocket message: a text frame or a binary frame. */
+export type WireMessage = string | Uint8Array;
+
+/** What a protocol codec makes of the server's messages. Bad input is an `error` event, never an exception. */
+export type ProtocolEvent =
+  /** The server's hello or handshake arrived: audio may be sent from now on. */
+  | { type: 'ready'; info: Readonly<Record<string, unknown>> }
+  /** Decoded server audio, mono, at `sampleRate`. */
+  | { type: 'audio'; pcm: Float32Array; sampleRate: number }
+  /** A piece of text: what the model says (`response`) or what it heard (`transcript`). */
+  | { type: 'text'; text: string; source: 'response' | 'transcript'; final: boolean; startS?: number; endS?: number }
+  /** The server's voice-activity detector. */
+  | { type: 'speech'; state: 'started' | 'stopped'; atS?: number }
+  /** A flush marker came back: everything sent before it has been processed. */
+  | { type: 'marker'; id: number }
+  /** Server metadata (Moshi's 0x04 JSON, a Step's pause probabilities, …). */
+  | { type: 'metadata'; data: Readonly<Record<string, unknown>> }
+  /** The server said it is done (end of stream / end of session). */
+  | { type: 'end' }
+  /** PROTOCOL_ERROR for bytes we cannot read, SERVER_ERROR / SERVER_BUSY / AUTH_REJECTED for what the server said. */
+  | { type: 'error'; error: VoicewireError; fatal: boolean };
+
+export type ProtocolName = 'voicewire' | 'moshi' | 'kyutai-stt' | 'kyutai-tts' | 'realtime';
+
+/**
+ * A wire protocol as a pure, stateful codec for one session: no sockets, no timers. The transport feeds it what
+ * arrives and sends what it returns. Async where real codecs are (Opus through WebCodecs or wasm).
+ */
+export interface VoiceProtocol {
+  readonly name: ProtocolName;
+  /** Audio rate on the wire, both directions, in Hz. */
+  readonly sampleRate: number;
+  /** Subprotocols to offer in the WebSocket handshake (credentials are added by the transport, never here). */
+  readonly subprotocols: readonly string[];
+  /** Whether a dropped connection may be silently reopened (false where the server keeps per-session state). */
+  readonly reconnectable: boolean;
+  /** True once the server's hello/handshake was decoded; audio must not be sent before. */
+  readonly ready: boolean;
+  /** Messages to send as soon as the socket opens (a hello, a session.update); may be empty. */
+  open(): WireMessage[];
+  /** Encodes one frame of mono PCM at `sampleRate`. May return nothing while a codec buffers. */
+  encodeAudio(pcm: Float32Array): Promise<WireMessage[]>;
+  /** Decodes one incoming message. Never throws and never rejects: bad input becomes an `error` event. */
+  decode(message: WireMessage): Promise<ProtocolEvent[]>;
+  /** Asks the server to process everything sent so far (a Marker, an end-of-turn, an Eos); may be empty. */
+  flush(): WireMessage[];
+  /** Releases codec resources (encoders, decoders). */
+  close(): void;
+}
