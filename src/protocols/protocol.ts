@@ -48,4 +48,9 @@ export interface VoiceProtocol {
   flush(): WireMessage[];
   /** Releases codec resources (encoders, decoders). */
   close(): void;
+  /**
+   * Optional: messages the codec wants sent in answer to what it just decoded (a `pong` for a `ping`). The
+   * transport calls it after every `decode` and sends the result as control messages (never dropped).
+   */
+  takeReplies?(): WireMessage[];
 }
