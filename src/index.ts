@@ -5,3 +5,28 @@ export type { EnvironmentReport, AudioNeeds } from './environment.js';
 export { resolveSocketUrl, isLoopbackHost } from './url.js';
 export type { ResolveSocketUrlOptions } from './url.js';
 export { redactUrl, redactText } from './redact.js';
+
+// Transport and wire protocols (issue 6).
+export { Connection } from './transport/connection.js';
+export type { ConnectionOptions, ConnectionStats } from './transport/connection.js';
+export type { ConnectionEvents, ConnectionState, StateChange, ConnectionCloseInfo } from './transport/connection-events.js';
+export { VoiceSocket, socketCanSendHeaders } from './transport/socket.js';
+export type { SocketOptions, SocketEvents, SocketCloseInfo } from './transport/socket.js';
+export { Outbox } from './transport/outbox.js';
+export type { OutboxStats, OutboxSink } from './transport/outbox.js';
+export { ExponentialBackoff } from './transport/reconnect.js';
+export type { ReconnectPolicy, BackoffOptions } from './transport/reconnect.js';
+export { applyAuth, isRfc7230Token } from './transport/auth.js';
+export type { AuthOptions } from './transport/auth.js';
+export { VoicewireProtocol, createVoicewireProtocol, VOICEWIRE_SUBPROTOCOL, VOICEWIRE_VERSIONS } from './protocols/voicewire.js';
+export type { VoicewireProtocolOptions, VoicewireAudioFormat, VoicewireClientMessage } from './protocols/voicewire.js';
+export { RealtimeProtocol, createRealtimeProtocol } from './protocols/realtime.js';
+export type { RealtimeProtocolOptions } from './protocols/realtime.js';
+export { pcm16RealtimeAudio } from './protocols/realtime-audio.js';
+export type { RealtimeAudioCodec } from './protocols/realtime-audio.js';
+export { KyutaiSttProtocol, createKyutaiSttProtocol } from './protocols/kyutai-stt.js';
+export type { KyutaiSttProtocolOptions } from './protocols/kyutai-stt.js';
+export { KyutaiTtsProtocol, createKyutaiTtsProtocol } from './protocols/kyutai-tts.js';
+export type { KyutaiTtsProtocolOptions } from './protocols/kyutai-tts.js';
+export type { SampleFormat } from './protocols/pcm.js';
+export type { VoiceProtocol, ProtocolEvent, ProtocolName, WireMessage } from './protocols/protocol.js';

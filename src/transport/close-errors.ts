@@ -1,0 +1,101 @@
+import { ErrorCode, VoicewireError } from '../errors.js';
+import { redactSubprotocols } from '../redact.js';
+
+/** What the socket wrapper saw when a socket ended; turned into one typed error (or none for a normal end). */
+export interface CloseFacts {
+  code: number;
+  reason: string;
+  /** The socket had opened (the upgrade succeeded). */
+  wasOpen: boolean;
+  timedOut: boolean;
+  connectTimeoutMs: number;
+  /** The size of an incoming message over the limit, if that ended it. */
+  tooBigBytes?: number;
+  maxMessageBytes: number;
+  /** HTTP status of a refused upgrade (Node only: browsers never see it). */
+  httpStatus?: number;
+  /** The socket library's error, when it gave one (Node: ECONNREFUSED, certificate errors, …). */
+  cause?: unknown;
+  /** Whether the runtime can see failure causes (Node's ws can; a browser page cannot). */
+  detailed: boolean;
+  /** Redacted URL. */
+  url: string;
+  protocols: readonly string[];
+  secrets: readonly string[];
+}
+
+const DOCTOR = 'run `npx voicewire doctor <url>` (coming in a later release) from a terminal to see which';
+
+/** Maps how a socket ended to a VoicewireError; null for a normal close (1000) with nothing else wrong. */
+export function closeError(f: CloseFacts): VoicewireError | null {
+  const details = { url: f.url, closeCode: f.code, closeReason: f.reason, protocols: redactSubprotocols(f.protocols), ...(f.httpStatus ? { httpStatus: f.httpStatus } : {}) };
+  const make = (code: ErrorCode, message: string, remedy: string): VoicewireError =>
+    new VoicewireError({ code, message, remedy, details, cause: f.cause, secrets: f.secrets });
+  const reason = f.reason ? ` ("${f.reason}")` : '';
+
+  if (f.timedOut) {
+    return make(ErrorCode.CONNECTION_TIMEOUT, `No WebSocket connection to ${f.url} within ${f.connectTimeoutMs} ms: the server did not complete the upgrade.`,
+      'Check that the server is running and reachable at this host and port (a firewall or a proxy that drops the upgrade also looks like this), or raise `connectTimeoutMs`.');
+  }
+  if (f.tooBigBytes !== undefined) {
+    return make(ErrorCode.PROTOCOL_ERROR, `The server sent a message of ${f.tooBigBytes} bytes, over the ${f.maxMessageBytes}-byte limit; the session was closed (1009).`,
+      'Raise `maxMessageBytes` if the server really sends messages this large, or check that the URL points at the voice endpoint.');
+  }
+  if (f.httpStatus === 401 || f.httpStatus === 403) {
+    return make(ErrorCode.AUTH_REJECTED, `The server refused the WebSocket upgrade with HTTP ${f.httpStatus}: the credentials were rejected.`,
+      'Check the token (expired? wrong server?) and how it is sent (`auth.via`, `auth.queryParam`, `auth.header`).');
+  }
+  if (f.httpStatus !== undefined) {
+    return make(ErrorCode.CONNECTION_FAILED, `The server answered the WebSocket upgrade with HTTP ${f.httpStatus} instead of 101.`,
+      f.httpStatus === 404 ? 'Check the path: this server has no WebSocket endpoint there.' : 'Check the URL and the server logs; a proxy in front of it may not forward WebSocket upgrades.');
+  }
+  switch (f.code) {
+    case 1000:
+      return null;
+    case 4401:
+    case 4403:
+      return make(ErrorCode.AUTH_REJECTED, `The server closed the session (${f.code}): credentials refused${reason}.`, 'Check the token and how it is sent (`auth`).');
+    case 1002:
+    case 1003:
+    case 1007:
+    case 4406:
+      return make(ErrorCode.PROTOCOL_ERROR, `The server closed the session with ${f.code}: it could not read what this client sent${reason}.`,
+        'Check that the client uses the protocol and version this server speaks (see docs/protocol.md for voicewire).');
+    case 1009:
+      return make(ErrorCode.PROTOCOL_ERROR, `The server closed the session with 1009: a message from this client was over its size limit${reason}.`, 'Send smaller audio frames.');
+    case 1011:
+      return make(ErrorCode.SERVER_ERROR, `The server closed the session with 1011: it hit an internal error${reason}.`, 'Look at the server logs.');
+    case 1013:
+    case 4429:
+      return make(ErrorCode.SERVER_BUSY, `The server closed the session with ${f.code}: it has no free session slot${reason}.`, 'Wait and try again, or add server capacity.');
+    case 1006:
+      return f.wasOpen ? lost(make, f) : unreachable(make, f);
+    default:
+      return make(ErrorCode.CONNECTION_CLOSED, `The connection to ${f.url} closed with ${f.code}${reason}.`, 'Reconnect; if it keeps happening, look at the server logs for why it ends sessions.');
+  }
+}
+
+type Make = (code: ErrorCode, message: string, remedy: string) => VoicewireError;
+
+function lost(make: Make, f: CloseFacts): VoicewireError {
+  return make(ErrorCode.CONNECTION_CLOSED, `The connection to ${f.url} was lost (1006, no close frame): the server stopped or the network dropped.`,
+    'Check that the server is still running; voicewire reconnects on its own for protocols that allow it.');
+}
+
+/** A socket that never opened. Node says why; a browser only says 1006, so the error lists what it can be. */
+function unreachable(make: Make, f: CloseFacts): VoicewireError {
+  const text = f.cause instanceof Error || (typeof f.cause === 'object' && f.cause !== null && 'message' in f.cause) ? String((f.cause as { message: unknown }).message) : '';
+  if (f.detailed && text) {
+    const hint = /ECONNREFUSED/.test(text) ? 'Nothing is listening there: start the server or fix the port.'
+      : /certificate|self[- ]signed|CERT_|SSL|TLS/i.test(text) ? 'The server\'s TLS certificate was refused: use a trusted certificate, or for a local self-signed one pass the CA to Node (NODE_EXTRA_CA_CERTS).'
+        : /subprotocol/i.test(text) ? 'The server did not echo the offered subprotocol: configure it to accept one of them (browsers fail such sockets with 1006).'
+          : /ENOTFOUND|EAI_AGAIN/.test(text) ? 'The host name does not resolve: check the URL.'
+            : 'Check the URL, that the server runs, and the network between.';
+    return make(ErrorCode.CONNECTION_FAILED, `Could not open a WebSocket to ${f.url}: ${text}.`, hint);
+  }
+  return make(ErrorCode.CONNECTION_FAILED,
+    `Could not open a WebSocket to ${f.url} (1006, no reason given). A browser hides the cause; it is one of: the server is down or unreachable, ` +
+    'its TLS certificate was refused (self-signed? open the https:// URL once in a tab to see), or it did not echo the subprotocol offered ' +
+    `(${redactSubprotocols(f.protocols).join(', ') || 'none'}).`,
+    `Open the server's URL with https:// in a browser tab to check the certificate; ${DOCTOR} it is.`);
+}

@@ -1,0 +1,47 @@
+import type { VoicewireError } from '../errors.js';
+import type { ProtocolEvent } from '../protocols/protocol.js';
+
+/**
+ * - `connecting`: the socket is being opened.
+ * - `awaiting-hello`: the socket is open, the server has not greeted yet. With Moshi's Python server this is
+ *   "waiting for a free slot": it accepts extra sockets and greets only when the running session ends.
+ * - `open`: the server greeted; audio flows.
+ * - `reconnecting`: the connection dropped and a retry is scheduled.
+ * - `closed`: before `connect()`, and for good after `close()`, a fatal error or giving up.
+ */
+export type ConnectionState = 'connecting' | 'awaiting-hello' | 'open' | 'reconnecting' | 'closed';
+
+export interface StateChange {
+  state: ConnectionState;
+  previous: ConnectionState;
+  /** Retry number since the last good session (0 on the first connection). */
+  attempt: number;
+  /** When `reconnecting`: the delay before the next try. */
+  delayMs?: number;
+  /** What ended the previous state, when something went wrong. */
+  error?: VoicewireError;
+}
+
+export interface ConnectionCloseInfo {
+  code: number;
+  reason: string;
+  /** Why the connection ended for good; null for a normal end. */
+  error: VoicewireError | null;
+}
+
+type EventOf<T extends ProtocolEvent['type']> = Extract<ProtocolEvent, { type: T }>;
+
+/** Everything a Connection emits. Payloads never carry credentials. */
+export interface ConnectionEvents {
+  state: (change: StateChange) => void;
+  ready: (event: EventOf<'ready'>) => void;
+  audio: (event: EventOf<'audio'>) => void;
+  text: (event: EventOf<'text'>) => void;
+  speech: (event: EventOf<'speech'>) => void;
+  marker: (event: EventOf<'marker'>) => void;
+  metadata: (event: EventOf<'metadata'>) => void;
+  end: (event: EventOf<'end'>) => void;
+  /** Every failure: `fatal` ones end the connection (a `close` follows), others are reports (a bad message). */
+  error: (error: VoicewireError, fatal: boolean) => void;
+  close: (info: ConnectionCloseInfo) => void;
+}

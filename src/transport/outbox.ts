@@ -1,0 +1,104 @@
+import type { WireMessage } from '../protocols/protocol.js';
+
+/** Counters for what the outbox did with outgoing audio. */
+export interface OutboxStats {
+  audioSent: number;
+  audioDropped: number;
+  audioBytesDropped: number;
+  /** Audio bytes waiting in the outbox (not yet given to the socket). */
+  queuedAudioBytes: number;
+}
+
+interface Item {
+  message: WireMessage;
+  audio: boolean;
+  bytes: number;
+}
+
+export interface OutboxSink {
+  send(message: WireMessage): boolean;
+  readonly bufferedAmount: number;
+}
+
+/**
+ * Outgoing messages in order, with audio bounded by a byte budget shared with the socket's own buffer: when the
+ * network is slower than the microphone, the oldest audio not yet sent is dropped (and counted) — late audio is
+ * worse than lost audio in a conversation. Control messages are never dropped. Memory: at most `budgetBytes` of
+ * audio (or one frame, whichever is larger) waits here, and the socket buffer only grows past the budget by a frame.
+ */
+export class Outbox {
+  private readonly queue: Item[] = [];
+  private queuedAudio = 0;
+  private audioItems = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly counters = { audioSent: 0, audioDropped: 0, audioBytesDropped: 0 };
+
+  constructor(private readonly sink: OutboxSink, private readonly budgetBytes: number, private readonly pollMs = 10) {}
+
+  get stats(): OutboxStats {
+    return { ...this.counters, queuedAudioBytes: this.queuedAudio };
+  }
+
+  audio(messages: readonly WireMessage[]): void {
+    for (const message of messages) {
+      this.queue.push({ message, audio: true, bytes: sizeOf(message) });
+      this.queuedAudio += sizeOf(message);
+      this.audioItems++;
+    }
+    this.pump();
+    this.trim();
+  }
+
+  control(messages: readonly WireMessage[]): void {
+    for (const message of messages) this.queue.push({ message, audio: false, bytes: sizeOf(message) });
+    this.pump();
+  }
+
+  /** Forgets everything queued (the socket is gone); counters stay. */
+  clear(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.queue.length = 0;
+    this.queuedAudio = 0;
+    this.audioItems = 0;
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      const head = this.queue[0];
+      const buffered = this.sink.bufferedAmount;
+      if (head.audio && buffered > 0 && buffered + head.bytes > this.budgetBytes) break;
+      if (!this.sink.send(head.message)) break;
+      this.queue.shift();
+      if (head.audio) {
+        this.queuedAudio -= head.bytes;
+        this.audioItems--;
+        this.counters.audioSent++;
+      }
+    }
+    if (this.queue.length > 0 && this.timer === undefined) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.pump();
+        this.trim();
+      }, this.pollMs);
+    }
+  }
+
+  /** Drops the oldest queued audio until what waits fits in what the budget leaves; the newest frame always stays. */
+  private trim(): void {
+    const room = Math.max(0, this.budgetBytes - this.sink.bufferedAmount);
+    while (this.queuedAudio > room && this.audioItems > 1) {
+      const i = this.queue.findIndex((item) => item.audio);
+      const [dropped] = this.queue.splice(i, 1);
+      this.queuedAudio -= dropped.bytes;
+      this.audioItems--;
+      this.counters.audioDropped++;
+      this.counters.audioBytesDropped += dropped.bytes;
+    }
+  }
+}
+
+function sizeOf(message: WireMessage): number {
+  return typeof message === 'string' ? message.length : message.byteLength;
+}

@@ -1,0 +1,47 @@
+/**
+ * When to try again after a connection drops. `attempt` counts from 1 for the first retry since the last good
+ * session; return the delay in ms, or null to give up.
+ */
+export interface ReconnectPolicy {
+  nextRetryDelayMs(attempt: number): number | null;
+}
+
+export interface BackoffOptions {
+  /** First delay. Default 500 ms. */
+  initialDelayMs?: number;
+  /** Growth per attempt. Default 2. */
+  factor?: number;
+  /** Longest delay. Default 15 000 ms. */
+  maxDelayMs?: number;
+  /** Attempts before giving up. Default 8. */
+  maxAttempts?: number;
+  /** Fraction of the delay randomised away ("equal jitter"), so many clients don't retry in lockstep. Default 0.5. */
+  jitter?: number;
+  /** Source of randomness in [0, 1); tests pass a seeded one. */
+  random?: () => number;
+}
+
+/** Exponential backoff with jitter, a cap and a give-up. */
+export class ExponentialBackoff implements ReconnectPolicy {
+  private readonly initial: number;
+  private readonly factor: number;
+  private readonly max: number;
+  private readonly attempts: number;
+  private readonly jitter: number;
+  private readonly random: () => number;
+
+  constructor(options: BackoffOptions = {}) {
+    this.initial = options.initialDelayMs ?? 500;
+    this.factor = options.factor ?? 2;
+    this.max = options.maxDelayMs ?? 15_000;
+    this.attempts = options.maxAttempts ?? 8;
+    this.jitter = Math.min(1, Math.max(0, options.jitter ?? 0.5));
+    this.random = options.random ?? Math.random;
+  }
+
+  nextRetryDelayMs(attempt: number): number | null {
+    if (attempt > this.attempts) return null;
+    const base = Math.min(this.max, this.initial * this.factor ** (attempt - 1));
+    return Math.round(base * (1 - this.jitter) + base * this.jitter * this.random());
+  }
+}
