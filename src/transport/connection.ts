@@ -301,7 +301,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.codec = undefined;
     if (error) this.emit('error', error, true);
     this.setState('closed', error ? { error } : {});
-    this.emit('close', { code, reason, error });
+    this.emit('close', { code, reason: redactText(reason, this.secrets), error });
     this.pending?.reject(error ?? new VoicewireError({ code: ErrorCode.CONNECTION_CLOSED, message: 'The connection was closed before the server greeted.', remedy: 'Call connect() again.' }));
     this.pending = undefined;
   }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import WebSocketImpl from 'isomorphic-ws';
 import type { VoicewireError } from '../errors.js';
 import type { WireMessage } from '../protocols/protocol.js';
-import { redactUrl } from '../redact.js';
+import { redactText, redactUrl } from '../redact.js';
 import { closeError } from './close-errors.js';
 
 /** The part of the WebSocket API shared by browsers and Node's `ws` that voicewire uses. */
@@ -160,8 +160,9 @@ export class VoiceSocket extends EventEmitter<SocketEvents> {
     this.onClose(1006, '');
   }
 
-  private onClose(code: number, reason: string): void {
+  private onClose(code: number, rawReason: string): void {
     if (this.ended) return;
+    const reason = redactText(rawReason, this.options.secrets);
     this.ended = true;
     clearTimeout(this.timer);
     const o = this.options;
