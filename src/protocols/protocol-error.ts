@@ -10,7 +10,7 @@ export function protocolError(protocol: ProtocolName, reason: string, details: R
     code: ErrorCode.PROTOCOL_ERROR,
     message: `The server sent a ${protocol} message this client cannot read: ${reason}.`,
     remedy: `Check that the server speaks the ${protocol} protocol at this URL and that client and server versions match.`,
-    details: { protocol, reason, ...details },
+    details: { protocol, ...details, reason },
   });
   return { type: 'error', error, fatal };
 }

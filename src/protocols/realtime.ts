@@ -62,7 +62,7 @@ export class RealtimeProtocol implements VoiceProtocol {
     try {
       m = JSON.parse(message);
     } catch (cause) {
-      return [protocolError('realtime', 'a text frame is not JSON', { reason: String((cause as Error).message), text: preview(message) })];
+      return [protocolError('realtime', 'a text frame is not JSON', { parser: String((cause as Error).message), text: preview(message) })];
     }
     if (!isRecord(m) || typeof m.type !== 'string') return [protocolError('realtime', 'a message without a string "type"', { text: preview(message) })];
     try {

@@ -109,7 +109,7 @@ export class VoicewireProtocol implements VoiceProtocol {
     try {
       value = JSON.parse(text);
     } catch (cause) {
-      return [protocolError('voicewire', 'a text frame is not JSON', { reason: String((cause as Error).message), text: preview(text) })];
+      return [protocolError('voicewire', 'a text frame is not JSON', { parser: String((cause as Error).message), text: preview(text) })];
     }
     if (!isRecord(value) || typeof value.type !== 'string') {
       return [protocolError('voicewire', 'a text frame is not a JSON object with a string "type"', { text: preview(text) })];

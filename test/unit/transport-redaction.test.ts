@@ -43,8 +43,6 @@ describe('auth placement', () => {
   it('Node sends the token as a header by default; query and subprotocol on request — and it reaches the server', async () => {
     const s = await startVoiceServer({ onConnection: () => {} });
     cleanups.push(() => s.close());
-    const protocolEcho = await startVoiceServer();
-    cleanups.push(() => protocolEcho.close());
     await run({ url: s.url, auth: { token: TOKEN } });
     await run({ url: s.url, auth: { token: TOKEN, header: 'kyutai-api-key' } });
     await run({ url: s.url, auth: { token: TOKEN, via: 'query', queryParam: 'auth_id' } });
