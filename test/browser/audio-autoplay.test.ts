@@ -24,6 +24,10 @@ describe('autoplay policy in real Chromium (no --autoplay-policy flag)', () => {
   it('a context started by the page on load is AUDIO_CONTEXT_BLOCKED; a click unlocks it and it runs', async () => {
     // The page starts its engines from its own script on load. Nothing may be evaluated before that: Playwright's
     // page.evaluate grants user activation, and the context would start.
+    const warnings: string[] = [];
+    session.page.on('console', (m) => {
+      if (m.type() === 'warning') warnings.push(m.text());
+    });
     await session.page.goto(`${http.origin()}/test/browser/fixtures/audio-autoplay.html`);
     await session.page.waitForFunction(() => (window as unknown as { engineEvents?: unknown[] }).engineEvents?.length === 1);
     const before = await session.page.evaluate(async () => {
@@ -35,6 +39,9 @@ describe('autoplay policy in real Chromium (no --autoplay-policy flag)', () => {
     // Default onBlocked 'unlock': start() completes and waits for a gesture; 'throw' rejects and closes its context.
     expect(before.start).toEqual({ ok: true });
     expect(before.strict).toMatchObject({ ok: false, error: { code: 'AUDIO_CONTEXT_BLOCKED' }, contextAfter: 'released' });
+
+    // Chromium's own words for it, pinned so the troubleshooting table stays true.
+    expect(warnings).toContainEqual(expect.stringContaining('The AudioContext was not allowed to start. It must be resumed (or created) after a user gesture on the page.'));
 
     await session.page.click('#talk');
     await session.page.waitForFunction(() => (window as unknown as { engineEvents: unknown[] }).engineEvents.length === 2);
