@@ -5,6 +5,17 @@ export type { EnvironmentReport, AudioNeeds } from './environment.js';
 export { resolveSocketUrl, isLoopbackHost } from './url.js';
 export type { ResolveSocketUrlOptions } from './url.js';
 export { redactUrl, redactText } from './redact.js';
+export { AudioEngine } from './audio/engine.js';
+export type { AudioEngineOptions, AudioEngineEvents } from './audio/engine.js';
+export { createAudioContext, resumeWithin, unlockOnGesture, closeAudioContext, DEFAULT_AUTOPLAY_WAIT_MS } from './audio/context.js';
+export type { AudioContextOptions, UnlockOptions } from './audio/context.js';
+export { loadWorklets, joinWorkletSources } from './audio/worklet-loader.js';
+export type { WorkletLoadOptions, LoadedWorklets } from './audio/worklet-loader.js';
+export type { ServerReply } from './audio/worklet-failure.js';
+export { createWorkletNode, PROCESSOR_NAMES } from './audio/worklet-node.js';
+export { openMicrophone, microphoneConstraints, microphoneError, watchMicrophone } from './audio/microphone.js';
+export type { MicrophoneOptions } from './audio/microphone.js';
+export { installPlaybackPolyfill } from './audio/insecure-playback.js';
 
 // Transport and wire protocols (issue 6).
 export { Connection } from './transport/connection.js';

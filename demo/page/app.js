@@ -1,0 +1,138 @@
+// The demo page: every number here comes from voicewire's own events, so it doubles as a live check of the SDK.
+import * as voicewire from '/sdk/voicewire.js';
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  state: $('state'), protocol: $('protocol'), url: $('url'), connect: $('connect'), mute: $('mute'),
+  interrupt: $('interrupt'), tone: $('tone'), diagnosis: $('diagnosis'), transcript: $('transcript'),
+  error: $('error'), errorCode: $('error-code'), errorMessage: $('error-message'), errorRemedy: $('error-remedy'),
+  micLevel: $('mic-level'), micDb: $('mic-db'), playbackLevel: $('playback-level'), playbackDb: $('playback-db'),
+};
+
+/** Exposed for the browser tests and for poking at from the console. */
+window.demo = { voicewire, session: null, texts: [], errors: [], states: [] };
+
+const CHECKS = [
+  ['secureContext', 'Secure context (https or localhost)'],
+  ['audioContext', 'Web Audio (AudioContext)'],
+  ['audioWorklet', 'AudioWorklet'],
+  ['mediaDevices', 'Microphone API (getUserMedia)'],
+  ['webCodecsOpus', 'WebCodecs Opus encoder'],
+  ['crossOriginIsolated', 'Cross-origin isolated (shared-memory ring)', 'info'],
+];
+
+async function showDiagnosis() {
+  const report = await voicewire.diagnose();
+  ui.diagnosis.replaceChildren(
+    ...CHECKS.map(([key, label, weight]) => {
+      const ok = report[key] === true;
+      return item(ok ? 'ok' : weight ?? 'bad', ok ? '✓' : '✗', label, key);
+    }),
+    ...report.problems.map((p) => {
+      const li = item('bad', '!', `${p.code}: ${p.message}`, p.code);
+      const pre = document.createElement('pre');
+      pre.textContent = p.remedy;
+      li.append(pre);
+      return li;
+    }),
+  );
+  window.demo.report = report;
+}
+
+function item(kind, mark, text, key) {
+  const li = document.createElement('li');
+  li.className = kind;
+  li.dataset.check = key;
+  const m = document.createElement('span');
+  m.className = 'mark';
+  m.textContent = mark;
+  li.append(m, text);
+  return li;
+}
+
+function showError(err) {
+  window.demo.errors.push({ code: err.code, message: err.message, remedy: err.remedy });
+  ui.error.hidden = false;
+  ui.errorCode.textContent = err.code ?? err.name;
+  ui.errorMessage.textContent = err.message;
+  ui.errorRemedy.textContent = err.remedy ?? '';
+}
+
+function setState(state) {
+  window.demo.states.push(state);
+  ui.state.textContent = state;
+  ui.state.dataset.state = state;
+  const live = state === 'connected' || state === 'waiting' || state === 'connecting' || state === 'starting';
+  ui.connect.textContent = live ? 'Disconnect' : 'Connect';
+  for (const b of [ui.mute, ui.interrupt, ui.tone]) b.disabled = state !== 'connected';
+  ui.tone.disabled ||= ui.protocol.value !== 'voicewire';
+}
+
+function addText(text, source) {
+  window.demo.texts.push({ text, source });
+  const li = document.createElement('li');
+  const s = document.createElement('span');
+  s.className = 'source';
+  s.textContent = source;
+  li.append(s, text);
+  ui.transcript.append(li);
+  ui.transcript.scrollTop = ui.transcript.scrollHeight;
+}
+
+const fmt = (v, unit, digits = 0) => (Number.isFinite(v) ? `${v.toFixed(digits)} ${unit}` : '–');
+
+function showLevel(meter, output, db) {
+  meter.value = Math.max(-60, db);
+  output.textContent = db > -100 ? `${db.toFixed(0)} dB` : '– dB';
+}
+
+function showStats(s) {
+  $('stat-rtt').textContent = fmt(s.rttMs, 'ms');
+  $('stat-buffer').textContent = fmt(s.bufferMs, 'ms');
+  $('stat-underruns').textContent = String(s.underruns);
+  $('stat-overruns').textContent = String(s.overruns);
+  $('stat-dropped').textContent = `${s.droppedInFrames} / ${s.droppedOutFrames}`;
+  $('stat-path').textContent = `${s.ringTransport}, ${s.deviceRate / 1000} kHz ↔ ${s.wireRate / 1000} kHz`;
+}
+
+async function connect() {
+  ui.error.hidden = true;
+  const session = voicewire.createVoiceSession({ url: ui.url.value, protocol: ui.protocol.value });
+  window.demo.session = session;
+  session.on('state', setState);
+  session.on('error', showError);
+  session.on('text', (t) => addText(t.text, t.source));
+  session.on('speech', (s) => addText(s.state === 'started' ? 'speech started' : `speech stopped (${(s.durationMs / 1000).toFixed(2)} s)`, 'vad'));
+  session.on('level', (l) => {
+    showLevel(ui.micLevel, ui.micDb, l.micDb);
+    showLevel(ui.playbackLevel, ui.playbackDb, l.playbackDb);
+  });
+  session.on('stats', showStats);
+  try {
+    await session.start();
+  } catch (err) {
+    // start() rejects with the same VoicewireError it emitted as 'error'; the banner already shows it.
+    if (!window.demo.errors.length) showError(err);
+  }
+}
+
+ui.connect.addEventListener('click', () => {
+  const session = window.demo.session;
+  if (session && session.state !== 'closed' && session.state !== 'idle') void session.stop();
+  else void connect();
+});
+ui.mute.addEventListener('click', () => {
+  const session = window.demo.session;
+  if (session.muted) session.unmute();
+  else session.mute();
+  ui.mute.textContent = session.muted ? 'Unmute' : 'Mute';
+});
+ui.interrupt.addEventListener('click', () => window.demo.session?.interrupt());
+ui.tone.addEventListener('click', () => window.demo.session?.sendControl({ action: 'tone', frequency: 440, durationMs: 1000 }));
+ui.protocol.addEventListener('change', () => {
+  ui.url.value = ui.protocol.selectedOptions[0].dataset.url;
+});
+
+setState('idle');
+await showDiagnosis();
+window.demo.ready = true;

@@ -1,0 +1,108 @@
+import { ErrorCode, VoicewireError } from '../errors.js';
+
+export interface AudioContextOptions {
+  /** Passed through to the AudioContext; 'interactive' (the default) is what a conversation wants. */
+  latencyHint?: AudioContextLatencyCategory | number;
+}
+
+/** How long a fresh context may stay `suspended` before we call it blocked by the autoplay policy. */
+export const DEFAULT_AUTOPLAY_WAIT_MS = 500;
+
+/** Gestures that grant user activation (HTML § "activation-triggering input event"). */
+const UNLOCK_EVENTS = ['pointerdown', 'keydown', 'touchend'] as const;
+
+type Globals = typeof globalThis & { webkitAudioContext?: typeof AudioContext };
+
+/**
+ * A context at the device's own rate. We never pass `sampleRate`: Firefox throws NotSupportedError when a
+ * microphone stream meets a context of another rate, and Chromium's fake device runs at 44.1 kHz. Resampling to
+ * the wire rate belongs to the capture path.
+ */
+export function createAudioContext(options: AudioContextOptions = {}): AudioContext {
+  const scope = globalThis as Globals;
+  const Ctx = scope.AudioContext ?? scope.webkitAudioContext;
+  if (typeof Ctx !== 'function') {
+    throw new VoicewireError({
+      code: ErrorCode.AUDIO_CONTEXT_UNSUPPORTED,
+      message: 'This runtime has no Web Audio API (AudioContext).',
+      remedy: 'Use a current Chrome, Edge, Firefox or Safari; in Node, run a device-free session.',
+    });
+  }
+  return new Ctx({ latencyHint: options.latencyHint ?? 'interactive' });
+}
+
+/**
+ * Asks the context to run and reports whether it does within `waitMs`. Never rejects: without a user gesture
+ * Chromium leaves `resume()` pending forever ("The AudioContext was not allowed to start"), so its promise is
+ * given a handler here and the answer comes from `state` instead.
+ */
+export function resumeWithin(ctx: AudioContext, waitMs = DEFAULT_AUTOPLAY_WAIT_MS): Promise<boolean> {
+  if (ctx.state === 'running') return Promise.resolve(true);
+  if (ctx.state === 'closed') return Promise.resolve(false);
+  ctx.resume().catch(() => undefined);
+  return new Promise((resolve) => {
+    const finish = () => {
+      clearTimeout(timer);
+      ctx.removeEventListener('statechange', check);
+      resolve(ctx.state === 'running');
+    };
+    const check = () => {
+      if (ctx.state !== 'suspended') finish();
+    };
+    const timer = setTimeout(finish, waitMs);
+    ctx.addEventListener('statechange', check);
+    check();
+  });
+}
+
+export function autoplayBlockedError(waitMs: number): VoicewireError {
+  return new VoicewireError({
+    code: ErrorCode.AUDIO_CONTEXT_BLOCKED,
+    message: `The browser's autoplay policy keeps the AudioContext suspended (still suspended after ${waitMs} ms): audio may only start after the user interacts with the page.`,
+    remedy: 'Call start() from a click or tap handler (e.g. a "Start talking" button). voicewire also resumes the context on the next click, tap or key press and emits "unlocked" when it runs.',
+    details: { waitMs },
+  });
+}
+
+export interface UnlockOptions {
+  /** Where gestures are listened for; the window by default. */
+  target?: EventTarget;
+  /** Stops listening; the promise then resolves false. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Resumes `ctx` from inside the next pointerdown, keydown or touchend (a call outside a gesture handler does not
+ * count) and resolves true once it runs, or false if it closes or `signal` aborts first. Stays armed until the
+ * context runs: a gesture the browser does not count leaves it waiting for the next one.
+ */
+export function unlockOnGesture(ctx: AudioContext, options: UnlockOptions = {}): Promise<boolean> {
+  const target = options.target ?? globalThis;
+  return new Promise((resolve) => {
+    const onGesture = () => {
+      ctx.resume().catch(() => undefined);
+    };
+    const finish = (running: boolean) => {
+      for (const type of UNLOCK_EVENTS) target.removeEventListener(type, onGesture, true);
+      ctx.removeEventListener('statechange', onState);
+      options.signal?.removeEventListener('abort', onAbort);
+      resolve(running);
+    };
+    const onState = () => {
+      if (ctx.state === 'running') finish(true);
+      else if (ctx.state === 'closed') finish(false);
+    };
+    const onAbort = () => finish(false);
+    if (options.signal?.aborted) return finish(false);
+    for (const type of UNLOCK_EVENTS) target.addEventListener(type, onGesture, { capture: true, passive: true });
+    ctx.addEventListener('statechange', onState);
+    options.signal?.addEventListener('abort', onAbort);
+    onState();
+  });
+}
+
+/** Closes the context if it is still open; never rejects (closing twice is not an error worth reporting). */
+export async function closeAudioContext(ctx: AudioContext): Promise<void> {
+  if (ctx.state === 'closed') return;
+  await ctx.close().catch(() => undefined);
+}

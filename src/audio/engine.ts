@@ -1,0 +1,163 @@
+import { EventEmitter } from 'eventemitter3';
+import { assertAudioCapable } from '../environment.js';
+import { ErrorCode, VoicewireError } from '../errors.js';
+import { DEFAULT_AUTOPLAY_WAIT_MS, autoplayBlockedError, closeAudioContext, createAudioContext, resumeWithin, unlockOnGesture, type AudioContextOptions } from './context.js';
+import { installPlaybackPolyfill, lacksSecureWorklet } from './insecure-playback.js';
+import { openMicrophone, watchMicrophone, type MicrophoneOptions } from './microphone.js';
+import { loadWorklets, type LoadedWorklets, type WorkletLoadOptions } from './worklet-loader.js';
+import { createWorkletNode } from './worklet-node.js';
+
+export interface AudioEngineOptions extends AudioContextOptions, Omit<WorkletLoadOptions, 'onFallback'> {
+  /** Open the microphone (default true, with echo cancellation, noise suppression and AGC on). */
+  microphone?: boolean | MicrophoneOptions;
+  /** How long the context may stay suspended before it counts as blocked by autoplay. */
+  autoplayWaitMs?: number;
+  /**
+   * When autoplay blocks the context: 'unlock' (default) emits `blocked`, finishes starting and resumes on the
+   * next click, tap or key press; 'throw' rejects start() with AUDIO_CONTEXT_BLOCKED and closes everything.
+   */
+  onBlocked?: 'unlock' | 'throw';
+  /** Where the unlock gesture is listened for (default: window). */
+  gestureTarget?: EventTarget;
+  /** Insecure pages only, playback only: run the processors in audioworklet-polyfill on the main thread. */
+  insecurePlaybackFallback?: boolean;
+}
+
+export interface AudioEngineEvents {
+  /** AUDIO_CONTEXT_BLOCKED: the context waits for a gesture. */
+  blocked: (error: VoicewireError) => void;
+  /** The context runs after having been blocked. */
+  unlocked: () => void;
+  /** The Blob URL was refused (WORKLET_BLOCKED_BY_CSP) and the self-hosted moduleUrl is loaded instead. */
+  workletFallback: (refused: VoicewireError, moduleUrl: string) => void;
+  /** audioworklet-polyfill runs playback on the main thread: expect glitches under load. */
+  insecurePlayback: (info: { reason: string }) => void;
+  /** MICROPHONE_ENDED: the track ended on its own mid-session. */
+  microphoneEnded: (error: VoicewireError) => void;
+  statechange: (state: AudioContextState) => void;
+}
+
+/**
+ * Opens the context, the processors and the microphone together, and closes all of them together. stop() leaves
+ * nothing behind, so start() works again afterwards.
+ */
+export class AudioEngine extends EventEmitter<AudioEngineEvents> {
+  private ctx: AudioContext | null = null;
+  private stream: MediaStream | null = null;
+  private source: MediaStreamAudioSourceNode | null = null;
+  private loaded: LoadedWorklets | null = null;
+  private readonly nodes = new Set<AudioWorkletNode>();
+  private readonly cleanups: Array<() => void> = [];
+
+  constructor(private readonly options: AudioEngineOptions = {}) {
+    super();
+  }
+
+  get context(): AudioContext | null {
+    return this.ctx;
+  }
+
+  get microphone(): MediaStream | null {
+    return this.stream;
+  }
+
+  /** The microphone as a node of `context`, ready to connect to the capture processor. */
+  get microphoneSource(): MediaStreamAudioSourceNode | null {
+    return this.source;
+  }
+
+  get worklets(): LoadedWorklets | null {
+    return this.loaded;
+  }
+
+  async start(): Promise<void> {
+    if (this.ctx) {
+      throw new VoicewireError({ code: ErrorCode.INVALID_OPTION, message: 'The audio engine is already started.', remedy: 'Call stop() before starting it again.' });
+    }
+    const o = this.options;
+    const micOptions = o.microphone === false ? null : o.microphone === true || o.microphone === undefined ? {} : o.microphone;
+    const polyfill = o.insecurePlaybackFallback === true && micOptions === null && lacksSecureWorklet();
+    if (!polyfill) assertAudioCapable({ worklet: true, microphone: micOptions !== null });
+    const ctx = createAudioContext(o);
+    this.ctx = ctx;
+    try {
+      // Asked for first, while a click handler's user activation is still fresh.
+      const waitMs = o.autoplayWaitMs ?? DEFAULT_AUTOPLAY_WAIT_MS;
+      const running = resumeWithin(ctx, waitMs);
+      this.listen(ctx, 'statechange', () => this.emit('statechange', ctx.state));
+      if (polyfill) {
+        await installPlaybackPolyfill();
+        this.emit('insecurePlayback', { reason: 'This page is not a secure context: playback runs in audioworklet-polyfill on the main thread.' });
+      }
+      const loaded = await loadWorklets(ctx, { sources: o.sources, moduleUrl: o.moduleUrl, onFallback: (e, url) => this.emit('workletFallback', e, url) });
+      this.assertCurrent(ctx);
+      this.loaded = loaded;
+      if (micOptions) await this.openMicrophone(ctx, micOptions);
+      if (!(await running)) this.handleBlocked(ctx, waitMs);
+      this.assertCurrent(ctx);
+    } catch (e) {
+      if (this.ctx === ctx) await this.stop();
+      else await closeAudioContext(ctx);
+      throw e;
+    }
+  }
+
+  /** Creates a processor node on the engine's context; stop() disconnects it. */
+  createNode(name: string, options?: AudioWorkletNodeOptions): AudioWorkletNode {
+    if (!this.ctx) {
+      throw new VoicewireError({ code: ErrorCode.INVALID_OPTION, message: `Cannot create '${name}': the audio engine is not started.`, remedy: 'Await start() first.' });
+    }
+    const node = createWorkletNode(this.ctx, name, options);
+    this.nodes.add(node);
+    return node;
+  }
+
+  async stop(): Promise<void> {
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    for (const node of this.nodes) {
+      node.disconnect();
+      node.port?.close();
+    }
+    this.nodes.clear();
+    this.source?.disconnect();
+    for (const track of this.stream?.getTracks() ?? []) track.stop();
+    const ctx = this.ctx;
+    this.ctx = this.stream = this.source = this.loaded = null;
+    if (ctx) await closeAudioContext(ctx);
+  }
+
+  private async openMicrophone(ctx: AudioContext, options: MicrophoneOptions): Promise<void> {
+    const stream = await openMicrophone(options);
+    if (this.ctx !== ctx) for (const track of stream.getTracks()) track.stop();
+    this.assertCurrent(ctx);
+    this.stream = stream;
+    this.cleanups.push(watchMicrophone(this.stream, (e) => this.emit('microphoneEnded', e)));
+    this.source = ctx.createMediaStreamSource(this.stream);
+  }
+
+  /** stop() during start() wins: the half-opened parts are already closed, start() must not carry on. */
+  private assertCurrent(ctx: AudioContext): void {
+    if (this.ctx === ctx) return;
+    throw new VoicewireError({
+      code: ErrorCode.INVALID_OPTION,
+      message: 'stop() was called while start() was still opening the audio engine.',
+      remedy: 'Await start() before stopping, or ignore this error when the stop was intended.',
+    });
+  }
+
+  private handleBlocked(ctx: AudioContext, waitMs: number): void {
+    const error = autoplayBlockedError(waitMs);
+    if (this.options.onBlocked === 'throw') throw error;
+    const abort = new AbortController();
+    this.cleanups.push(() => abort.abort());
+    this.emit('blocked', error);
+    void unlockOnGesture(ctx, { target: this.options.gestureTarget, signal: abort.signal }).then((running) => {
+      if (running) this.emit('unlocked');
+    });
+  }
+
+  private listen(target: EventTarget, type: string, listener: () => void): void {
+    target.addEventListener(type, listener);
+    this.cleanups.push(() => target.removeEventListener(type, listener));
+  }
+}

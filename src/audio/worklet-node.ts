@@ -1,0 +1,33 @@
+import { ErrorCode, VoicewireError } from '../errors.js';
+import { describe, isNamed } from './worklet-failure.js';
+
+/** The names voicewire's own processors register (worklets/*.processor.ts). */
+export const PROCESSOR_NAMES = { capture: 'voicewire-capture', playback: 'voicewire-playback' } as const;
+
+/**
+ * `new AudioWorkletNode` with its failure explained. A module that loaded but never called registerProcessor
+ * passes `addModule` and only fails here, as InvalidStateError "The node name '…' is not defined in
+ * AudioWorkletGlobalScope" (Chromium).
+ */
+export function createWorkletNode(ctx: BaseAudioContext, name: string, options?: AudioWorkletNodeOptions): AudioWorkletNode {
+  try {
+    return new AudioWorkletNode(ctx, name, options);
+  } catch (e) {
+    if (isNamed(e, 'InvalidStateError') && /not defined|not registered|unknown/i.test(describe(e))) {
+      throw new VoicewireError({
+        code: ErrorCode.WORKLET_PROCESSOR_NOT_REGISTERED,
+        message: `No AudioWorklet processor named '${name}' is registered: the module loaded, but nothing in it called registerProcessor('${name}', …).`,
+        remedy: 'Load the processor file built by the same voicewire version (dist/worklets/*.processor.js) before creating the node; if you self-host it, check that moduleUrl points at that file and not at another script.',
+        cause: e,
+        details: { name, browserError: describe(e) },
+      });
+    }
+    throw new VoicewireError({
+      code: ErrorCode.INVALID_OPTION,
+      message: `The AudioWorkletNode '${name}' could not be created: ${describe(e)}.`,
+      remedy: 'Check the node options (channel counts, processorOptions) and that the audio context is not closed.',
+      cause: e,
+      details: { name, browserError: describe(e) },
+    });
+  }
+}
