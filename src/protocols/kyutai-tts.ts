@@ -1,7 +1,7 @@
-import { Decoder } from '@msgpack/msgpack';
 import { ErrorCode, VoicewireError } from '../errors.js';
-import { decodeMessage, encodeMessage, floatsOf, kyutaiError } from './kyutai-msgpack.js';
-import type { ProtocolEvent, VoiceProtocol, WireMessage } from './protocol.js';
+import { encodeMessage, floatsOf } from './kyutai-msgpack.js';
+import { KyutaiCodec } from './kyutai-codec.js';
+import type { ProtocolEvent, WireMessage } from './protocol.js';
 import { protocolError } from './protocol-error.js';
 import { optNum } from './values.js';
 
@@ -15,25 +15,12 @@ export interface KyutaiTtsProtocolOptions {
  * `Audio` (1920 f32 samples per 80 ms), `Text` with timings, and closes at the end of the stream. Ask for
  * `format=PcmMessagePack` in the URL: the Ogg Opus formats are not decoded here.
  */
-export class KyutaiTtsProtocol implements VoiceProtocol {
+export class KyutaiTtsProtocol extends KyutaiCodec {
   readonly name = 'kyutai-tts';
-  readonly subprotocols: readonly string[] = [];
-  readonly reconnectable = false;
-  readonly sampleRate: number;
-  private readonly decoder = new Decoder();
-  private isReady = false;
   private oggReported = false;
 
   constructor(options: KyutaiTtsProtocolOptions = {}) {
-    this.sampleRate = options.sampleRate ?? 24000;
-  }
-
-  get ready(): boolean {
-    return this.isReady;
-  }
-
-  open(): WireMessage[] {
-    return [];
+    super(options.sampleRate);
   }
 
   /** Text-to-speech takes no audio. */
@@ -51,17 +38,8 @@ export class KyutaiTtsProtocol implements VoiceProtocol {
     return [encodeMessage({ type: 'Eos' })];
   }
 
-  close(): void {}
-
-  async decode(message: WireMessage): Promise<ProtocolEvent[]> {
-    const decoded = decodeMessage('kyutai-tts', this.decoder, message);
-    if (!decoded.ok) return [decoded.event];
-    const m = decoded.message;
+  protected decodeKind(m: Record<string, unknown> & { type: string }): ProtocolEvent[] {
     switch (m.type) {
-      case 'Ready':
-        if (this.isReady) return [];
-        this.isReady = true;
-        return [{ type: 'ready', info: { protocol: 'kyutai-tts' } }];
       case 'Audio': {
         const pcm = floatsOf(m.pcm);
         return pcm === null ? [protocolError('kyutai-tts', 'an Audio message whose "pcm" is not an array of numbers')] : [{ type: 'audio', pcm, sampleRate: this.sampleRate }];
@@ -74,8 +52,6 @@ export class KyutaiTtsProtocol implements VoiceProtocol {
       }
       case 'OggOpus':
         return this.oggUnsupported();
-      case 'Error':
-        return [kyutaiError('kyutai-tts', m)];
       default:
         return [];
     }
