@@ -1,5 +1,5 @@
-import { Decoder } from '@msgpack/msgpack';
-import { decodeMessage, kyutaiError } from './kyutai-msgpack.js';
+import type { Decoder } from '@msgpack/msgpack';
+import { decodeMessage, kyutaiError, loadDecoder } from './kyutai-msgpack.js';
 import type { ProtocolEvent, VoiceProtocol, WireMessage } from './protocol.js';
 
 /**
@@ -11,7 +11,7 @@ export abstract class KyutaiCodec implements VoiceProtocol {
   readonly subprotocols: readonly string[] = [];
   readonly reconnectable = false;
   readonly sampleRate: number;
-  private readonly decoder = new Decoder();
+  private decoder: Decoder | undefined;
   private isReady = false;
 
   constructor(sampleRate = 24000) {
@@ -33,6 +33,7 @@ export abstract class KyutaiCodec implements VoiceProtocol {
   close(): void {}
 
   async decode(message: WireMessage): Promise<ProtocolEvent[]> {
+    this.decoder ??= await loadDecoder();
     const decoded = decodeMessage(this.name, this.decoder, message);
     if (!decoded.ok) return [decoded.event];
     const m = decoded.message;

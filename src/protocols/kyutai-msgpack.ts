@@ -1,10 +1,22 @@
-import { Decoder, encode } from '@msgpack/msgpack';
+import type { Decoder } from '@msgpack/msgpack';
 import type { ProtocolEvent, ProtocolName } from './protocol.js';
 import { preview, protocolError, serverError } from './protocol-error.js';
 import { isRecord } from './values.js';
 import { ErrorCode } from '../errors.js';
 
-/** MessagePack framing shared by Kyutai's STT and TTS servers: every message is a map with a string `type`. */
+/**
+ * MessagePack framing shared by Kyutai's STT and TTS servers: every message is a map with a string `type`.
+ * What we send is a handful of flat maps, written here; reading uses @msgpack/msgpack, loaded on first use so the
+ * page's core bundle carries no MessagePack code unless a Kyutai protocol runs.
+ */
+
+let decoderModule: Promise<typeof import('@msgpack/msgpack')> | undefined;
+
+/** A fresh decoder (one per codec: it keeps its read offset for error positions). */
+export async function loadDecoder(): Promise<Decoder> {
+  decoderModule ??= import('@msgpack/msgpack');
+  return new (await decoderModule).Decoder();
+}
 
 const TYPE = new Uint8Array([0xa4, 0x74, 0x79, 0x70, 0x65]); // fixstr "type"
 const PCM = new Uint8Array([0xa3, 0x70, 0x63, 0x6d]); // fixstr "pcm"
@@ -14,7 +26,7 @@ const PCM = new Uint8Array([0xa3, 0x70, 0x63, 0x6d]); // fixstr "pcm"
  * own clients produce (`use_single_float=True`) and 5 bytes a sample instead of 9. Much faster than a generic encoder.
  */
 export function encodePcmMessage(kind: string, pcm: Float32Array): Uint8Array {
-  const kindBytes = encode(kind);
+  const kindBytes = encodeStr(kind);
   const n = pcm.length;
   const arrayHeader = n < 16 ? 1 : n < 0x10000 ? 3 : 5;
   const out = new Uint8Array(1 + TYPE.length + kindBytes.length + PCM.length + arrayHeader + 5 * n);
@@ -35,8 +47,50 @@ export function encodePcmMessage(kind: string, pcm: Float32Array): Uint8Array {
   return out;
 }
 
-export function encodeMessage(message: Readonly<Record<string, unknown>>): Uint8Array {
-  return encode(message);
+/** A flat map of strings and numbers (integers as the smallest MessagePack int, others as float64). */
+export function encodeMessage(message: Readonly<Record<string, string | number>>): Uint8Array {
+  const entries = Object.entries(message);
+  const parts: Uint8Array[] = [entries.length < 16 ? Uint8Array.of(0x80 | entries.length) : Uint8Array.of(0xde, entries.length >> 8, entries.length & 255)];
+  for (const [key, value] of entries) parts.push(encodeStr(key), typeof value === 'string' ? encodeStr(value) : encodeNumber(value));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+const utf8 = new TextEncoder();
+
+function encodeStr(text: string): Uint8Array {
+  const bytes = utf8.encode(text);
+  const n = bytes.length;
+  const head = n < 32 ? [0xa0 | n] : n < 0x100 ? [0xd9, n] : n < 0x10000 ? [0xda, n >> 8, n & 255] : [0xdb, n >>> 24, (n >> 16) & 255, (n >> 8) & 255, n & 255];
+  const out = new Uint8Array(head.length + n);
+  out.set(head);
+  out.set(bytes, head.length);
+  return out;
+}
+
+function encodeNumber(v: number): Uint8Array {
+  if (Number.isInteger(v) && v >= 0 && v < 0x80) return Uint8Array.of(v);
+  if (Number.isInteger(v) && v >= -32 && v < 0) return Uint8Array.of(v & 255);
+  const out = new Uint8Array(9);
+  const view = new DataView(out.buffer);
+  if (Number.isInteger(v) && v >= 0 && v <= 0xffffffff) {
+    out[0] = 0xce;
+    view.setUint32(1, v);
+    return out.subarray(0, 5);
+  }
+  if (Number.isInteger(v) && v >= -0x80000000 && v < 0) {
+    out[0] = 0xd2;
+    view.setInt32(1, v);
+    return out.subarray(0, 5);
+  }
+  out[0] = 0xcb;
+  view.setFloat64(1, v);
+  return out;
 }
 
 export type Decoded = { ok: true; message: Record<string, unknown> & { type: string } } | { ok: false; event: ProtocolEvent };

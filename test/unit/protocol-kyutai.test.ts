@@ -1,7 +1,9 @@
+import { decode, encode } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors.js';
 import { KyutaiSttProtocol } from '../../src/protocols/kyutai-stt.js';
 import { KyutaiTtsProtocol } from '../../src/protocols/kyutai-tts.js';
+import { encodeMessage } from '../../src/protocols/kyutai-msgpack.js';
 import type { ProtocolEvent } from '../../src/protocols/protocol.js';
 
 /** MessagePack by hand: strings become fixstr, numbers are raw bytes. Golden bytes nobody's encoder produced. */
@@ -21,6 +23,18 @@ function only(events: ProtocolEvent[]): ProtocolEvent {
   expect(events).toHaveLength(1);
   return events[0];
 }
+
+describe('our MessagePack writer', () => {
+  it('writes what @msgpack/msgpack writes for strings of every length class and integers, and floats it reads back', () => {
+    for (const text of ['', 'hi', 'é'.repeat(20), 'x'.repeat(31), 'x'.repeat(32), 'ü'.repeat(200), 'y'.repeat(70_000)]) {
+      expect(encodeMessage({ type: 'Text', text })).toEqual(encode({ type: 'Text', text }));
+    }
+    for (const id of [0, 1, 127, 128, 255, 65_535, 65_536, 2 ** 32 - 1, -1, -32, -33, -(2 ** 31)]) {
+      expect(decode(encodeMessage({ type: 'Marker', id }))).toEqual({ type: 'Marker', id });
+    }
+    expect(decode(encodeMessage({ type: 'X', v: 0.1, w: 2 ** 40 }))).toEqual({ type: 'X', v: 0.1, w: 2 ** 40 });
+  });
+});
 
 describe('Kyutai STT: client → server golden bytes', () => {
   it('Audio as a map of float32 samples, Marker with increasing ids, nothing on open', async () => {
