@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import typescript from '@rollup/plugin-typescript';
 import resolve from '@rollup/plugin-node-resolve';
 import dts from 'rollup-plugin-dts';
@@ -6,6 +7,12 @@ import { WORKLET_SOURCES_ID, workletSources } from './scripts/worklet-sources.mj
 
 const pkg = JSON.parse(readFileSync('./package.json', 'utf8'));
 const external = [...Object.keys(pkg.dependencies), /^node:/];
+// eventemitter3's "import" entry re-exports its CommonJS file, which rollup cannot read without the commonjs
+// plugin; the package ships a real ES module build, used for the self-contained browser bundle.
+const eventemitter3Esm = {
+  name: 'eventemitter3-esm',
+  resolveId: (id) => (id === 'eventemitter3' ? fileURLToPath(new URL('./node_modules/eventemitter3/dist/eventemitter3.esm.js', import.meta.url)) : null),
+};
 const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts', 'worklets/**/*.ts'], compilerOptions: { noEmit: false, declaration: false, sourceMap: true } });
 
 export default [
@@ -23,7 +30,7 @@ export default [
   // Heavy codecs stay behind dynamic imports, in chunks of their own.
   {
     input: { voicewire: 'src/index.ts' },
-    plugins: [workletSources(), resolve({ browser: true, preferBuiltins: false }), ts()],
+    plugins: [workletSources(), eventemitter3Esm, resolve({ browser: true, preferBuiltins: false }), ts()],
     output: { dir: 'dist/browser', format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js' },
   },
   {
