@@ -2,21 +2,20 @@
 // so a plain rectangular FFT has no leakage: every bin that is not the tone's is something the resampler made.
 import { Resampler } from '../../worklets/resampler.js';
 
-/** In-place radix-2 FFT; returns power per bin 0..n/2. */
-export function powerSpectrum(signal: Float64Array): Float64Array {
-  const n = signal.length;
-  const re = Float64Array.from(signal);
-  const im = new Float64Array(n);
+/** In-place complex radix-2 FFT (n a power of two); `inverse` for the unscaled inverse. */
+export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
+  const n = re.length;
   for (let i = 1, j = 0; i < n; i++) {
     let bit = n >> 1;
     for (; j & bit; bit >>= 1) j ^= bit;
     j ^= bit;
     if (i < j) {
       [re[i], re[j]] = [re[j], re[i]];
+      [im[i], im[j]] = [im[j], im[i]];
     }
   }
   for (let len = 2; len <= n; len <<= 1) {
-    const angle = (-2 * Math.PI) / len;
+    const angle = ((inverse ? 2 : -2) * Math.PI) / len;
     for (let i = 0; i < n; i += len) {
       for (let k = 0; k < len / 2; k++) {
         const wr = Math.cos(angle * k);
@@ -32,9 +31,75 @@ export function powerSpectrum(signal: Float64Array): Float64Array {
       }
     }
   }
+}
+
+/** Power per bin 0..n/2 of a real signal. */
+export function powerSpectrum(signal: Float64Array): Float64Array {
+  const n = signal.length;
+  const re = Float64Array.from(signal);
+  const im = new Float64Array(n);
+  fft(re, im);
   const power = new Float64Array(n / 2 + 1);
   for (let k = 0; k <= n / 2; k++) power[k] = re[k] * re[k] + im[k] * im[k];
   return power;
+}
+
+/**
+ * How well `segment` matches some stretch of `reference`: finds the lag by FFT cross-correlation, refines it to
+ * 1/50 sample with a windowed-sinc fractional shift, fits a gain, and returns the signal-to-residual ratio in dB.
+ */
+export function alignedSnr(segment: ArrayLike<number>, reference: ArrayLike<number>): { snrDb: number; lag: number; gain: number } {
+  let n = 1;
+  while (n < reference.length + segment.length) n <<= 1;
+  const ar = new Float64Array(n);
+  const ai = new Float64Array(n);
+  const br = new Float64Array(n);
+  const bi = new Float64Array(n);
+  for (let i = 0; i < reference.length; i++) ar[i] = reference[i];
+  for (let i = 0; i < segment.length; i++) br[i] = segment[i];
+  fft(ar, ai);
+  fft(br, bi);
+  // reference ⋆ segment: peak at the lag where segment[i] ≈ reference[i + lag].
+  for (let k = 0; k < n; k++) {
+    const r = ar[k] * br[k] + ai[k] * bi[k];
+    const i = ai[k] * br[k] - ar[k] * bi[k];
+    ar[k] = r;
+    ai[k] = i;
+  }
+  fft(ar, ai, true);
+  const pad = 40;
+  let lag = pad;
+  for (let k = pad; k + segment.length + pad <= reference.length; k++) if (ar[k] > ar[lag]) lag = k;
+  let best = { snrDb: -Infinity, lag, gain: 0 };
+  for (let step = -50; step <= 50; step++) {
+    const tau = step / 50;
+    const shifted = new Float64Array(segment.length);
+    for (let i = 0; i < segment.length; i++) {
+      let sum = 0;
+      for (let k = -pad + 1; k <= pad; k++) {
+        const x = k - tau;
+        const w = 0.5 + 0.5 * Math.cos((Math.PI * x) / (pad + 1));
+        sum += reference[lag + i + k] * (x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x)) * w;
+      }
+      shifted[i] = sum;
+    }
+    let sr = 0;
+    let rr = 0;
+    for (let i = 0; i < segment.length; i++) {
+      sr += segment[i] * shifted[i];
+      rr += shifted[i] * shifted[i];
+    }
+    const gain = sr / rr;
+    let signal = 0;
+    let noise = 0;
+    for (let i = 0; i < segment.length; i++) {
+      signal += segment[i] * segment[i];
+      noise += (segment[i] - gain * shifted[i]) ** 2;
+    }
+    const snrDb = 10 * Math.log10(signal / noise);
+    if (snrDb > best.snrDb) best = { snrDb, lag: lag + tau, gain };
+  }
+  return best;
 }
 
 export type Convert = (input: Float32Array) => Float32Array;
