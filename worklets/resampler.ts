@@ -115,9 +115,20 @@ export class Resampler {
     while (index < this.filled) {
       const row = phase * taps;
       const start = index - taps + 1;
-      let sum = 0;
-      for (let k = 0; k < taps; k++) sum += buffer[start + k] * table[row + k];
-      output[at + n++] = sum;
+      // Four partial sums: independent chains let the JIT overlap the multiply-adds (taps is even; 2 may remain).
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let k = 0;
+      for (; k + 3 < taps; k += 4) {
+        s0 += buffer[start + k] * table[row + k];
+        s1 += buffer[start + k + 1] * table[row + k + 1];
+        s2 += buffer[start + k + 2] * table[row + k + 2];
+        s3 += buffer[start + k + 3] * table[row + k + 3];
+      }
+      for (; k < taps; k++) s0 += buffer[start + k] * table[row + k];
+      output[at + n++] = s0 + s1 + (s2 + s3);
       index += stepWhole;
       phase += stepPhase;
       if (phase >= up) {
