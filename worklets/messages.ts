@@ -31,10 +31,15 @@ export interface ControlMessage {
 /** Playback worklet → main, every stats interval. */
 export interface PlaybackStatsMessage {
   type: 'playback-stats';
+  /** Audio queued in front of the speaker. */
   depthMs: number;
+  /** Times the queue ran dry while playing (not counting the tail after end()). */
   underruns: number;
+  /** Times the queue went over maxMs. */
   overruns: number;
+  /** Device-rate samples dropped by overruns or because the queue was full. */
   droppedFrames: number;
+  /** Device-rate samples dropped by flush(). */
   flushedFrames: number;
   playing: boolean;
 }

@@ -95,7 +95,7 @@ export class Resampler {
       for (let i = 0; i < n; i++) buffer[this.filled + i] = input[offset + consumed + i];
       this.filled += n;
       consumed += n;
-      produced += this.exact ? this.runExact(output, outputOffset + produced) : this.runInterpolated(output, outputOffset + produced);
+      produced += this.run(output, outputOffset + produced);
       // Keep the last `history` samples (and the index relative to them) for the next block.
       const drop = this.filled - history;
       buffer.copyWithin(0, drop, this.filled);
@@ -105,30 +105,25 @@ export class Resampler {
     return produced;
   }
 
-  private runExact(output: Float32Array, at: number): number {
-    const { buffer, table, taps, up } = this;
+  private run(output: Float32Array, at: number): number {
+    const { buffer, table, taps, up, phases, exact } = this;
     const stepWhole = Math.floor(this.down / up);
     const stepPhase = this.down % up;
     let index = this.index;
     let phase = this.phase;
     let n = 0;
     while (index < this.filled) {
-      const row = phase * taps;
       const start = index - taps + 1;
-      // Four partial sums: independent chains let the JIT overlap the multiply-adds (taps is even; 2 may remain).
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let k = 0;
-      for (; k + 3 < taps; k += 4) {
-        s0 += buffer[start + k] * table[row + k];
-        s1 += buffer[start + k + 1] * table[row + k + 1];
-        s2 += buffer[start + k + 2] * table[row + k + 2];
-        s3 += buffer[start + k + 3] * table[row + k + 3];
+      if (exact) {
+        output[at + n++] = dot(buffer, start, table, phase * taps, taps);
+      } else {
+        // Odd rate pairs: interpolate linearly between the two nearest stored phases.
+        const position = (phase * phases) / up;
+        const p = Math.floor(position);
+        const a = dot(buffer, start, table, p * taps, taps);
+        const b = dot(buffer, start, table, (p + 1) * taps, taps);
+        output[at + n++] = a + (b - a) * (position - p);
       }
-      for (; k < taps; k++) s0 += buffer[start + k] * table[row + k];
-      output[at + n++] = s0 + s1 + (s2 + s3);
       index += stepWhole;
       phase += stepPhase;
       if (phase >= up) {
@@ -140,40 +135,23 @@ export class Resampler {
     this.phase = phase;
     return n;
   }
+}
 
-  private runInterpolated(output: Float32Array, at: number): number {
-    const { buffer, table, taps, up, phases } = this;
-    const stepWhole = Math.floor(this.down / up);
-    const stepPhase = this.down % up;
-    let index = this.index;
-    let phase = this.phase;
-    let n = 0;
-    while (index < this.filled) {
-      const position = (phase * phases) / up;
-      const p = Math.floor(position);
-      const w = position - p;
-      const rowA = p * taps;
-      const rowB = rowA + taps;
-      const start = index - taps + 1;
-      let a = 0;
-      let b = 0;
-      for (let k = 0; k < taps; k++) {
-        const x = buffer[start + k];
-        a += x * table[rowA + k];
-        b += x * table[rowB + k];
-      }
-      output[at + n++] = a + (b - a) * w;
-      index += stepWhole;
-      phase += stepPhase;
-      if (phase >= up) {
-        phase -= up;
-        index++;
-      }
-    }
-    this.index = index;
-    this.phase = phase;
-    return n;
+/** Σ x[xAt + k] · h[hAt + k] over `length` taps, in four independent chains so the JIT can overlap them. */
+function dot(x: Float32Array, xAt: number, h: Float32Array, hAt: number, length: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let k = 0;
+  for (; k + 3 < length; k += 4) {
+    s0 += x[xAt + k] * h[hAt + k];
+    s1 += x[xAt + k + 1] * h[hAt + k + 1];
+    s2 += x[xAt + k + 2] * h[hAt + k + 2];
+    s3 += x[xAt + k + 3] * h[hAt + k + 3];
   }
+  for (; k < length; k++) s0 += x[xAt + k] * h[hAt + k];
+  return s0 + s1 + (s2 + s3);
 }
 
 /**

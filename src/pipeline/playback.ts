@@ -18,20 +18,8 @@ export interface PlaybackOptions {
   transport?: TransportChoice;
 }
 
-export interface PlaybackStats {
-  transport: PipelineTransport;
-  /** Audio queued in front of the speaker. */
-  depthMs: number;
-  /** Times the queue ran dry while playing (not counting the tail after end()). */
-  underruns: number;
-  /** Times the queue went over maxMs. */
-  overruns: number;
-  /** Device-rate samples dropped by overruns or because the queue was full. */
-  droppedFrames: number;
-  /** Device-rate samples dropped by flush(). */
-  flushedFrames: number;
-  playing: boolean;
-}
+/** What the jitter buffer reports (fields documented on PlaybackStatsMessage), plus the transport in use. */
+export type PlaybackStats = Omit<PlaybackStatsMessage, 'type'> & { transport: PipelineTransport };
 
 export interface PlaybackEvents {
   stats: (stats: PlaybackStats) => void;
