@@ -41,3 +41,15 @@ export { KyutaiTtsProtocol, createKyutaiTtsProtocol } from './protocols/kyutai-t
 export type { KyutaiTtsProtocolOptions } from './protocols/kyutai-tts.js';
 export type { SampleFormat } from './protocols/pcm.js';
 export type { VoiceProtocol, ProtocolEvent, ProtocolName, WireMessage } from './protocols/protocol.js';
+
+// The real-time audio pipeline (issue 5): capture frames, jitter-buffered playback, and the resampler they share.
+export { CapturePipeline } from './pipeline/capture.js';
+export type { CaptureOptions, CaptureFrame, CaptureStats, CaptureEvents, SampleFormat as CaptureSampleFormat } from './pipeline/capture.js';
+export { PlaybackPipeline } from './pipeline/playback.js';
+export type { PlaybackOptions, PlaybackStats, PlaybackEvents } from './pipeline/playback.js';
+export { chooseTransport } from './pipeline/transport.js';
+export type { PipelineTransport, TransportChoice } from './pipeline/transport.js';
+export { Resampler } from '../worklets/resampler.js';
+export type { ResamplerOptions } from '../worklets/resampler.js';
+export { RingBuffer } from '../worklets/ring.js';
+export type { RingArray } from '../worklets/ring.js';

@@ -1,0 +1,51 @@
+import { ErrorCode, VoicewireError } from '../errors.js';
+
+/** How samples cross between the main thread and the audio thread. */
+export type PipelineTransport = 'shared' | 'port';
+/** 'auto' picks 'shared' when the page is cross-origin isolated (SharedArrayBuffer can be posted), else 'port'. */
+export type TransportChoice = PipelineTransport | 'auto';
+
+type Scope = { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown };
+
+export function chooseTransport(choice: TransportChoice = 'auto', scope: Scope = globalThis as Scope): PipelineTransport {
+  const canShare = scope.crossOriginIsolated === true && typeof scope.SharedArrayBuffer === 'function';
+  if (choice === 'auto') return canShare ? 'shared' : 'port';
+  if (choice === 'shared' && !canShare) {
+    throw new VoicewireError({
+      code: ErrorCode.INVALID_OPTION,
+      message: 'transport "shared" needs SharedArrayBuffer, which this page does not have (it is not cross-origin isolated)',
+      remedy: 'Serve the page with "Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp", or use transport "auto".',
+      details: { transport: choice },
+    });
+  }
+  return choice;
+}
+
+/** A setup-time option check: throws INVALID_OPTION naming the option, the value and what is allowed. */
+export function requireOption(ok: boolean, option: string, value: unknown, allowed: string): void {
+  if (ok) return;
+  throw new VoicewireError({
+    code: ErrorCode.INVALID_OPTION,
+    message: `${option} = ${JSON.stringify(value)} is not allowed: ${allowed}`,
+    remedy: `Pass ${option} as ${allowed}, or leave it out for the default.`,
+    details: { option, value },
+  });
+}
+
+/** Creates a node of a voicewire processor, turning "not registered" into an error that says what to load. */
+export function createWorkletNode(context: BaseAudioContext, name: string, options: AudioWorkletNodeOptions): AudioWorkletNode {
+  try {
+    return new AudioWorkletNode(context, name, options);
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'InvalidStateError') {
+      throw new VoicewireError({
+        code: ErrorCode.WORKLET_PROCESSOR_NOT_REGISTERED,
+        message: `the audio worklet processor '${name}' is not registered in this AudioContext`,
+        remedy: "Load voicewire's worklets into this context (audioWorklet.addModule) before creating the pipeline.",
+        cause,
+        details: { processor: name },
+      });
+    }
+    throw cause;
+  }
+}
