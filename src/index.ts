@@ -53,3 +53,12 @@ export { Resampler } from '../worklets/resampler.js';
 export type { ResamplerOptions } from '../worklets/resampler.js';
 export { RingBuffer } from '../worklets/ring.js';
 export type { RingArray } from '../worklets/ring.js';
+
+// Session: the public entry point.
+export { VoiceSession, createVoiceSession } from './session/voice-session.js';
+export type { VoiceSessionOptions, VoiceSessionEvents, SessionState, SessionStats, SessionText } from './session/voice-session.js';
+export type { ProtocolChoice } from './session/protocols.js';
+export type { StreamAudioOptions } from './session/stream-audio.js';
+export type { BrowserAudioOptions } from './session/browser-audio.js';
+export { decodeWav, encodeWav } from './codecs/wav.js';
+export type { WavAudio } from './codecs/wav.js';

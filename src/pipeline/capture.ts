@@ -3,7 +3,8 @@ import { frameLengthOf } from '../../worklets/capture-core.js';
 import { PortFrameReader, SharedFrameReader } from '../../worklets/frame-transport.js';
 import type { CaptureProcessorOptions, CaptureStatsMessage, FrameMessage, SampleFormat } from '../../worklets/messages.js';
 import { RingBuffer, type RingArray, type RingArrayType } from '../../worklets/ring.js';
-import { chooseTransport, createWorkletNode, requireOption, type PipelineTransport, type TransportChoice } from './transport.js';
+import { createWorkletNode } from '../audio/worklet-node.js';
+import { chooseTransport, requireOption, type PipelineTransport, type TransportChoice } from './transport.js';
 
 export type { SampleFormat };
 

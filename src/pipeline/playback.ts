@@ -4,7 +4,8 @@ import type { PlaybackProcessorOptions, PlaybackStatsMessage, ReturnMessage } fr
 import { PortPcmWriter, SharedPcmWriter, createControlStorage, type PcmWriter } from '../../worklets/pcm-transport.js';
 import { Resampler } from '../../worklets/resampler.js';
 import { RingBuffer } from '../../worklets/ring.js';
-import { chooseTransport, createWorkletNode, requireOption, type PipelineTransport, type TransportChoice } from './transport.js';
+import { createWorkletNode } from '../audio/worklet-node.js';
+import { chooseTransport, requireOption, type PipelineTransport, type TransportChoice } from './transport.js';
 
 export interface PlaybackOptions {
   /** The rate of the PCM you push (the server's). Default 24000. */

@@ -31,21 +31,3 @@ export function requireOption(ok: boolean, option: string, value: unknown, allow
     details: { option, value },
   });
 }
-
-/** Creates a node of a voicewire processor, turning "not registered" into an error that says what to load. */
-export function createWorkletNode(context: BaseAudioContext, name: string, options: AudioWorkletNodeOptions): AudioWorkletNode {
-  try {
-    return new AudioWorkletNode(context, name, options);
-  } catch (cause) {
-    if (cause instanceof DOMException && cause.name === 'InvalidStateError') {
-      throw new VoicewireError({
-        code: ErrorCode.WORKLET_PROCESSOR_NOT_REGISTERED,
-        message: `the audio worklet processor '${name}' is not registered in this AudioContext`,
-        remedy: "Load voicewire's worklets into this context (audioWorklet.addModule) before creating the pipeline.",
-        cause,
-        details: { processor: name },
-      });
-    }
-    throw cause;
-  }
-}

@@ -12,7 +12,7 @@ export type ProtocolEvent =
   /** A piece of text: what the model says (`response`) or what it heard (`transcript`). */
   | { type: 'text'; text: string; source: 'response' | 'transcript'; final: boolean; startS?: number; endS?: number }
   /** The server's voice-activity detector. */
-  | { type: 'speech'; state: 'started' | 'stopped'; atS?: number }
+  | { type: 'speech'; state: 'started' | 'stopped'; atS?: number; durationS?: number }
   /** A flush marker came back: everything sent before it has been processed. */
   | { type: 'marker'; id: number }
   /** Server metadata (Moshi's 0x04 JSON, a Step's pause probabilities, …). */

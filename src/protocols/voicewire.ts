@@ -126,7 +126,7 @@ export class VoicewireProtocol implements VoiceProtocol {
         return [{ type: 'text', text: m.text, source: m.source === 'transcript' ? 'transcript' : 'response', final: m.final === true }];
       case 'speech':
         if (m.state !== 'started' && m.state !== 'stopped') return [protocolError('voicewire', '"speech" message with a bad "state"', { text: preview(text) })];
-        return [{ type: 'speech', state: m.state, ...(typeof m.atMs === 'number' ? { atS: m.atMs / 1000 } : {}) }];
+        return [{ type: 'speech', state: m.state, ...(typeof m.atMs === 'number' ? { atS: m.atMs / 1000 } : {}), ...(typeof m.durationMs === 'number' ? { durationS: m.durationMs / 1000 } : {}) }];
       case 'ping':
         this.replies.push(this.message({ type: 'pong', id: num(m.id), t: num(m.t) }));
         return [];

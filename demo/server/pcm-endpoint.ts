@@ -1,0 +1,122 @@
+import type { RawData } from 'ws';
+import { BYTES_PER_SAMPLE, decodePcm, encodePcm, type SampleFormat } from '../../src/protocols/pcm.js';
+import type { EndpointHandler } from './server.js';
+import { EnergyVad, testTone } from './vad.js';
+
+export interface PcmEndpointOptions {
+  /** How long the caller's audio is held before it is sent back. 0 = at once (latency measurements). */
+  echoDelayMs: number;
+}
+
+interface ClientAudio {
+  sampleRate: number;
+  format: SampleFormat;
+  frameMs: number;
+}
+
+const SUPPORTED_VERSIONS = [1];
+
+/**
+ * `/ws`: the voicewire PCM protocol (docs/protocol.md) as a model-free voice server. It echoes the caller's audio
+ * after a delay, reports voice activity as `speech` and `text` messages, and plays a test tone on request.
+ */
+export function pcmEndpoint(options: PcmEndpointOptions): EndpointHandler {
+  return (socket, _req, signal) => {
+    let audio: ClientAudio | undefined;
+    let vad: EnergyVad | undefined;
+    const timers = new Set<ReturnType<typeof setTimeout>>();
+    const later = (ms: number, fn: () => void) => {
+      if (ms <= 0) return fn();
+      const t = setTimeout(() => {
+        timers.delete(t);
+        fn();
+      }, ms);
+      timers.add(t);
+    };
+    const send = (message: string | Uint8Array) => {
+      if (socket.readyState === socket.OPEN) socket.send(message);
+    };
+    const sendJson = (message: object) => send(JSON.stringify(message));
+    const fail = (code: string, message: string, closeCode: number) => {
+      sendJson({ type: 'error', code, message, fatal: true });
+      socket.close(closeCode, message.slice(0, 120));
+    };
+
+    socket.on('message', (data: RawData, isBinary: boolean) => {
+      const bytes = toBytes(data);
+      if (!isBinary) return onControl(new TextDecoder().decode(bytes));
+      if (audio === undefined || vad === undefined) return fail('PROTOCOL_ERROR', 'audio before hello', 1002);
+      if (bytes.length % BYTES_PER_SAMPLE[audio.format] !== 0) {
+        return sendJson({ type: 'error', code: 'PROTOCOL_ERROR', message: `a frame of ${bytes.length} bytes is not a whole number of ${audio.format} samples`, fatal: false });
+      }
+      const event = vad.push(decodePcm(bytes, audio.format));
+      if (event?.state === 'started') sendJson({ type: 'speech', state: 'started', atMs: event.atMs });
+      if (event?.state === 'stopped') {
+        sendJson({ type: 'speech', state: 'stopped', atMs: event.atMs, durationMs: event.durationMs });
+        sendJson({ type: 'text', text: `heard ${(event.durationMs / 1000).toFixed(2)} s of speech`, source: 'transcript', final: true });
+      }
+      // The caller's own bytes go back unchanged: same format, same framing.
+      later(options.echoDelayMs, () => send(bytes));
+    });
+
+    function onControl(text: string): void {
+      let message: { type?: unknown; [k: string]: unknown };
+      try {
+        message = JSON.parse(text) as typeof message;
+      } catch {
+        return sendJson({ type: 'error', code: 'PROTOCOL_ERROR', message: 'a text frame that is not JSON', fatal: false });
+      }
+      switch (message.type) {
+        case 'hello':
+          return onHello(message);
+        case 'ping':
+          return sendJson({ type: 'pong', id: message.id, t: message.t });
+        case 'control':
+          if (message.action === 'tone' && audio) playTone(Number(message.frequency) || 440, Math.min(10_000, Number(message.durationMs) || 1000));
+          return;
+        default:
+          return; // unknown types are ignored (docs/protocol.md)
+      }
+    }
+
+    function onHello(hello: Record<string, unknown>): void {
+      const offered = Array.isArray(hello.versions) ? hello.versions.filter((v): v is number => typeof v === 'number') : [];
+      const version = Math.max(...offered.filter((v) => SUPPORTED_VERSIONS.includes(v)));
+      if (!Number.isFinite(version)) {
+        sendJson({ type: 'error', code: 'VERSION_UNSUPPORTED', message: `no shared version: client offers ${JSON.stringify(offered)}`, supported: SUPPORTED_VERSIONS, fatal: true });
+        return void socket.close(4406, 'no shared protocol version');
+      }
+      const a = (hello.audio ?? {}) as Record<string, unknown>;
+      const sampleRate = Number(a.sampleRate);
+      const format = a.format === 'f32le' ? 'f32le' : a.format === 's16le' ? 's16le' : undefined;
+      if (!(sampleRate >= 8000 && sampleRate <= 96000) || format === undefined || (a.channels ?? 1) !== 1) {
+        return fail('PROTOCOL_ERROR', 'hello.audio must be mono s16le or f32le at 8000-96000 Hz', 1002);
+      }
+      audio = { sampleRate, format, frameMs: Number(a.frameMs) || 20 };
+      vad = new EnergyVad({ sampleRate });
+      sendJson({ type: 'hello', protocol: 'voicewire', version, role: 'server', audio: { sampleRate, channels: 1, format, frameMs: audio.frameMs } });
+    }
+
+    function playTone(frequency: number, durationMs: number): void {
+      const { sampleRate, format, frameMs } = audio!;
+      const tone = testTone(sampleRate, frequency, durationMs);
+      const frame = Math.round((sampleRate * frameMs) / 1000);
+      // Paced like a real voice server: one frame per frame duration, so the client's jitter buffer is not flooded.
+      for (let at = 0, i = 0; at < tone.length; at += frame, i++) {
+        later(i * frameMs, () => send(encodePcm(tone.subarray(at, at + frame), format)));
+      }
+    }
+
+    const cleanup = () => {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+    };
+    socket.on('close', cleanup);
+    signal.addEventListener('abort', cleanup, { once: true });
+  };
+}
+
+export function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}

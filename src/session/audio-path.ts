@@ -1,0 +1,56 @@
+import type { VoicewireError } from '../errors.js';
+
+/** Where a session's audio comes from and goes to: the browser's devices, or streams in Node. */
+export interface AudioPath {
+  /** Starts input; `sink` gets wire-rate frames. Resolves once audio can flow. */
+  start(sink: AudioSink): Promise<void>;
+  /** The server greeted: input may flow from now on (a file starts here; a live microphone is already on). */
+  connected(): void;
+  /** Plays (or hands out) one block of server audio. */
+  play(pcm: Float32Array, sampleRate: number): void;
+  /** Drops whatever is queued for playback (barge-in). */
+  interrupt(): void;
+  /** Levels and buffer figures since start. */
+  stats(): AudioPathStats;
+  /** Releases everything start() opened. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface AudioSink {
+  /** One frame of mono PCM at the wire rate; the path reuses nothing it hands over. */
+  frame(pcm: Float32Array): void;
+  /** The input has no more audio (a file ended). */
+  end(): void;
+  /** A report from the audio side (AUDIO_CONTEXT_BLOCKED, MICROPHONE_ENDED, a CSP fallback). */
+  error(error: VoicewireError, fatal: boolean): void;
+}
+
+export interface AudioPathStats {
+  /** Input level of the last frame, dBFS (−Infinity for silence). */
+  micDb: number;
+  /** Output level of the last block played, dBFS. */
+  playbackDb: number;
+  /** Jitter-buffer depth, ms; NaN where there is no speaker (Node). */
+  bufferMs: number;
+  underruns: number;
+  overruns: number;
+  /** Server audio dropped before it played (overruns, a full queue). */
+  droppedInFrames: number;
+  /** Microphone frames the audio thread could not hand over. */
+  droppedCaptureFrames: number;
+  /** How samples cross to the audio thread: 'shared' memory, 'port' messages, or 'none' in Node. */
+  ringTransport: 'shared' | 'port' | 'none';
+  /** The device (AudioContext) rate, or the input's rate in Node. */
+  deviceRate: number;
+}
+
+/** RMS (0..1) to dBFS. */
+export function toDb(rms: number): number {
+  return 20 * Math.log10(rms);
+}
+
+export function rmsOf(pcm: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < pcm.length; i++) sum += pcm[i] * pcm[i];
+  return Math.sqrt(sum / Math.max(1, pcm.length));
+}

@@ -1,0 +1,121 @@
+import { AudioEngine, type AudioEngineOptions } from '../audio/engine.js';
+import { CapturePipeline, type CaptureOptions } from '../pipeline/capture.js';
+import { PlaybackPipeline, type PlaybackOptions, type PlaybackStats } from '../pipeline/playback.js';
+import type { AudioPath, AudioPathStats, AudioSink } from './audio-path.js';
+import { rmsOf, toDb } from './audio-path.js';
+
+export interface BrowserAudioOptions {
+  /** Context, worklet loading and microphone options (see AudioEngine). */
+  engine?: AudioEngineOptions;
+  /** Jitter buffer: `targetMs` (default 60) and `maxMs`. */
+  playback?: Pick<PlaybackOptions, 'targetMs' | 'maxMs' | 'transport'>;
+  capture?: Pick<CaptureOptions, 'transport' | 'bufferMs'>;
+}
+
+/**
+ * Microphone → capture worklet → frames, and server audio → jitter-buffered playback worklet → speakers, in one
+ * AudioContext at the device's rate. The worklets resample both ways.
+ */
+export class BrowserAudio implements AudioPath {
+  private readonly engine: AudioEngine;
+  private capture: CapturePipeline | null = null;
+  private playback: PlaybackPipeline | null = null;
+  private analyser: AnalyserNode | null = null;
+  private analysis = new Float32Array(0);
+  private micDb = -Infinity;
+  private playbackStats: PlaybackStats | null = null;
+  private droppedCaptureFrames = 0;
+
+  constructor(private readonly options: BrowserAudioOptions, private readonly wireRate: number, private readonly frameMs: number) {
+    this.engine = new AudioEngine(options.engine);
+  }
+
+  /** The playback worklet node, for visualisers and taps; null before start(). */
+  get playbackNode(): AudioNode | null {
+    return this.playback?.node ?? null;
+  }
+
+  get context(): AudioContext | null {
+    return this.engine.context;
+  }
+
+  async start(sink: AudioSink): Promise<void> {
+    this.engine.on('blocked', (e) => sink.error(e, false));
+    this.engine.on('microphoneEnded', (e) => sink.error(e, false));
+    this.engine.on('workletFallback', (e) => sink.error(e, false));
+    await this.engine.start();
+    const context = this.engine.context!;
+    const source = this.engine.microphoneSource!;
+    this.capture = new CapturePipeline(context, source, { ...this.options.capture, wireRate: this.wireRate, frameMs: this.frameMs, format: 'float32' });
+    this.capture.on('frame', (f) => {
+      this.micDb = toDb(f.level);
+      sink.frame(f.samples as Float32Array);
+    });
+    this.capture.on('stats', (s) => {
+      this.droppedCaptureFrames = s.framesDropped;
+    });
+    this.analyser = new AnalyserNode(context, { fftSize: 2048 });
+    this.analysis = new Float32Array(this.analyser.fftSize);
+    this.openPlayback(this.wireRate);
+  }
+
+  connected(): void {
+    // The microphone is live from start(); frames before the hello are not sent.
+  }
+
+  play(pcm: Float32Array, sampleRate: number): void {
+    if (this.playback === null) return;
+    // A server may announce another rate than the one we send at: its audio gets a queue at its rate.
+    if (sampleRate !== this.playback.inputRate) {
+      this.playback.close();
+      this.openPlayback(sampleRate);
+    }
+    this.playback.push(pcm);
+  }
+
+  interrupt(): void {
+    this.playback?.flush();
+  }
+
+  stats(): AudioPathStats {
+    const p = this.playbackStats;
+    let playbackDb = -Infinity;
+    if (this.analyser) {
+      this.analyser.getFloatTimeDomainData(this.analysis);
+      playbackDb = toDb(rmsOf(this.analysis));
+    }
+    return {
+      micDb: this.micDb,
+      playbackDb,
+      bufferMs: p?.depthMs ?? 0,
+      underruns: p?.underruns ?? 0,
+      overruns: p?.overruns ?? 0,
+      droppedInFrames: p?.droppedFrames ?? 0,
+      droppedCaptureFrames: this.droppedCaptureFrames,
+      ringTransport: this.capture?.transport ?? 'none',
+      deviceRate: this.engine.context?.sampleRate ?? 0,
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.capture?.close();
+    this.playback?.close();
+    this.analyser?.disconnect();
+    this.capture = null;
+    this.playback = null;
+    this.analyser = null;
+    this.engine.removeAllListeners();
+    await this.engine.stop();
+  }
+
+  private openPlayback(inputRate: number): void {
+    const context = this.engine.context!;
+    const playback = new PlaybackPipeline(context, { ...this.options.playback, inputRate });
+    playback.on('stats', (s) => {
+      this.playbackStats = s;
+    });
+    playback.node.connect(this.analyser!);
+    playback.node.connect(context.destination);
+    this.playback = playback;
+  }
+}

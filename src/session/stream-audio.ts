@@ -1,0 +1,136 @@
+import { Resampler } from '../../worklets/resampler.js';
+import type { AudioPath, AudioPathStats, AudioSink } from './audio-path.js';
+import { rmsOf, toDb } from './audio-path.js';
+
+export interface StreamAudioOptions {
+  /** PCM to send, mono: Float32 in [-1, 1] or Int16. Any block size. */
+  input?: AsyncIterable<Float32Array | Int16Array>;
+  /** Rate of `input`. Default: the wire rate. */
+  inputSampleRate?: number;
+  /** 'realtime' (default) sends a frame per frame duration, like a microphone; 'asap' as fast as it is read. */
+  pace?: 'realtime' | 'asap';
+  /** Receives the server's audio as it is decoded, at the server's rate. */
+  onAudio?: (pcm: Float32Array, sampleRate: number) => void;
+}
+
+/**
+ * The device-free audio path for Node (tests, load generators, bots): frames come from an async iterable,
+ * resampled to the wire rate and cut into frames; the server's audio goes to a callback, unaltered.
+ */
+export class StreamAudio implements AudioPath {
+  private stopped = false;
+  private micDb = -Infinity;
+  private playbackDb = -Infinity;
+  private readonly inputRate: number;
+
+  constructor(private readonly options: StreamAudioOptions, private readonly wireRate: number, private readonly frameMs: number) {
+    this.inputRate = options.inputSampleRate ?? wireRate;
+  }
+
+  private sink: AudioSink | null = null;
+
+  async start(sink: AudioSink): Promise<void> {
+    this.stopped = false;
+    this.sink = sink;
+  }
+
+  connected(): void {
+    // Once per session: a reconnect resumes the same stream rather than restarting the file.
+    if (this.options.input && this.sink) void this.pump(this.options.input, this.sink);
+    this.sink = null;
+  }
+
+  play(pcm: Float32Array, sampleRate: number): void {
+    this.playbackDb = toDb(rmsOf(pcm));
+    this.options.onAudio?.(pcm, sampleRate);
+  }
+
+  interrupt(): void {
+    // Nothing is queued on this side: audio is handed out as it arrives.
+  }
+
+  stats(): AudioPathStats {
+    return { micDb: this.micDb, playbackDb: this.playbackDb, bufferMs: Number.NaN, underruns: 0, overruns: 0, droppedInFrames: 0, droppedCaptureFrames: 0, ringTransport: 'none', deviceRate: this.inputRate };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+  }
+
+  private async pump(input: AsyncIterable<Float32Array | Int16Array>, sink: AudioSink): Promise<void> {
+    const frameLength = Math.round((this.wireRate * this.frameMs) / 1000);
+    const cutter = new FrameCutter(frameLength);
+    const resampler = this.inputRate === this.wireRate ? null : new Resampler(this.inputRate, this.wireRate);
+    const started = Date.now();
+    let sent = 0;
+    let inputSamples = 0;
+    let wireSamples = 0;
+    const send = async (frames: Float32Array[]) => {
+      for (const frame of frames) {
+        if (this.stopped) return;
+        this.micDb = toDb(rmsOf(frame));
+        sink.frame(frame);
+        sent++;
+        const wait = started + sent * this.frameMs - Date.now();
+        if (this.options.pace !== 'asap' && wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
+    };
+    const toWire = (floats: Float32Array) => {
+      const wire = resampler ? resample(resampler, floats) : floats;
+      wireSamples += wire.length;
+      return wire;
+    };
+    for await (const block of input) {
+      if (this.stopped) return;
+      const floats = block instanceof Float32Array ? block : Float32Array.from(block, (v) => v / 32768);
+      inputSamples += floats.length;
+      await send(cutter.push(toWire(floats)));
+    }
+    if (resampler) {
+      // Push the filter's delay out with silence, so the wire carries exactly the input's duration.
+      const expected = Math.round((inputSamples * this.wireRate) / this.inputRate);
+      const silence = new Float32Array(Math.ceil(resampler.delay * this.inputRate) + 1);
+      while (wireSamples < expected) {
+        const wire = toWire(silence);
+        await send(cutter.push(wire.subarray(0, wire.length - Math.max(0, wireSamples - expected))));
+      }
+    }
+    await send(cutter.rest());
+    if (!this.stopped) sink.end();
+  }
+}
+
+/** Cuts a stream of blocks into frames of one length; the last, shorter frame comes from rest(). */
+class FrameCutter {
+  private frame: Float32Array;
+  private filled = 0;
+
+  constructor(private readonly length: number) {
+    this.frame = new Float32Array(length);
+  }
+
+  push(samples: Float32Array): Float32Array[] {
+    const frames: Float32Array[] = [];
+    for (let at = 0; at < samples.length;) {
+      const n = Math.min(this.length - this.filled, samples.length - at);
+      this.frame.set(samples.subarray(at, at + n), this.filled);
+      this.filled += n;
+      at += n;
+      if (this.filled === this.length) {
+        frames.push(this.frame);
+        this.frame = new Float32Array(this.length);
+        this.filled = 0;
+      }
+    }
+    return frames;
+  }
+
+  rest(): Float32Array[] {
+    return this.filled > 0 ? [this.frame.slice(0, this.filled)] : [];
+  }
+}
+
+function resample(resampler: Resampler, input: Float32Array): Float32Array {
+  const out = new Float32Array(resampler.maxOutputLength(input.length));
+  return out.subarray(0, resampler.process(input, 0, input.length, out, 0));
+}

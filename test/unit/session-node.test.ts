@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeWav, encodeWav } from '../../src/codecs/wav.js';
+import { ErrorCode, type VoicewireError } from '../../src/errors.js';
+import { createVoiceSession, type SessionState } from '../../src/session/voice-session.js';
+import { pcmEndpoint } from '../../demo/server/pcm-endpoint.js';
+import { startLocalServer, type LocalServer } from '../../demo/server/server.js';
+
+/** A WAV "file": 1.5 s of a voice-like burst between silences, as bytes, read back like a user would. */
+function wavFile(rate: number): Uint8Array {
+  const n = Math.round(rate * 1.5);
+  const samples = Float32Array.from({ length: n }, (_, i) => (i > rate * 0.3 && i < rate * 1.0 ? 0.4 * Math.sin((2 * Math.PI * 220 * i) / rate) : 0));
+  return encodeWav(samples, rate);
+}
+
+async function* blocksOf(samples: Float32Array, size: number) {
+  for (let at = 0; at < samples.length; at += size) yield samples.slice(at, at + size);
+}
+
+describe('VoiceSession in Node (stream audio) against the local server', () => {
+  let server: LocalServer;
+  let wsUrl: string;
+  beforeAll(async () => {
+    server = await startLocalServer({ host: '127.0.0.1', port: 0, allowedOrigins: [], maxSessions: 8, maxMessageBytes: 1 << 20, log: () => {} }, { '/ws': pcmEndpoint({ echoDelayMs: 0 }) });
+    wsUrl = `${server.url.replace(/^http/, 'ws')}/ws`;
+  });
+  afterAll(() => server.close());
+
+  async function echo(rate: number, pace: 'asap' | 'realtime' = 'asap') {
+    const wav = decodeWav(wavFile(rate));
+    const out: Float32Array[] = [];
+    const states: SessionState[] = [];
+    const speech: string[] = [];
+    const errors: VoicewireError[] = [];
+    const session = createVoiceSession({ url: wsUrl, input: blocksOf(wav.samples, 1000), inputSampleRate: wav.sampleRate, pace, onAudio: (pcm) => out.push(pcm.slice()) });
+    session.on('state', (s) => states.push(s));
+    session.on('speech', (s) => speech.push(s.state));
+    session.on('error', (e) => errors.push(e));
+    const expected = Math.round((wav.samples.length * 24000) / wav.sampleRate);
+    await session.start();
+    await waitFor(() => out.reduce((a, b) => a + b.length, 0) >= expected && speech.length >= 2, 10_000);
+    await session.stop();
+    return { wav, out, states, speech, errors, expected, session };
+  }
+
+  it('sends a WAV file and gets the echo back, sample-exact, at the wire rate', async () => {
+    const { wav, out, states, speech, errors, expected } = await echo(24000);
+    const echoed = concat(out);
+    expect(echoed.length).toBe(expected);
+    // s16le on the wire: each sample within one quantisation step of what was sent.
+    for (let i = 0; i < echoed.length; i++) expect(Math.abs(echoed[i] - wav.samples[i])).toBeLessThanOrEqual(1 / 32767);
+    expect(states).toEqual(['starting', 'connecting', 'waiting', 'connected', 'stopping', 'closed']);
+    expect(speech).toEqual(['started', 'stopped']);
+    expect(errors).toEqual([]);
+  });
+
+  it('resamples a 48 kHz file to the 24 kHz wire with exactly half the samples', async () => {
+    const { out, expected } = await echo(48000);
+    expect(expected).toBe(36000);
+    expect(concat(out).length).toBe(expected);
+  });
+
+  it('starts again after stop, as a new session', async () => {
+    const first = await echo(24000);
+    await first.session.start().catch(() => {});
+    await first.session.stop();
+    expect(first.session.state).toBe('closed');
+    const second = await echo(24000);
+    expect(concat(second.out).length).toBe(second.expected);
+  });
+
+  it('fails start() with a typed error and closes when nothing listens', async () => {
+    const session = createVoiceSession({ url: 'ws://127.0.0.1:9/ws', connectTimeoutMs: 2000 });
+    const errors: VoicewireError[] = [];
+    session.on('error', (e) => errors.push(e));
+    await expect(session.start()).rejects.toMatchObject({ code: ErrorCode.CONNECTION_FAILED });
+    expect(errors.map((e) => e.code)).toEqual([ErrorCode.CONNECTION_FAILED]);
+    expect(session.state).toBe('closed');
+  });
+});
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((a, b) => a + b.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+async function waitFor(done: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
