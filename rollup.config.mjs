@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import typescript from '@rollup/plugin-typescript';
 import resolve from '@rollup/plugin-node-resolve';
 import dts from 'rollup-plugin-dts';
+import terser from '@rollup/plugin-terser';
 import { WORKLET_SOURCES_ID, workletSources } from './scripts/worklet-sources.mjs';
 
 const pkg = JSON.parse(readFileSync('./package.json', 'utf8'));
@@ -31,7 +32,7 @@ export default [
   {
     input: { voicewire: 'src/index.ts' },
     plugins: [workletSources(), eventemitter3Esm, resolve({ browser: true, preferBuiltins: false }), ts()],
-    output: { dir: 'dist/browser', format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js' },
+    output: { dir: 'dist/browser', format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js', plugins: [terser({ module: true })] },
   },
   {
     input: 'src/index.ts',

@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { rollup } from 'rollup';
 import typescript from '@rollup/plugin-typescript';
+import terser from '@rollup/plugin-terser';
 
 export const WORKLET_SOURCES_ID = 'virtual:voicewire-worklets';
 const RESOLVED_ID = '\0' + WORKLET_SOURCES_ID;
@@ -23,7 +24,8 @@ export async function bundleWorklet(file) {
       if (warning.code !== 'PLUGIN_WARNING') warn(warning);
     },
   });
-  const { output } = await bundle.generate({ format: 'es' });
+  // Minified: the source ships inside every bundle as a string, where no consumer's minifier can reach it.
+  const { output } = await bundle.generate({ format: 'es', plugins: [terser({ module: true })] });
   await bundle.close();
   return output[0].code;
 }
