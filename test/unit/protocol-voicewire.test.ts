@@ -55,7 +55,7 @@ describe('voicewire protocol: server → client golden bytes', () => {
     expect(await p.decode('{"type":"text","text":"hi","source":"transcript","final":true}')).toEqual([{ type: 'text', text: 'hi', source: 'transcript', final: true }]);
     expect(await p.decode('{"type":"text","text":"yo","source":"response","final":false}')).toEqual([{ type: 'text', text: 'yo', source: 'response', final: false }]);
     expect(await p.decode('{"type":"speech","state":"started","atMs":1500}')).toEqual([{ type: 'speech', state: 'started', atS: 1.5 }]);
-    expect(await p.decode('{"type":"speech","state":"stopped","atMs":2500,"durationMs":1000}')).toEqual([{ type: 'speech', state: 'stopped', atS: 2.5 }]);
+    expect(await p.decode('{"type":"speech","state":"stopped","atMs":2500,"durationMs":1000}')).toEqual([{ type: 'speech', state: 'stopped', atS: 2.5, durationS: 1 }]);
     expect(await p.decode('{"type":"pong","id":4,"t":10}')).toEqual([{ type: 'metadata', data: { pong: { id: 4, t: 10 } } }]);
     expect(await p.decode('{"type":"end"}')).toEqual([{ type: 'end' }]);
     expect(await p.decode('{"type":"ping","id":9,"t":77}')).toEqual([]);
