@@ -93,6 +93,12 @@ export class OggOpusReader {
   }
 
   private addPiece(piece: Uint8Array, issue: (r: string) => void): void {
+    if (this.state === 'tags') {
+      // OpusTags is only checked for its magic: its comments (cover art can be megabytes) are not kept.
+      if (this.partialLength < 16) this.partial.push(piece);
+      this.partialLength += piece.length;
+      return;
+    }
     if (this.partialLength + piece.length > MAX_PACKET) {
       issue(`Ogg packet longer than ${MAX_PACKET} bytes: not an Opus packet; skipped`);
       this.dropPartial();

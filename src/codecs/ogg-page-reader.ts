@@ -37,6 +37,7 @@ export class OggPageReader {
   private end = 0;
   /** Stream offset of buffer[0]. */
   private base = 0;
+  private resyncing = false;
 
   push(bytes: Uint8Array): { pages: OggPage[]; issues: OggIssue[] } {
     this.append(bytes);
@@ -44,7 +45,8 @@ export class OggPageReader {
     const issues: OggIssue[] = [];
     for (;;) {
       const skipped = this.syncToCapture();
-      if (skipped > 0) issues.push({ offset: this.base + this.start - skipped, reason: `${skipped} bytes before an Ogg page were not a page ("OggS" expected)` });
+      // Bytes skipped right after a corrupt page belong to it: it was reported once already.
+      if (skipped > 0 && !this.resyncing) issues.push({ offset: this.base + this.start - skipped, reason: `${skipped} bytes before an Ogg page were not a page ("OggS" expected)` });
       if (this.end - this.start < HEADER) break;
       const b = this.buffer;
       const s = this.start;
@@ -60,6 +62,7 @@ export class OggPageReader {
       const total = HEADER + segments + bodyLength;
       if (this.end - s < total) break;
       const page = this.readPage(s, segments, total);
+      this.resyncing = page === null;
       if (page) pages.push(page);
       else issues.push({ offset: this.base + s, reason: 'Ogg page CRC mismatch: the page is corrupt' });
       // A bad page may be a false "OggS" inside data: resync from the next byte, not after its claimed length.

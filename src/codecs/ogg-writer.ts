@@ -71,7 +71,8 @@ export class OggOpusWriter {
   /** Emits the packets held so far as a page (with the EOS flag when `end`); null when nothing is held. */
   flush(end = false): Uint8Array | null {
     if (this.pending.length === 0 && !end) return null;
-    const page = this.page(this.pending, end ? FLAG_EOS : 0, this.granule);
+    // RFC 3533: a page on which no packet ends carries granule -1 (an empty EOS page, here).
+    const page = this.page(this.pending, end ? FLAG_EOS : 0, this.pending.length > 0 ? this.granule : -1);
     this.pending = [];
     return page;
   }
@@ -98,8 +99,8 @@ export class OggOpusWriter {
     out.set([0x4f, 0x67, 0x67, 0x53], 0); // "OggS"
     out[4] = 0;
     out[5] = flags;
-    view.setUint32(6, granule % 0x100000000, true);
-    view.setUint32(10, Math.floor(granule / 0x100000000), true);
+    view.setUint32(6, granule < 0 ? 0xffffffff : granule % 0x100000000, true);
+    view.setUint32(10, granule < 0 ? 0xffffffff : Math.floor(granule / 0x100000000), true);
     view.setUint32(14, this.serial, true);
     view.setUint32(18, this.sequence++, true);
     out[26] = lacing.length;
