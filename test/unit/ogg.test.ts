@@ -108,10 +108,12 @@ describe('our Ogg Opus stream, read by real tools', () => {
     // of lookahead still inside the encoder, which a live stream never flushes.
     expect(decoded.pcm.length).toBe(input.length - 156);
     const { snrDb, lag } = alignedSnr(input, decoded.pcm, 400);
-    // A wrong pre-skip shows as a lag; lossy coding of this harmonic signal at ~27 kbit/s keeps well above 10 dB.
     console.log(`opusdec vs input: lag ${lag}, SNR ${snrDb.toFixed(1)} dB`);
-    expect(lag).toBe(0);
-    expect(snrDb).toBeGreaterThan(10);
+    // A wrong pre-skip moves the audio by the lookahead (156 samples here) or more. Opus' resampling filters leave
+    // a fractional group delay, so the best integer alignment may be off by a sample (measured: -1).
+    expect(Math.abs(lag)).toBeLessThanOrEqual(2);
+    // Measured 21 dB for this harmonic signal at ~27 kbit/s; broken framing or PCM scaling falls below 0 dB.
+    expect(snrDb).toBeGreaterThan(15);
   });
 });
 
