@@ -1,0 +1,90 @@
+import { ErrorCode, VoicewireError } from '../errors.js';
+
+/** A packet the decoder could not read; it produced no samples and decoding went on. */
+export interface OpusDecodeIssue {
+  /** Index of the packet in the batch passed to `decode`. */
+  packet: number;
+  reason: string;
+}
+
+/** Mono PCM out of Opus packets. Runs on the main thread or a worker, never in an AudioWorklet. */
+export interface OpusPacketDecoder {
+  readonly sampleRate: number;
+  /** Decodes packets in order. Never throws: corrupt packets are listed in `issues`. */
+  decode(packets: readonly Uint8Array[]): { pcm: Float32Array; issues: OpusDecodeIssue[] };
+  close(): void;
+}
+
+export interface OpusDecoderOptions {
+  /** 8000, 12000, 16000, 24000 or 48000 (opus-decoder silently turns any other rate into 48000). Default 24000. */
+  sampleRate?: 8000 | 12000 | 16000 | 24000 | 48000;
+  /** OpusHead's pre-skip, in 48 kHz samples: that many leading samples are dropped. */
+  preSkip?: number;
+}
+
+/** opus-decoder's input buffer for one channel (32000 × 0.12 bytes): a larger packet would make it throw. */
+const MAX_PACKET_BYTES = 3840;
+
+/**
+ * Wraps `opus-decoder` (libopus as wasm), loaded through a dynamic import so it is a chunk of its own in browser
+ * builds and is fetched only by sessions that decode Opus.
+ */
+export async function createOpusDecoder(options: OpusDecoderOptions = {}): Promise<OpusPacketDecoder> {
+  const sampleRate = options.sampleRate ?? 24000;
+  let decoder: import('opus-decoder').OpusDecoder<typeof sampleRate>;
+  try {
+    const { OpusDecoder } = await import('opus-decoder');
+    // opus-decoder counts pre-skip in output samples; OpusHead counts it at 48 kHz.
+    decoder = new OpusDecoder({ channels: 1, sampleRate, preSkip: Math.round(((options.preSkip ?? 0) * sampleRate) / 48000) });
+    await decoder.ready;
+  } catch (cause) {
+    throw new VoicewireError({
+      code: ErrorCode.CODEC_UNSUPPORTED,
+      message: 'The Opus decoder (opus-decoder, WebAssembly) could not be loaded',
+      remedy:
+        'Allow WebAssembly (a page CSP needs script-src \'wasm-unsafe-eval\'), serve the opus-decoder chunk next to ' +
+        'voicewire.js as UTF-8, and in Node install the "opus-decoder" package.',
+      cause,
+    });
+  }
+  let closed = false;
+
+  return {
+    sampleRate,
+    decode(packets) {
+      const issues: OpusDecodeIssue[] = [];
+      const parts: Float32Array[] = [];
+      let total = 0;
+      packets.forEach((packet, index) => {
+        // A zero-length packet marks a loss (RFC 7845 §3): nothing to decode, and libopus would invent 60 ms.
+        if (packet.length === 0 || closed) return;
+        if (packet.length > MAX_PACKET_BYTES) {
+          issues.push({ packet: index, reason: `Opus packet of ${packet.length} bytes exceeds ${MAX_PACKET_BYTES} (not a mono Opus packet)` });
+          return;
+        }
+        try {
+          const result = decoder.decodeFrame(packet);
+          for (const e of result.errors) issues.push({ packet: index, reason: e.message });
+          if (result.samplesDecoded > 0) {
+            parts.push(result.channelData[0].slice(0, result.samplesDecoded));
+            total += result.samplesDecoded;
+          }
+        } catch (e) {
+          issues.push({ packet: index, reason: e instanceof Error ? e.message : String(e) });
+        }
+      });
+      const pcm = new Float32Array(total);
+      let at = 0;
+      for (const part of parts) {
+        pcm.set(part, at);
+        at += part.length;
+      }
+      return { pcm, issues };
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      decoder.free();
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { ErrorCode, VoicewireError } from '../errors.js';
+
+/** Opus packets out of mono PCM, 20 ms per packet. One encoder per stream: it keeps state between calls. */
+export interface OpusEncoder {
+  /** Which implementation runs: WebCodecs in browsers that have it, libopus-as-wasm elsewhere, or yours. */
+  readonly implementation: string;
+  readonly sampleRate: number;
+  /** Encoder lookahead in 48 kHz samples, for OpusHead's pre-skip field. */
+  readonly preSkip: number;
+  /**
+   * Feeds mono PCM of any length; resolves with the packets completed so far (one per full 20 ms frame; the rest
+   * waits for the next call). Rejects only if the codec itself failed.
+   */
+  encode(pcm: Float32Array): Promise<Uint8Array[]>;
+  close(): void;
+}
+
+export interface OpusEncoderOptions {
+  /** 8000, 12000, 16000, 24000 or 48000. Default 24000 (Moshi). */
+  sampleRate?: number;
+  /** Target bitrate in bits per second. Default: the codec's own choice. */
+  bitrate?: number;
+  /** `auto` (default): WebCodecs when it can encode Opus at this rate, else the wasm encoder. */
+  implementation?: 'auto' | 'webcodecs' | 'wasm';
+}
+
+export type OpusEncoderFactory = (options: OpusEncoderOptions) => Promise<OpusEncoder>;
+
+export const OPUS_FRAME_MS = 20;
+const OPUS_RATES = [8000, 12000, 16000, 24000, 48000];
+
+/**
+ * Creates the best Opus encoder this runtime has. CODEC_UNSUPPORTED only when neither WebCodecs nor the npm encoder
+ * (opusscript, loaded on demand so browser bundles never carry it) can run.
+ */
+export async function createOpusEncoder(options: OpusEncoderOptions = {}): Promise<OpusEncoder> {
+  const sampleRate = options.sampleRate ?? 24000;
+  if (!OPUS_RATES.includes(sampleRate)) {
+    throw new VoicewireError({
+      code: ErrorCode.INVALID_OPTION,
+      message: `Opus cannot encode at ${sampleRate} Hz`,
+      remedy: `Use one of ${OPUS_RATES.join(', ')} Hz and resample before encoding.`,
+      details: { sampleRate },
+    });
+  }
+  const want = options.implementation ?? 'auto';
+  const causes: string[] = [];
+  if (want !== 'wasm') {
+    const { createWebCodecsOpusEncoder } = await import('./opus-encoder-webcodecs.js');
+    const encoder = await createWebCodecsOpusEncoder({ ...options, sampleRate }).catch((e: unknown) => {
+      causes.push(`WebCodecs: ${describe(e)}`);
+      return null;
+    });
+    if (encoder) return encoder;
+  }
+  if (want !== 'webcodecs') {
+    const { createWasmOpusEncoder } = await import('./opus-encoder-wasm.js');
+    const encoder = await createWasmOpusEncoder({ ...options, sampleRate }).catch((e: unknown) => {
+      causes.push(`opusscript: ${describe(e)}`);
+      return null;
+    });
+    if (encoder) return encoder;
+  }
+  throw new VoicewireError({
+    code: ErrorCode.CODEC_UNSUPPORTED,
+    message: `No Opus encoder is available here (${causes.join('; ')})`,
+    remedy:
+      'In a browser, use one with WebCodecs AudioEncoder (Chromium, Firefox 130+, Safari 26+) on a secure origin ' +
+      '(https:// or localhost). In Node, install the "opusscript" package. Or pass your own encoder factory.',
+    details: { implementation: want, sampleRate },
+  });
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+/**
+ * Cuts PCM of any length into whole frames. The last partial frame waits in `pending` for the next push; frames
+ * are copies, safe to hand to an encoder that keeps them.
+ */
+export class FrameChunker {
+  private readonly pending: Float32Array<ArrayBuffer>;
+  private filled = 0;
+
+  constructor(readonly frameSize: number) {
+    this.pending = new Float32Array(frameSize);
+  }
+
+  push(pcm: Float32Array): Float32Array<ArrayBuffer>[] {
+    const frames: Float32Array<ArrayBuffer>[] = [];
+    let at = 0;
+    while (at < pcm.length) {
+      const n = Math.min(this.frameSize - this.filled, pcm.length - at);
+      this.pending.set(pcm.subarray(at, at + n), this.filled);
+      this.filled += n;
+      at += n;
+      if (this.filled === this.frameSize) {
+        frames.push(this.pending.slice());
+        this.filled = 0;
+      }
+    }
+    return frames;
+  }
+}
