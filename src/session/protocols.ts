@@ -1,5 +1,6 @@
 import { createKyutaiSttProtocol } from '../protocols/kyutai-stt.js';
 import { createKyutaiTtsProtocol } from '../protocols/kyutai-tts.js';
+import { createMoshiProtocol } from '../protocols/moshi.js';
 import type { ProtocolName, VoiceProtocol } from '../protocols/protocol.js';
 import { createRealtimeProtocol } from '../protocols/realtime.js';
 import { createVoicewireProtocol } from '../protocols/voicewire.js';
@@ -14,9 +15,7 @@ export interface ProtocolSettings {
 
 const BUILT_IN: Readonly<Record<ProtocolName, (s: ProtocolSettings) => VoiceProtocol>> = {
   voicewire: (s) => createVoicewireProtocol({ sampleRate: s.sampleRate, frameMs: s.frameMs }),
-  moshi: () => {
-    throw new Error('moshi arrives with the Moshi branch');
-  },
+  moshi: () => createMoshiProtocol(),
   realtime: () => createRealtimeProtocol(),
   'kyutai-stt': () => createKyutaiSttProtocol(),
   'kyutai-tts': () => createKyutaiTtsProtocol(),

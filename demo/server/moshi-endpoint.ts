@@ -1,0 +1,92 @@
+import type { RawData, WebSocket } from 'ws';
+import { OggOpusReader } from '../../src/codecs/ogg-opus-reader.js';
+import { OggOpusWriter } from '../../src/codecs/ogg-writer.js';
+import { createOpusDecoder, type OpusPacketDecoder } from '../../src/codecs/opus-decoder.js';
+import type { EndpointHandler } from './server.js';
+import { toBytes } from './pcm-endpoint.js';
+import { EnergyVad } from './vad.js';
+
+export interface MoshiEndpointOptions {
+  /** One session at a time, like Moshi's Python server: later sockets wait, with no handshake, for the slot. */
+  singleSession: boolean;
+  log: (line: string) => void;
+}
+
+const KIND = { handshake: 0x00, audio: 0x01, text: 0x02, metadata: 0x04, error: 0x05 } as const;
+
+/**
+ * `/api/chat`: the Moshi protocol without a model. Audio comes back as the caller's own Opus packets in a fresh Ogg
+ * stream of the server's (no transcoding, so the echo is bit-exact), and voice activity becomes text pieces.
+ */
+export function moshiEndpoint(options: MoshiEndpointOptions): EndpointHandler {
+  const waiting: Array<() => void> = [];
+  let busy = false;
+  const release = () => {
+    busy = false;
+    const next = waiting.shift();
+    next?.();
+  };
+
+  return (socket) => {
+    const begin = () => {
+      busy = true;
+      runSession(socket, options).finally(release);
+    };
+    if (!options.singleSession || !busy) return begin();
+    options.log(`/api/chat: a session is running; ${waiting.length + 1} waiting for the slot`);
+    const wake = () => (socket.readyState === socket.OPEN ? begin() : release());
+    waiting.push(wake);
+    socket.once('close', () => {
+      const i = waiting.indexOf(wake);
+      if (i >= 0) waiting.splice(i, 1);
+    });
+  };
+}
+
+async function runSession(socket: WebSocket, options: MoshiEndpointOptions): Promise<void> {
+  const frame = (kind: number, payload: Uint8Array = new Uint8Array(0)) => {
+    if (socket.readyState !== socket.OPEN) return;
+    const out = new Uint8Array(1 + payload.length);
+    out[0] = kind;
+    out.set(payload, 1);
+    socket.send(out);
+  };
+  const text = (s: string) => frame(KIND.text, new TextEncoder().encode(s));
+  const reader = new OggOpusReader();
+  const vad = new EnergyVad({ sampleRate: 24000 });
+  let writer: OggOpusWriter | undefined;
+  let decoder: OpusPacketDecoder | undefined;
+  const done = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+
+  // Moshi's Rust backend sends its metadata before the handshake; clients must accept both orders.
+  frame(KIND.metadata, new TextEncoder().encode(JSON.stringify({ instance_name: 'voicewire-local', build_info: 'echo' })));
+  frame(KIND.handshake);
+  try {
+    decoder = await createOpusDecoder({ sampleRate: 24000 });
+  } catch (e) {
+    frame(KIND.error, new TextEncoder().encode(`the local server cannot decode Opus: ${(e as Error).message}`));
+  }
+
+  socket.on('message', (data: RawData) => {
+    const bytes = toBytes(data);
+    if (bytes.length === 0 || bytes[0] !== KIND.audio) return; // Moshi servers ignore kinds they do not expect
+    const chunk = reader.push(bytes.subarray(1));
+    for (const issue of chunk.issues) options.log(`/api/chat: bad Ogg from the client at byte ${issue.offset}: ${issue.reason}`);
+    if (chunk.head) {
+      writer = new OggOpusWriter({ inputSampleRate: 24000, preSkip: chunk.head.preSkip, packetsPerPage: 2 });
+      frame(KIND.audio, writer.headers());
+    }
+    if (!writer) return;
+    for (const packet of chunk.packets) {
+      const page = writer.writePacket(packet);
+      if (page) frame(KIND.audio, page);
+    }
+    if (decoder && chunk.packets.length > 0) {
+      const event = vad.push(decoder.decode(chunk.packets).pcm);
+      if (event?.state === 'started') text(' [speech]');
+      if (event?.state === 'stopped') text(` [${(event.durationMs / 1000).toFixed(1)} s]`);
+    }
+  });
+  await done;
+  decoder?.close();
+}
