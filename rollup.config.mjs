@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import typescript from '@rollup/plugin-typescript';
 import resolve from '@rollup/plugin-node-resolve';
 import dts from 'rollup-plugin-dts';
@@ -6,6 +7,11 @@ import { WORKLET_SOURCES_ID, workletSources } from './scripts/worklet-sources.mj
 
 const pkg = JSON.parse(readFileSync('./package.json', 'utf8'));
 const external = [...Object.keys(pkg.dependencies), /^node:/];
+// opus-decoder's worker helper points browsers at a CommonJS file; its ES module twin is `export default Worker`.
+const esmWebWorker = {
+  name: 'esm-web-worker',
+  resolveId: (id) => (id === '@eshaz/web-worker' ? fileURLToPath(new URL('./node_modules/@eshaz/web-worker/browser.js', import.meta.url)) : null),
+};
 const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts', 'worklets/**/*.ts'], compilerOptions: { noEmit: false, declaration: false, sourceMap: true } });
 
 export default [
@@ -23,7 +29,7 @@ export default [
   // Heavy codecs stay behind dynamic imports, in chunks of their own.
   {
     input: { voicewire: 'src/index.ts' },
-    plugins: [workletSources(), resolve({ browser: true, preferBuiltins: false }), ts()],
+    plugins: [workletSources(), esmWebWorker, resolve({ browser: true, preferBuiltins: false }), ts()],
     output: { dir: 'dist/browser', format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js' },
   },
   {
