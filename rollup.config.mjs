@@ -8,11 +8,15 @@ import { WORKLET_SOURCES_ID, workletSources } from './scripts/worklet-sources.mj
 
 const pkg = JSON.parse(readFileSync('./package.json', 'utf8'));
 const external = [...Object.keys(pkg.dependencies), /^node:/];
-// eventemitter3's "import" entry re-exports its CommonJS file, which rollup cannot read without the commonjs
-// plugin; the package ships a real ES module build, used for the self-contained browser bundle.
-const eventemitter3Esm = {
-  name: 'eventemitter3-esm',
-  resolveId: (id) => (id === 'eventemitter3' ? fileURLToPath(new URL('./node_modules/eventemitter3/dist/eventemitter3.esm.js', import.meta.url)) : null),
+// Two packages whose browser entries are CommonJS, which rollup cannot read without the commonjs plugin; each
+// ships an ES module twin: eventemitter3's ESM build, and opus-decoder's worker helper (`export default Worker`).
+const ESM_TWINS = {
+  eventemitter3: './node_modules/eventemitter3/dist/eventemitter3.esm.js',
+  '@eshaz/web-worker': './node_modules/@eshaz/web-worker/browser.js',
+};
+const esmTwins = {
+  name: 'esm-twins',
+  resolveId: (id) => (id in ESM_TWINS ? fileURLToPath(new URL(ESM_TWINS[id], import.meta.url)) : null),
 };
 const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts', 'worklets/**/*.ts'], compilerOptions: { noEmit: false, declaration: false, sourceMap: true } });
 
@@ -31,7 +35,7 @@ export default [
   // Heavy codecs stay behind dynamic imports, in chunks of their own.
   {
     input: { voicewire: 'src/index.ts' },
-    plugins: [workletSources(), eventemitter3Esm, resolve({ browser: true, preferBuiltins: false }), ts()],
+    plugins: [workletSources(), esmTwins, resolve({ browser: true, preferBuiltins: false }), ts()],
     output: { dir: 'dist/browser', format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js', plugins: [terser({ module: true })] },
   },
   {

@@ -1,4 +1,5 @@
-import { FrameChunker, OPUS_FRAME_MS, type OpusEncoder, type OpusEncoderOptions } from './opus-encoder.js';
+import { FrameChunker, OPUS_FRAME_MS } from './frame-chunker.js';
+import type { OpusEncoder, OpusEncoderOptions } from './opus-encoder.js';
 
 type OpusScriptModule = typeof import('opusscript');
 

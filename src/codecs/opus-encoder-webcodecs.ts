@@ -1,5 +1,6 @@
 import { parseOpusHead } from './opus-head.js';
-import { FrameChunker, OPUS_FRAME_MS, type OpusEncoder, type OpusEncoderOptions } from './opus-encoder.js';
+import { FrameChunker, OPUS_FRAME_MS } from './frame-chunker.js';
+import type { OpusEncoder, OpusEncoderOptions } from './opus-encoder.js';
 
 type WebCodecsScope = typeof globalThis & { AudioEncoder?: typeof AudioEncoder; AudioData?: typeof AudioData };
 

@@ -1,4 +1,6 @@
 import { ErrorCode, VoicewireError } from '../errors.js';
+import { createWasmOpusEncoder } from './opus-encoder-wasm.js';
+import { createWebCodecsOpusEncoder } from './opus-encoder-webcodecs.js';
 
 /** Opus packets out of mono PCM, 20 ms per packet. One encoder per stream: it keeps state between calls. */
 export interface OpusEncoder {
@@ -26,7 +28,6 @@ export interface OpusEncoderOptions {
 
 export type OpusEncoderFactory = (options: OpusEncoderOptions) => Promise<OpusEncoder>;
 
-export const OPUS_FRAME_MS = 20;
 const OPUS_RATES = [8000, 12000, 16000, 24000, 48000];
 
 /**
@@ -46,7 +47,6 @@ export async function createOpusEncoder(options: OpusEncoderOptions = {}): Promi
   const want = options.implementation ?? 'auto';
   const causes: string[] = [];
   if (want !== 'wasm') {
-    const { createWebCodecsOpusEncoder } = await import('./opus-encoder-webcodecs.js');
     const encoder = await createWebCodecsOpusEncoder({ ...options, sampleRate }).catch((e: unknown) => {
       causes.push(`WebCodecs: ${describe(e)}`);
       return null;
@@ -54,7 +54,6 @@ export async function createOpusEncoder(options: OpusEncoderOptions = {}): Promi
     if (encoder) return encoder;
   }
   if (want !== 'webcodecs') {
-    const { createWasmOpusEncoder } = await import('./opus-encoder-wasm.js');
     const encoder = await createWasmOpusEncoder({ ...options, sampleRate }).catch((e: unknown) => {
       causes.push(`opusscript: ${describe(e)}`);
       return null;
@@ -73,33 +72,4 @@ export async function createOpusEncoder(options: OpusEncoderOptions = {}): Promi
 
 function describe(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-}
-
-/**
- * Cuts PCM of any length into whole frames. The last partial frame waits in `pending` for the next push; frames
- * are copies, safe to hand to an encoder that keeps them.
- */
-export class FrameChunker {
-  private readonly pending: Float32Array<ArrayBuffer>;
-  private filled = 0;
-
-  constructor(readonly frameSize: number) {
-    this.pending = new Float32Array(frameSize);
-  }
-
-  push(pcm: Float32Array): Float32Array<ArrayBuffer>[] {
-    const frames: Float32Array<ArrayBuffer>[] = [];
-    let at = 0;
-    while (at < pcm.length) {
-      const n = Math.min(this.frameSize - this.filled, pcm.length - at);
-      this.pending.set(pcm.subarray(at, at + n), this.filled);
-      this.filled += n;
-      at += n;
-      if (this.filled === this.frameSize) {
-        frames.push(this.pending.slice());
-        this.filled = 0;
-      }
-    }
-    return frames;
-  }
 }

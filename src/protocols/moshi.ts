@@ -23,6 +23,8 @@ export interface MoshiProtocolOptions {
   decoder?: (options: { sampleRate: 24000; preSkip: number }) => Promise<OpusPacketDecoder>;
   /** Encoder bitrate in bits/s; default the codec's own choice (about 27 kbit/s for voice at 24 kHz). */
   bitrate?: number;
+  /** Serial number of the outgoing Ogg stream; random by default (fix it only for reproducible recordings/tests). */
+  oggSerial?: number;
   /** Also send 0x03 endTurn from `flush()`: for turn-based Moshi variants; full-duplex servers ignore it. */
   endTurnOnFlush?: boolean;
 }
@@ -56,6 +58,8 @@ export class MoshiProtocol implements VoiceProtocol {
   private closed = false;
   private encoder: Promise<OpusEncoder> | null = null;
   private writer: OggOpusWriter | null = null;
+  /** OpusHead + OpusTags pages, held until the first audio page goes out. */
+  private headerPages: Uint8Array | null = null;
   private readonly reader = new OggOpusReader();
   private decoder: Promise<OpusPacketDecoder> | null = null;
   /** Serialises codec work: callers may fire encodeAudio/decode without awaiting, order must hold. */
@@ -97,7 +101,7 @@ export class MoshiProtocol implements VoiceProtocol {
     if (!this.isReady || !this.writer) return [];
     const out: WireMessage[] = [];
     const page = this.writer.flush();
-    if (page) out.push(moshiAudioMessage(page));
+    if (page) out.push(this.audioMessage(page));
     if (this.options.endTurnOnFlush) out.push(moshiControlMessage('endTurn'));
     return out;
   }
@@ -123,19 +127,28 @@ export class MoshiProtocol implements VoiceProtocol {
     const encoder = await this.startEncoder();
     const packets = await encoder.encode(pcm);
     if (packets.length === 0) return [];
-    let prefix: Uint8Array | null = null;
     if (!this.writer) {
-      this.writer = new OggOpusWriter({ inputSampleRate: RATE, preSkip: encoder.preSkip, vendor: `voicewire (${encoder.implementation})` });
-      prefix = this.writer.headers();
+      this.writer = new OggOpusWriter({
+        inputSampleRate: RATE,
+        preSkip: encoder.preSkip,
+        serial: this.options.oggSerial,
+        vendor: `voicewire (${encoder.implementation})`,
+      });
+      this.headerPages = this.writer.headers();
     }
     const out: WireMessage[] = [];
     for (const packet of packets) {
       const page = this.writer.writePacket(packet);
-      if (!page) continue;
-      out.push(moshiAudioMessage(prefix ? concat([prefix, page]) : page));
-      prefix = null;
+      if (page) out.push(this.audioMessage(page));
     }
     return out;
+  }
+
+  /** The stream's header pages ride on its first audio page, as Moshi's Rust backend sends its own. */
+  private audioMessage(page: Uint8Array): Uint8Array {
+    const message = moshiAudioMessage(this.headerPages ? concat([this.headerPages, page]) : page);
+    this.headerPages = null;
+    return message;
   }
 
   private startEncoder(): Promise<OpusEncoder> {

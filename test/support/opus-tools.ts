@@ -1,5 +1,5 @@
 // Audio fixtures for the Ogg/Opus tests: seeded signals, WAV files, and the real opus-tools/ffmpeg binaries.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,9 +92,10 @@ export function run(command: string, args: readonly string[]): string {
   return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Runs a tool and returns stdout + stderr (opusinfo and opusdec report on stderr). */
-export function runAll(command: string, args: readonly string[]): string {
-  return execFileSync('sh', ['-c', '"$0" "$@" 2>&1', command, ...args], { encoding: 'utf8' });
+/** Runs a tool to the end and returns its exit status with stdout + stderr interleaved (opusinfo warns on both). */
+export function runAll(command: string, args: readonly string[]): { status: number | null; output: string } {
+  const result = spawnSync('sh', ['-c', '"$0" "$@" 2>&1', command, ...args], { encoding: 'utf8' });
+  return { status: result.status, output: result.stdout };
 }
 
 /**

@@ -78,7 +78,8 @@ describe('our Ogg Opus stream, read by real tools', () => {
   });
 
   it('passes opusinfo without a warning: mono, 24 kHz input, 20 ms packets, 40 ms pages', () => {
-    const report = runAll('opusinfo', [ours]);
+    const { status, output: report } = runAll('opusinfo', [ours]);
+    expect(status).toBe(0);
     expect(report).not.toMatch(/WARNING|ERROR/);
     expect(report).toContain('Channels: 1');
     expect(report).toContain('Original sample rate: 24000 Hz');
@@ -137,7 +138,7 @@ describe('OggOpusReader on a file made by opusenc', () => {
     const sizes = run('ffprobe', ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'packet=size', '-of', 'csv=p=0', file])
       .split('\n').map((l) => l.replace(/,$/, '').trim()).filter((l) => l !== '').map(Number);
     expect(packets.map((p) => p.length)).toEqual(sizes);
-    const preSkip = /Pre-skip: (\d+)/.exec(runAll('opusinfo', [file]))![1];
+    const preSkip = /Pre-skip: (\d+)/.exec(runAll('opusinfo', [file]).output)![1];
     expect(head).toMatchObject({ channels: 1, inputSampleRate: RATE, preSkip: Number(preSkip) });
   });
 
