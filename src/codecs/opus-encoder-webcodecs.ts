@@ -38,7 +38,8 @@ export async function createWebCodecsOpusEncoder(
   const encoder = new Encoder({
     output(chunk, metadata) {
       const description = metadata?.decoderConfig?.description;
-      if (description) preSkip = parseOpusHead(toBytes(description))?.preSkip ?? preSkip;
+      const head = description ? parseOpusHead(toBytes(description)) : null;
+      if (head) preSkip = preSkip48k(head.preSkip, sampleRate);
       const packet = new Uint8Array(chunk.byteLength);
       chunk.copyTo(packet);
       out.push(packet);
@@ -83,6 +84,17 @@ export async function createWebCodecsOpusEncoder(
       wake?.();
     },
   };
+}
+
+/**
+ * Chromium: the OpusHead it hands out counts pre-skip at the INPUT rate (156 = libopus' 6.5 ms lookahead at 24 kHz)
+ * where RFC 7845 §5.1 says 48 kHz (312); decoders then start 3.25 ms late. A value that is exactly libopus'
+ * lookahead (6.5 ms, or 2.5 ms for low-delay) at the input rate is scaled; a correct 48 kHz value passes unchanged.
+ */
+export function preSkip48k(reported: number, sampleRate: number): number {
+  if (sampleRate === 48000) return reported;
+  const atInputRate = [0.0065, 0.0025].some((s) => reported === Math.round(sampleRate * s));
+  return atInputRate ? Math.round((reported * 48000) / sampleRate) : reported;
 }
 
 function toBytes(source: AllowSharedBufferSource): Uint8Array {

@@ -5,6 +5,7 @@ import { isVoicewireError } from '../../src/errors.js';
 import { OggOpusReader } from '../../src/codecs/ogg-opus-reader.js';
 import { createOpusDecoder } from '../../src/codecs/opus-decoder.js';
 import { createOpusEncoder } from '../../src/codecs/opus-encoder.js';
+import { preSkip48k } from '../../src/codecs/opus-encoder-webcodecs.js';
 import { alignedSnr, prng, readWav, run, tempDir, voiceLike, writeWav16 } from '../support/opus-tools.js';
 
 const RATE = 24000;
@@ -91,6 +92,13 @@ describe('Opus encoding', () => {
     const error = await createOpusEncoder({ sampleRate: RATE, implementation: 'webcodecs' }).catch((e: unknown) => e);
     expect(isVoicewireError(error, 'CODEC_UNSUPPORTED')).toBe(true);
     expect((error as Error).message).toBe('No Opus encoder is available here (WebCodecs: Error: AudioEncoder is not available)');
+  });
+
+  it('corrects a pre-skip reported at the input rate (Chromium) and keeps a correct 48 kHz one', () => {
+    expect(preSkip48k(156, 24000)).toBe(312);
+    expect(preSkip48k(60, 24000)).toBe(120); // restricted low-delay: 2.5 ms
+    expect(preSkip48k(312, 24000)).toBe(312);
+    expect(preSkip48k(312, 48000)).toBe(312);
   });
 
   it('rejects a rate Opus cannot encode with INVALID_OPTION', async () => {
