@@ -58,15 +58,7 @@ async function runSession(socket: WebSocket, options: MoshiEndpointOptions): Pro
   let decoder: OpusPacketDecoder | undefined;
   const done = new Promise<void>((resolve) => socket.once('close', () => resolve()));
 
-  // Moshi's Rust backend sends its metadata before the handshake; clients must accept both orders.
-  frame(KIND.metadata, new TextEncoder().encode(JSON.stringify({ instance_name: 'voicewire-local', build_info: 'echo' })));
-  frame(KIND.handshake);
-  try {
-    decoder = await createOpusDecoder({ sampleRate: 24000 });
-  } catch (e) {
-    frame(KIND.error, new TextEncoder().encode(`the local server cannot decode Opus: ${(e as Error).message}`));
-  }
-
+  // Listening before the handshake goes out: the client's first message (its BOS page) follows it at once.
   socket.on('message', (data: RawData) => {
     const bytes = toBytes(data);
     if (bytes.length === 0 || bytes[0] !== KIND.audio) return; // Moshi servers ignore kinds they do not expect
@@ -87,6 +79,14 @@ async function runSession(socket: WebSocket, options: MoshiEndpointOptions): Pro
       if (event?.state === 'stopped') text(` [${(event.durationMs / 1000).toFixed(1)} s]`);
     }
   });
+  // Moshi's Rust backend sends its metadata before the handshake; clients must accept both orders.
+  frame(KIND.metadata, new TextEncoder().encode(JSON.stringify({ instance_name: 'voicewire-local', build_info: 'echo' })));
+  frame(KIND.handshake);
+  try {
+    decoder = await createOpusDecoder({ sampleRate: 24000 });
+  } catch (e) {
+    frame(KIND.error, new TextEncoder().encode(`the local server cannot decode Opus: ${(e as Error).message}`));
+  }
   await done;
   decoder?.close();
 }

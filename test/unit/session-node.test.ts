@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWav, encodeWav } from '../../src/codecs/wav.js';
 import { ErrorCode, type VoicewireError } from '../../src/errors.js';
 import { createVoiceSession, type SessionState } from '../../src/session/voice-session.js';
+import { moshiEndpoint } from '../../demo/server/moshi-endpoint.js';
 import { pcmEndpoint } from '../../demo/server/pcm-endpoint.js';
 import { startLocalServer, type LocalServer } from '../../demo/server/server.js';
 
@@ -20,7 +21,10 @@ describe('VoiceSession in Node (stream audio) against the local server', () => {
   let server: LocalServer;
   let wsUrl: string;
   beforeAll(async () => {
-    server = await startLocalServer({ host: '127.0.0.1', port: 0, allowedOrigins: [], maxSessions: 8, maxMessageBytes: 1 << 20, log: () => {} }, { '/ws': pcmEndpoint({ echoDelayMs: 0 }) });
+    server = await startLocalServer({ host: '127.0.0.1', port: 0, allowedOrigins: [], maxSessions: 8, maxMessageBytes: 1 << 20, log: () => {} }, {
+      '/ws': pcmEndpoint({ echoDelayMs: 0 }),
+      '/api/chat': moshiEndpoint({ singleSession: true, log: () => {} }),
+    });
     wsUrl = `${server.url.replace(/^http/, 'ws')}/ws`;
   });
   afterAll(() => server.close());
@@ -68,6 +72,37 @@ describe('VoiceSession in Node (stream audio) against the local server', () => {
     expect(concat(second.out).length).toBe(second.expected);
   });
 
+  it('speaks Moshi: Ogg Opus out, the echo decoded back, text pieces from the server', async () => {
+    const wav = decodeWav(wavFile(24000));
+    const out: Float32Array[] = [];
+    const texts: string[] = [];
+    const session = createVoiceSession({ url: wsUrl.replace(/\/ws$/, '/api/chat'), protocol: 'moshi', input: blocksOf(wav.samples, 960), onAudio: (pcm) => out.push(pcm.slice()) });
+    session.on('text', (t) => texts.push(t.text));
+    await session.start();
+    // Opus is lossy and delays by its lookahead: compare energy where the burst is, not samples.
+    await waitFor(() => texts.length >= 2, 10_000);
+    await session.stop();
+    const echoed = concat(out);
+    expect(echoed.length).toBeGreaterThan(wav.samples.length * 0.9);
+    expect(rms(echoed.subarray(12000, 21000))).toBeGreaterThan(0.2);
+    expect(rms(echoed.subarray(0, 6000))).toBeLessThan(0.01);
+    expect(texts[0]).toBe(' [speech]');
+    expect(texts[1]).toMatch(/^ \[0\.\d s\]$/);
+  });
+
+  it('shows Moshi\'s one-slot server as "waiting", then SERVER_BUSY when the hello timeout runs out', async () => {
+    const chat = wsUrl.replace(/\/ws$/, '/api/chat');
+    const first = createVoiceSession({ url: chat, protocol: 'moshi' });
+    await first.start();
+    const second = createVoiceSession({ url: chat, protocol: 'moshi', helloTimeoutMs: 500 });
+    const states: SessionState[] = [];
+    second.on('state', (s) => states.push(s));
+    await expect(second.start()).rejects.toMatchObject({ code: ErrorCode.SERVER_BUSY });
+    expect(states).toContain('waiting');
+    expect(states).not.toContain('connected');
+    await first.stop();
+  });
+
   it('fails start() with a typed error and closes when nothing listens', async () => {
     const session = createVoiceSession({ url: 'ws://127.0.0.1:9/ws', connectTimeoutMs: 2000 });
     const errors: VoicewireError[] = [];
@@ -77,6 +112,10 @@ describe('VoiceSession in Node (stream audio) against the local server', () => {
     expect(session.state).toBe('closed');
   });
 });
+
+function rms(x: Float32Array): number {
+  return Math.sqrt(x.reduce((a, v) => a + v * v, 0) / x.length);
+}
 
 function concat(parts: Float32Array[]): Float32Array {
   const out = new Float32Array(parts.reduce((a, b) => a + b.length, 0));
