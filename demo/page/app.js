@@ -71,10 +71,12 @@ function setState(state) {
 function addText(text, source) {
   window.demo.texts.push({ text, source });
   const li = document.createElement('li');
+  const time = document.createElement('time');
+  time.textContent = new Date().toTimeString().slice(0, 8);
   const s = document.createElement('span');
   s.className = 'source';
   s.textContent = source;
-  li.append(s, text);
+  li.append(time, s, text);
   ui.transcript.append(li);
   ui.transcript.scrollTop = ui.transcript.scrollHeight;
 }
@@ -92,7 +94,7 @@ function showStats(s) {
   $('stat-underruns').textContent = String(s.underruns);
   $('stat-overruns').textContent = String(s.overruns);
   $('stat-dropped').textContent = `${s.droppedInFrames} / ${s.droppedOutFrames}`;
-  $('stat-path').textContent = `${s.ringTransport}, ${s.deviceRate / 1000} kHz ↔ ${s.wireRate / 1000} kHz`;
+  $('stat-path').textContent = `${s.deviceRate / 1000} ↔ ${s.wireRate / 1000} kHz · ${s.ringTransport}`;
 }
 
 async function connect() {

@@ -24,6 +24,12 @@ const MIME: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Cross-origin isolation: the page and the SDK are all same-origin, and isolation gives the worklets the
+ * SharedArrayBuffer ring instead of per-chunk port messages.
+ */
+const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+/**
  * Serves the demo page and the built SDK. A missing file is a plain-text 404 — never the page's HTML, which is how
  * a worklet or service-worker request turns into "MIME type mismatch" in other setups.
  */
@@ -39,7 +45,7 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse): Pr
   if (type === undefined) return plain(res, 404, 'not found');
   try {
     const body = await readFile(file);
-    res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
+    res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', ...ISOLATION });
     res.end(req.method === 'HEAD' ? undefined : body);
   } catch {
     plain(res, 404, 'not found');
