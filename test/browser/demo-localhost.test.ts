@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { launchChromium, type BrowserSession } from '../support/browser.js';
+import { startDemoServer, type DemoServer } from '../support/demo-server.js';
+import {
+  assertEchoed, disconnectAndCheck, openDemo, trackResources, transcriptLines, waitForState, writeVoiceWav, type DemoWindow,
+} from './demo-harness.js';
+
+const SCREENSHOT = resolve(import.meta.dirname, '../../test-results/demo-connected.png');
+
+describe('demo page at http://localhost against the npm start server (real Chromium, fake microphone)', () => {
+  let server: DemoServer;
+  let browser: BrowserSession;
+  let dir: string;
+
+  beforeAll(async () => {
+    const voice = writeVoiceWav();
+    dir = voice.dir;
+    server = await startDemoServer(['--echo-delay-ms', '100']);
+    browser = await launchChromium({ fakeMicWav: voice.wav });
+    await trackResources(browser);
+    browser.page.on('response', (r) => {
+      if (r.status() >= 400) browser.pageErrors.push(`HTTP ${r.status()} ${r.url()}`);
+    });
+    await openDemo(browser, `${server.url}/`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows every environment check passing', async () => {
+    const checks = await browser.page.$$eval('#diagnosis li', (items) => items.map((li) => ({ check: (li as HTMLElement).dataset.check, kind: li.className, text: li.textContent })));
+    expect(checks.map((c) => c.check)).toEqual(['secureContext', 'audioContext', 'audioWorklet', 'mediaDevices', 'webCodecsOpus', 'crossOriginIsolated']);
+    expect(checks.filter((c) => c.kind !== 'ok')).toEqual([]);
+    expect(checks.every((c) => c.text?.startsWith('✓'))).toBe(true);
+  });
+
+  it('voicewire /ws: Connect echoes the microphone through playback, shows speech text and stream numbers; Disconnect closes everything', async () => {
+    const { page } = browser;
+    await page.click('#connect');
+    await waitForState(browser, 'connected');
+    expect(await page.textContent('#state')).toBe('connected');
+    expect(await page.textContent('#connect')).toBe('Disconnect');
+
+    await assertEchoed(browser, 3);
+    // The server's VAD heard the bursts: speech started/stopped and its transcript line, in the page's list.
+    await page.waitForFunction(() => {
+      const texts = (window as unknown as DemoWindow).demo.texts.map((t) => t.text);
+      return texts.includes('speech started') && texts.some((t) => /^heard \d+\.\d\d s of speech$/.test(t));
+    });
+    const transcript = await transcriptLines(browser);
+    expect(transcript).toContainEqual({ source: 'vad', text: 'speech started' });
+    expect(transcript.some((l) => l.source === 'transcript' && /^heard \d+\.\d\d s of speech$/.test(l.text))).toBe(true);
+    // A burst is 0.6 s long: the VAD's measured duration says so (within its onset and 20 ms frames). The first
+    // burst may be cut short (the microphone runs before the server's hello), so the second one is measured.
+    await page.waitForFunction(() => (window as unknown as DemoWindow).demo.texts.filter((t) => t.text.startsWith('heard ')).length >= 2);
+    const heard = (await page.evaluate(() => (window as unknown as DemoWindow).demo.texts.map((t) => t.text))).flatMap((t) => /^heard (\d+\.\d+) s/.exec(t)?.[1] ?? []);
+    expect(Number(heard[1])).toBeGreaterThan(0.5);
+    expect(Number(heard[1])).toBeLessThan(0.7);
+
+    // Stats: the ping's round trip and the jitter buffer are measured numbers, not dashes.
+    await page.waitForFunction(() => /^\d+ ms$/.test(document.getElementById('stat-rtt')!.textContent ?? ''));
+    expect(await page.textContent('#stat-buffer')).toMatch(/^\d+ ms$/);
+    expect(await page.textContent('#stat-underruns')).toMatch(/^\d+$/);
+    expect(await page.textContent('#stat-path')).toMatch(/^\d+(\.\d+)? ↔ 24 kHz · shared$/);
+    // The meters read the microphone and the echo (silent gaps show a dash, so wait for a burst).
+    await page.waitForFunction(() => /^-\d+ dB$/.test(document.getElementById('mic-db')!.textContent ?? ''));
+    await page.waitForFunction(() => /^-\d+ dB$/.test(document.getElementById('playback-db')!.textContent ?? ''));
+
+    mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+    await disconnectAndCheck(browser, server, '/ws');
+  });
+
+  it('Connect again after Disconnect starts a fresh session that echoes', async () => {
+    await browser.page.click('#connect');
+    await waitForState(browser, 'connected');
+    await assertEchoed(browser, 2);
+    await disconnectAndCheck(browser, server, '/ws');
+  });
+
+  it('Moshi /api/chat: the Opus echo comes back through playback, text pieces appear; Disconnect closes everything', async () => {
+    const { page } = browser;
+    await page.selectOption('#protocol', 'moshi');
+    expect(await page.inputValue('#url')).toBe('/api/chat');
+    const textsBefore = await page.evaluate(() => (window as unknown as DemoWindow).demo.texts.length);
+    await page.click('#connect');
+    await waitForState(browser, 'connected');
+    await assertEchoed(browser, 3);
+    // The server's VAD over the decoded Opus: ' [speech]' when a burst starts, ' [0.6 s]' when it ends.
+    await page.waitForFunction((before) => {
+      const texts = (window as unknown as DemoWindow).demo.texts.slice(before).map((t) => t.text);
+      return texts.some((t) => t.includes('[speech]')) && texts.some((t) => /\[\d\.\d s\]/.test(t));
+    }, textsBefore);
+    const transcript = await transcriptLines(browser);
+    expect(transcript).toContainEqual({ source: 'response', text: ' [speech]' });
+    await disconnectAndCheck(browser, server, '/api/chat');
+  });
+});
