@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { launchChromium, type BrowserSession } from '../support/browser.js';
 import { startDemoServer, type DemoServer } from '../support/demo-server.js';
 import {
-  assertEchoed, disconnectAndCheck, openDemo, trackResources, transcriptLines, waitForState, writeVoiceWav, type DemoWindow,
+  assertEchoed, disconnectAndCheck, openDemo, recordPlayback, toneEnergy, trackResources, transcriptLines, waitForState, writeVoiceWav,
+  type DemoWindow,
 } from './demo-harness.js';
 
 const SCREENSHOT = resolve(import.meta.dirname, '../../test-results/demo-connected.png');
@@ -76,10 +77,27 @@ describe('demo page at http://localhost against the npm start server (real Chrom
     await disconnectAndCheck(browser, server, '/ws');
   });
 
-  it('Connect again after Disconnect starts a fresh session that echoes', async () => {
-    await browser.page.click('#connect');
+  it('Connect again after Disconnect starts a fresh session that echoes, and Test tone plays 440 Hz within the stream', async () => {
+    const { page } = browser;
+    await page.click('#connect');
     await waitForState(browser, 'connected');
     await assertEchoed(browser, 2);
+
+    await page.evaluate(() => {
+      const w = window as unknown as DemoWindow & { toneStats: { overruns: number; droppedInFrames: number; bufferMs: number }[] };
+      w.toneStats = [];
+      (w.demo.session as unknown as { on(e: 'stats', f: (s: (typeof w.toneStats)[0]) => void): void }).on('stats', (s) => w.toneStats.push(s));
+    });
+    await page.click('#tone');
+    const { sampleRate, samples } = await recordPlayback(browser, 2);
+    const tone = toneEnergy(samples, sampleRate, 440);
+    console.log(`tone: 440 Hz energy ${tone.toExponential(2)} (a 1 s tone of amplitude 0.5 in 2 s: about 1.5e-2)`);
+    expect(tone).toBeGreaterThan(5e-3);
+    // The tone rides on the one output stream: the jitter buffer is not flooded (a tone sent as frames of its own
+    // doubled the audio rate: the buffer grew to ~900 ms, then overflowed and dropped a second of audio).
+    await page.waitForFunction(() => (window as unknown as { toneStats: unknown[] }).toneStats.length >= 12);
+    const stats = await page.evaluate(() => (window as unknown as { toneStats: { overruns: number; droppedInFrames: number; bufferMs: number }[] }).toneStats);
+    expect(stats.filter((s) => s.overruns > 0 || s.droppedInFrames > 0 || s.bufferMs > 250)).toEqual([]);
     await disconnectAndCheck(browser, server, '/ws');
   });
 
