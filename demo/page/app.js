@@ -62,7 +62,7 @@ function setState(state) {
   window.demo.states.push(state);
   ui.state.textContent = state;
   ui.state.dataset.state = state;
-  const live = state === 'connected' || state === 'waiting' || state === 'connecting' || state === 'starting';
+  const live = state !== 'idle' && state !== 'closed';
   ui.connect.textContent = live ? 'Disconnect' : 'Connect';
   for (const b of [ui.mute, ui.interrupt, ui.tone]) b.disabled = state !== 'connected';
   ui.tone.disabled ||= ui.protocol.value !== 'voicewire';
@@ -112,9 +112,9 @@ async function connect() {
   session.on('stats', showStats);
   try {
     await session.start();
-  } catch (err) {
-    // start() rejects with the same VoicewireError it emitted as 'error'; the banner already shows it.
-    if (!window.demo.errors.length) showError(err);
+  } catch {
+    // start() rejects with the VoicewireError it already emitted as 'error' (the banner shows it), or because
+    // Disconnect stopped it while starting: nothing to show either way.
   }
 }
 

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
 
 export interface DemoServer {
   /** e.g. http://localhost:PORT (no trailing slash), as the server printed it. */
@@ -18,14 +17,16 @@ export interface DemoServer {
 }
 
 /**
- * The real `npm start` server (demo/server/main.ts under tsx), as a child process on a free port. The SDK must be
- * built first (`npx rollup -c`): the server serves dist/browser.
+ * The real `npm start` server (demo/server/main.ts with tsx's loader), as a child process on a free port. The SDK
+ * must be built first (`npx rollup -c`): the server serves dist/browser. Node runs it directly, not through the tsx
+ * CLI: that wrapper relays a signal and SIGKILLs the child unless it acknowledges within 30 ms, which a loaded
+ * machine misses — the signal tests would then test tsx, not the server's own shutdown.
  */
 export async function startDemoServer(args: string[] = [], env: Record<string, string> = {}): Promise<DemoServer> {
   if (!existsSync(resolve(ROOT, 'dist/browser/voicewire.js'))) {
     throw new Error('dist/browser/voicewire.js is missing: build the SDK first (`npx rollup -c`; `npm test` does it).');
   }
-  const child: ChildProcess = spawn(TSX, ['demo/server/main.ts', '--port', '0', ...args], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'demo/server/main.ts', '--port', '0', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
