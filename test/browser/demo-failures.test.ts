@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
-import { launchChromium, type BrowserSession } from '../support/browser.js';
+import type { BrowserSession } from '../support/browser.js';
 import { startDemoServer, type DemoServer } from '../support/demo-server.js';
-import { openDemo, openedResources, trackResources, waitForState, writeVoiceWav, type DemoWindow } from './demo-harness.js';
+import { openDemo, openedResources, startDemoRig, trackResources, waitForState, type DemoRig, type DemoWindow } from './demo-harness.js';
 
 /** After a session ended on its own: the page says why, and the microphone and AudioContext are released. */
 async function expectReleased(browser: BrowserSession, microphoneOpened = true): Promise<void> {
@@ -19,21 +18,15 @@ async function expectReleased(browser: BrowserSession, microphoneOpened = true):
 }
 
 describe('demo page when a session ends without Disconnect', () => {
+  let rig: DemoRig;
   let server: DemoServer;
   let browser: BrowserSession;
-  let dir: string;
 
   beforeAll(async () => {
-    const voice = writeVoiceWav();
-    dir = voice.dir;
-    server = await startDemoServer();
-    browser = await launchChromium({ fakeMicWav: voice.wav });
+    rig = await startDemoRig({ open: false });
+    ({ server, browser } = rig);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rig?.close());
 
   async function freshPage(url = `${server.url}/`): Promise<void> {
     await browser.page.close();

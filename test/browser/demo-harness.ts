@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
 import { encodeWav } from '../../src/codecs/wav.js';
-import type { BrowserSession } from '../support/browser.js';
-import type { DemoServer } from '../support/demo-server.js';
+import { launchChromium, type BrowserSession, type LaunchOptions } from '../support/browser.js';
+import { startDemoServer, type DemoServer } from '../support/demo-server.js';
 
 /** The frequency of the fake microphone's "voice": the echo is recognised by it (the server's test tone is 440 Hz). */
 export const VOICE_HZ = 660;
@@ -16,7 +16,7 @@ const GAP_S = 0.9;
  * Speech-like bursts for the fake microphone (which loops the file): 0.6 s of a 660 Hz voice with a syllable-rate
  * tremolo, then 0.9 s of silence — long enough for the server's VAD (400 ms hangover) to report each burst.
  */
-export function writeVoiceWav(): { dir: string; wav: string } {
+function writeVoiceWav(): { dir: string; wav: string } {
   const dir = mkdtempSync(join(tmpdir(), 'voicewire-demo-'));
   const period = Math.round((BURST_S + GAP_S) * MIC_RATE);
   const burst = Math.round(BURST_S * MIC_RATE);
@@ -31,6 +31,38 @@ export function writeVoiceWav(): { dir: string; wav: string } {
   const wav = join(dir, 'voice.wav');
   writeFileSync(wav, encodeWav(samples, MIC_RATE));
   return { dir, wav };
+}
+
+export interface DemoRig {
+  server: DemoServer;
+  browser: BrowserSession;
+  /** Closes the browser, stops the server, removes the temporary files. */
+  close(): Promise<void>;
+}
+
+/**
+ * One server process and one Chromium whose fake microphone plays writeVoiceWav(), resources tracked; `open` loads the
+ * page from `host` (default: the host the server printed).
+ */
+export async function startDemoRig(options: { serverArgs?: string[]; env?: Record<string, string>; launch?: LaunchOptions; open?: boolean; host?: string } = {}): Promise<DemoRig> {
+  const voice = writeVoiceWav();
+  const server = await startDemoServer(options.serverArgs, options.env);
+  const browser = await launchChromium({ ...options.launch, fakeMicWav: voice.wav });
+  await trackResources(browser);
+  if (options.open !== false) {
+    const url = new URL(`${server.url}/`);
+    if (options.host) url.hostname = options.host;
+    await openDemo(browser, url.href);
+  }
+  return {
+    server,
+    browser,
+    async close() {
+      await browser.close();
+      await server.stop();
+      rmSync(voice.dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**

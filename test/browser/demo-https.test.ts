@@ -3,29 +3,24 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium, type BrowserSession } from '../support/browser.js';
-import { startDemoServer, type DemoServer } from '../support/demo-server.js';
-import { assertEchoed, disconnectAndCheck, openDemo, openedResources, trackResources, waitForState, writeVoiceWav, type DemoWindow } from './demo-harness.js';
+import type { BrowserSession } from '../support/browser.js';
+import type { DemoServer } from '../support/demo-server.js';
+import { assertEchoed, disconnectAndCheck, openedResources, startDemoRig, waitForState, type DemoRig, type DemoWindow } from './demo-harness.js';
 
 describe('demo page over https (npm start -- --https, its generated certificate)', () => {
+  let rig: DemoRig;
   let server: DemoServer;
   let browser: BrowserSession;
-  let dir: string;
   let tlsDir: string;
 
   beforeAll(async () => {
-    const voice = writeVoiceWav();
-    dir = voice.dir;
     tlsDir = mkdtempSync(join(tmpdir(), 'voicewire-tls-'));
-    server = await startDemoServer(['--https', '--echo-delay-ms', '100'], { VOICEWIRE_TLS_DIR: tlsDir });
-    browser = await launchChromium({ fakeMicWav: voice.wav, ignoreCertificateErrors: true });
-    await trackResources(browser);
-    await openDemo(browser, `${server.url}/`);
+    rig = await startDemoRig({ serverArgs: ['--https', '--echo-delay-ms', '100'], env: { VOICEWIRE_TLS_DIR: tlsDir }, launch: { ignoreCertificateErrors: true } });
+    ({ server, browser } = rig);
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    for (const d of [dir, tlsDir]) if (d) rmSync(d, { recursive: true, force: true });
+    await rig?.close();
+    if (tlsDir) rmSync(tlsDir, { recursive: true, force: true });
   });
 
   it('made a certificate for localhost in VOICEWIRE_TLS_DIR and printed how to trust it', () => {

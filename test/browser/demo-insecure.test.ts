@@ -1,32 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { launchChromium, type BrowserSession } from '../support/browser.js';
-import { startDemoServer, type DemoServer } from '../support/demo-server.js';
-import { openDemo, openedResources, trackResources, waitForState, writeVoiceWav, type DemoWindow } from './demo-harness.js';
+import type { BrowserSession } from '../support/browser.js';
+import type { DemoServer } from '../support/demo-server.js';
+import { openedResources, startDemoRig, waitForState, type DemoRig, type DemoWindow } from './demo-harness.js';
 
 const SCREENSHOT = resolve(import.meta.dirname, '../../test-results/demo-insecure.png');
 
 describe('demo page at an insecure origin (http://voice.test:PORT mapped to loopback)', () => {
+  let rig: DemoRig;
   let server: DemoServer;
   let browser: BrowserSession;
-  let dir: string;
   let ssh: string;
 
   beforeAll(async () => {
-    const voice = writeVoiceWav();
-    dir = voice.dir;
-    server = await startDemoServer();
+    rig = await startDemoRig({ launch: { mapHosts: ['voice.test'] }, host: 'voice.test' });
+    ({ server, browser } = rig);
     ssh = `ssh -L ${server.port}:localhost:${server.port} user@voice.test`;
-    browser = await launchChromium({ fakeMicWav: voice.wav, mapHosts: ['voice.test'] });
-    await trackResources(browser);
-    await openDemo(browser, `http://voice.test:${server.port}/`);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rig?.close());
 
   it('the diagnosis panel shows INSECURE_CONTEXT with the ssh tunnel command for this host and port', async () => {
     const { page } = browser;

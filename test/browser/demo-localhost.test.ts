@@ -1,36 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { launchChromium, type BrowserSession } from '../support/browser.js';
-import { startDemoServer, type DemoServer } from '../support/demo-server.js';
-import {
-  assertEchoed, disconnectAndCheck, openDemo, recordPlayback, toneEnergy, trackResources, transcriptLines, waitForState, writeVoiceWav,
-  type DemoWindow,
-} from './demo-harness.js';
+import type { BrowserSession } from '../support/browser.js';
+import type { DemoServer } from '../support/demo-server.js';
+import { assertEchoed, disconnectAndCheck, recordPlayback, startDemoRig, toneEnergy, transcriptLines, waitForState, type DemoRig, type DemoWindow } from './demo-harness.js';
 
 const SCREENSHOT = resolve(import.meta.dirname, '../../test-results/demo-connected.png');
 
 describe('demo page at http://localhost against the npm start server (real Chromium, fake microphone)', () => {
+  let rig: DemoRig;
   let server: DemoServer;
   let browser: BrowserSession;
-  let dir: string;
 
   beforeAll(async () => {
-    const voice = writeVoiceWav();
-    dir = voice.dir;
-    server = await startDemoServer(['--echo-delay-ms', '100']);
-    browser = await launchChromium({ fakeMicWav: voice.wav });
-    await trackResources(browser);
-    browser.page.on('response', (r) => {
-      if (r.status() >= 400) browser.pageErrors.push(`HTTP ${r.status()} ${r.url()}`);
-    });
-    await openDemo(browser, `${server.url}/`);
+    rig = await startDemoRig({ serverArgs: ['--echo-delay-ms', '100'] });
+    ({ server, browser } = rig);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rig?.close());
 
   it('shows every environment check passing', async () => {
     const checks = await browser.page.$$eval('#diagnosis li', (items) => items.map((li) => ({ check: (li as HTMLElement).dataset.check, kind: li.className, text: li.textContent })));
