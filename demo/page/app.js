@@ -62,7 +62,7 @@ function setState(state) {
   window.demo.states.push(state);
   ui.state.textContent = state;
   ui.state.dataset.state = state;
-  const live = state === 'connected' || state === 'waiting' || state === 'connecting' || state === 'starting';
+  const live = state !== 'idle' && state !== 'closed';
   ui.connect.textContent = live ? 'Disconnect' : 'Connect';
   for (const b of [ui.mute, ui.interrupt, ui.tone]) b.disabled = state !== 'connected';
   ui.tone.disabled ||= ui.protocol.value !== 'voicewire';
@@ -71,10 +71,12 @@ function setState(state) {
 function addText(text, source) {
   window.demo.texts.push({ text, source });
   const li = document.createElement('li');
+  const time = document.createElement('time');
+  time.textContent = new Date().toTimeString().slice(0, 8);
   const s = document.createElement('span');
   s.className = 'source';
   s.textContent = source;
-  li.append(s, text);
+  li.append(time, s, text);
   ui.transcript.append(li);
   ui.transcript.scrollTop = ui.transcript.scrollHeight;
 }
@@ -92,7 +94,7 @@ function showStats(s) {
   $('stat-underruns').textContent = String(s.underruns);
   $('stat-overruns').textContent = String(s.overruns);
   $('stat-dropped').textContent = `${s.droppedInFrames} / ${s.droppedOutFrames}`;
-  $('stat-path').textContent = `${s.ringTransport}, ${s.deviceRate / 1000} kHz ↔ ${s.wireRate / 1000} kHz`;
+  $('stat-path').textContent = `${s.deviceRate / 1000} ↔ ${s.wireRate / 1000} kHz · ${s.ringTransport}`;
 }
 
 async function connect() {
@@ -110,9 +112,9 @@ async function connect() {
   session.on('stats', showStats);
   try {
     await session.start();
-  } catch (err) {
-    // start() rejects with the same VoicewireError it emitted as 'error'; the banner already shows it.
-    if (!window.demo.errors.length) showError(err);
+  } catch {
+    // start() rejects with the VoicewireError it already emitted as 'error' (the banner shows it), or because
+    // Disconnect stopped it while starting: nothing to show either way.
   }
 }
 

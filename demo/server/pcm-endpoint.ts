@@ -24,6 +24,9 @@ export function pcmEndpoint(options: PcmEndpointOptions): EndpointHandler {
   return (socket, _req, signal) => {
     let audio: ClientAudio | undefined;
     let vad: EnergyVad | undefined;
+    // A requested tone and how much of it has played: mixed into the echo, see mixTone.
+    let tone: Float32Array | null = null;
+    let toneAt = 0;
     const timers = new Set<ReturnType<typeof setTimeout>>();
     const later = (ms: number, fn: () => void) => {
       if (ms <= 0) return fn();
@@ -49,14 +52,16 @@ export function pcmEndpoint(options: PcmEndpointOptions): EndpointHandler {
       if (bytes.length % BYTES_PER_SAMPLE[audio.format] !== 0) {
         return sendJson({ type: 'error', code: 'PROTOCOL_ERROR', message: `a frame of ${bytes.length} bytes is not a whole number of ${audio.format} samples`, fatal: false });
       }
-      const event = vad.push(decodePcm(bytes, audio.format));
+      const pcm = decodePcm(bytes, audio.format);
+      const event = vad.push(pcm);
       if (event?.state === 'started') sendJson({ type: 'speech', state: 'started', atMs: event.atMs });
       if (event?.state === 'stopped') {
         sendJson({ type: 'speech', state: 'stopped', atMs: event.atMs, durationMs: event.durationMs });
         sendJson({ type: 'text', text: `heard ${(event.durationMs / 1000).toFixed(2)} s of speech`, source: 'transcript', final: true });
       }
-      // The caller's own bytes go back unchanged: same format, same framing.
-      later(options.echoDelayMs, () => send(bytes));
+      // The caller's own bytes go back unchanged (same format, same framing), with the test tone mixed in if asked.
+      const out = tone === null ? bytes : encodePcm(mixTone(pcm), audio.format);
+      later(options.echoDelayMs, () => send(out));
     });
 
     function onControl(text: string): void {
@@ -72,7 +77,10 @@ export function pcmEndpoint(options: PcmEndpointOptions): EndpointHandler {
         case 'ping':
           return sendJson({ type: 'pong', id: message.id, t: message.t });
         case 'control':
-          if (message.action === 'tone' && audio) playTone(Number(message.frequency) || 440, Math.min(10_000, Number(message.durationMs) || 1000));
+          if (message.action === 'tone' && audio) {
+            tone = testTone(audio.sampleRate, Number(message.frequency) || 440, Math.min(10_000, Number(message.durationMs) || 1000));
+            toneAt = 0;
+          }
           return;
         default:
           return; // unknown types are ignored (docs/protocol.md)
@@ -97,14 +105,17 @@ export function pcmEndpoint(options: PcmEndpointOptions): EndpointHandler {
       sendJson({ type: 'hello', protocol: 'voicewire', version, role: 'server', audio: { sampleRate, channels: 1, format, frameMs: audio.frameMs } });
     }
 
-    function playTone(frequency: number, durationMs: number): void {
-      const { sampleRate, format, frameMs } = audio!;
-      const tone = testTone(sampleRate, frequency, durationMs);
-      const frame = Math.round((sampleRate * frameMs) / 1000);
-      // Paced like a real voice server: one frame per frame duration, so the client's jitter buffer is not flooded.
-      for (let at = 0, i = 0; at < tone.length; at += frame, i++) {
-        later(i * frameMs, () => send(encodePcm(tone.subarray(at, at + frame), format)));
-      }
+    /**
+     * A server has one output stream: the tone is added to the echoed frames, never sent as frames of its own (that
+     * would double the audio rate, fill the client's jitter buffer and chop the tone between echo frames).
+     */
+    function mixTone(pcm: Float32Array): Float32Array {
+      const t = tone!;
+      const n = Math.min(pcm.length, t.length - toneAt);
+      for (let i = 0; i < n; i++) pcm[i] = Math.max(-1, Math.min(1, pcm[i] + t[toneAt + i]));
+      toneAt += n;
+      if (toneAt >= t.length) tone = null;
+      return pcm;
     }
 
     const cleanup = () => {

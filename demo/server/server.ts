@@ -31,7 +31,7 @@ export interface LocalServer {
 /** The http(s) server behind `npm start`: static demo files, and one WebSocket endpoint per protocol. */
 export async function startLocalServer(options: LocalServerOptions, endpoints: Readonly<Record<string, EndpointHandler>>): Promise<LocalServer> {
   const listener = (req: IncomingMessage, res: import('node:http').ServerResponse) => {
-    serveStatic(req, res).catch(() => plain(res, 500, 'internal error'));
+    serveStatic(req, res, options.tls !== undefined).catch(() => plain(res, 500, 'internal error'));
   };
   const server = options.tls ? createHttpsServer(options.tls, listener) : createHttpServer(listener);
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });

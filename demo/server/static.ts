@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
+import { isLoopbackHost } from '../../src/url.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -24,10 +25,26 @@ const MIME: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Cross-origin isolation: the page and the SDK are all same-origin, and isolation gives the worklets the
+ * SharedArrayBuffer ring instead of per-chunk port messages. Only where the browser honours it (https, localhost):
+ * on an untrustworthy origin Chromium ignores COOP and logs a console error that would bury the real problem.
+ */
+const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+function isolationHeaders(req: IncomingMessage, secure: boolean): Record<string, string> {
+  if (secure) return ISOLATION;
+  try {
+    return isLoopbackHost(new URL(`http://${req.headers.host ?? ''}`).hostname) ? ISOLATION : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
  * Serves the demo page and the built SDK. A missing file is a plain-text 404 — never the page's HTML, which is how
  * a worklet or service-worker request turns into "MIME type mismatch" in other setups.
  */
-export async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function serveStatic(req: IncomingMessage, res: ServerResponse, secure: boolean): Promise<void> {
   const pathname = safePath(req.url ?? '/');
   const mount = pathname === null ? undefined : MOUNTS.find(([prefix]) => pathname.startsWith(prefix));
   if (pathname === null || mount === undefined || (req.method !== 'GET' && req.method !== 'HEAD')) {
@@ -39,7 +56,7 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse): Pr
   if (type === undefined) return plain(res, 404, 'not found');
   try {
     const body = await readFile(file);
-    res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
+    res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', ...isolationHeaders(req, secure) });
     res.end(req.method === 'HEAD' ? undefined : body);
   } catch {
     plain(res, 404, 'not found');

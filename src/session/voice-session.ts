@@ -207,7 +207,11 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       maxMessageBytes: o.maxMessageBytes, audioBudgetBytes: o.audioBudgetBytes, reconnect: o.reconnect, reconnectPolicy: o.reconnectPolicy,
       protocol: () => createProtocol(o.protocol ?? 'voicewire', { sampleRate: this.wireRate, frameMs: this.frameMs }),
     });
-    connection.on('state', ({ state }) => this.setState(SESSION_STATE[state]));
+    connection.on('state', ({ state }) => {
+      // The connection's end is the session's too ('close' below), but only stop() may say `closed`: it releases the
+      // microphone and the AudioContext first (mapping it here made stop() a no-op and leaked both).
+      if (state !== 'closed') this.setState(SESSION_STATE[state]);
+    });
     connection.on('audio', (e) => this.audioPath?.play(e.pcm, e.sampleRate));
     connection.on('text', (e) => this.emit('text', { text: e.text, source: e.source, final: e.final }));
     connection.on('speech', (e) => this.emit('speech', speechOf(e)));
@@ -257,12 +261,11 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
   }
 }
 
-const SESSION_STATE: Readonly<Record<ConnectionState, SessionState>> = {
+const SESSION_STATE: Readonly<Record<Exclude<ConnectionState, 'closed'>, SessionState>> = {
   connecting: 'connecting',
   'awaiting-hello': 'waiting',
   open: 'connected',
   reconnecting: 'reconnecting',
-  closed: 'closed',
 };
 
 function speechOf(e: Extract<ProtocolEvent, { type: 'speech' }>) {

@@ -103,6 +103,30 @@ describe('VoiceSession in Node (stream audio) against the local server', () => {
     await first.stop();
   });
 
+  it('a server going away mid-session (Moshi: not resumable) stops the session: its input is released', async () => {
+    const own = await startLocalServer({ host: '127.0.0.1', port: 0, allowedOrigins: [], maxSessions: 8, maxMessageBytes: 1 << 20, log: () => {} }, {
+      '/api/chat': moshiEndpoint({ singleSession: false, log: () => {} }),
+    });
+    let inputClosed = false;
+    async function* endlessSilence() {
+      try {
+        for (;;) yield new Float32Array(480);
+      } finally {
+        inputClosed = true;
+      }
+    }
+    const session = createVoiceSession({ url: `${own.url.replace(/^http/, 'ws')}/api/chat`, protocol: 'moshi', input: endlessSilence(), onAudio: () => {} });
+    const states: SessionState[] = [];
+    const errors: VoicewireError[] = [];
+    session.on('state', (s) => states.push(s));
+    session.on('error', (e) => errors.push(e));
+    await session.start();
+    await own.close();
+    await waitFor(() => session.state === 'closed' && inputClosed, 5000);
+    expect(states.slice(-3)).toEqual(['connected', 'stopping', 'closed']);
+    expect(errors.map((e) => e.code)).toEqual([ErrorCode.CONNECTION_CLOSED]);
+  });
+
   it('fails start() with a typed error and closes when nothing listens', async () => {
     const session = createVoiceSession({ url: 'ws://127.0.0.1:9/ws', connectTimeoutMs: 2000 });
     const errors: VoicewireError[] = [];
