@@ -99,6 +99,11 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     return this.audioPath instanceof BrowserAudio ? this.audioPath.playbackNode : null;
   }
 
+  /** The microphone as a node of `audioContext` (browser), for meters and taps; read it, do not disconnect it; null otherwise. */
+  get microphoneSource(): AudioNode | null {
+    return this.audioPath instanceof BrowserAudio ? this.audioPath.microphoneSource : null;
+  }
+
   /** The session's AudioContext (browser); null otherwise. */
   get audioContext(): AudioContext | null {
     return this.audioPath instanceof BrowserAudio ? this.audioPath.context : null;
