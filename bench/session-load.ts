@@ -18,7 +18,9 @@ const FRAME = (RATE * FRAME_MS) / 1000;
 const TARGET_MS = 60;
 const LEVELS = [50, 100, 200, 300];
 const WARMUP_MS = 1500;
-const MEASURE_MS = 8000;
+const MEASURE_MS = 6000;
+/** Each level twice, in both orders: the machine is shared, and a stall of it lands on whichever kind runs then. */
+const ROUNDS = 2;
 const ROOT = resolve(import.meta.dirname, '..');
 
 /**
@@ -28,6 +30,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 class Playout {
   underruns = 0;
   gaps: number[] = [];
+  /** The deepest the buffer got: audio that arrives in bursts (catching up after a stall) piles up as latency. */
+  maxDepthMs = 0;
   private depthMs = 0;
   private playing = false;
   private last = 0;
@@ -45,13 +49,17 @@ class Playout {
     }
     this.last = now;
     this.depthMs += ms;
+    if (this.depthMs > this.maxDepthMs) this.maxDepthMs = this.depthMs;
     if (!this.playing && this.depthMs >= TARGET_MS) this.playing = true;
   }
 
-  /** Starts the measured window: startup is not counted. */
+  /** Starts the measured window afresh (empty buffer, waiting for the target): startup and its backlog do not count. */
   reset(): void {
     this.underruns = 0;
     this.gaps = [];
+    this.depthMs = 0;
+    this.maxDepthMs = 0;
+    this.playing = false;
   }
 }
 
@@ -166,7 +174,8 @@ async function runLevel(kind: 'raw ws' | 'voicewire', n: number, url: string, se
     'received %': ((100 * received) / (n * MEASURE_MS)).toFixed(1),
     'gap p50 ms': percentile(gaps, 50).toFixed(1),
     'gap p99 ms': percentile(gaps, 99).toFixed(1),
-    'gap max ms': Math.max(...gaps).toFixed(0),
+    'gap max ms': percentile(gaps, 100).toFixed(0),
+    'depth max ms': Math.max(...clients.map((c) => c.playout.maxDepthMs)).toFixed(0),
     'client loop delay max ms': (loop.max / 1e6).toFixed(0),
     'client CPU %': ((100 * (cpu.user + cpu.system)) / 1e6 / elapsedS).toFixed(0),
     'server CPU %': ((100 * (srv.cpuS - srv0.cpuS)) / elapsedS).toFixed(0),
@@ -183,14 +192,16 @@ export async function loadBench(): Promise<void> {
   const rows: Record<string, string | number>[] = [];
   try {
     for (const n of LEVELS) {
-      rows.push(await runLevel('raw ws', n, url, child));
-      rows.push(await runLevel('voicewire', n, url, child));
+      for (let round = 0; round < ROUNDS; round++) {
+        const kinds = round % 2 === 0 ? (['raw ws', 'voicewire'] as const) : (['voicewire', 'raw ws'] as const);
+        for (const kind of kinds) rows.push(await runLevel(kind, n, url, child));
+      }
     }
   } finally {
     child.kill('SIGTERM');
   }
   console.log(`\nConcurrent sessions, ${RATE} Hz s16le, ${FRAME_MS} ms frames paced in real time, echoed at once by the local server (own process);`);
   console.log(`machine: ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (other work on the machine shows as stalls in both client kinds)`);
-  console.log(`per row: ${MEASURE_MS / 1000} s measured after ${WARMUP_MS / 1000} s warm-up; underrun = simulated playout (start at ${TARGET_MS} ms, real-time consumption) found the received audio dry; CPU % of one core`);
+  console.log(`per row: ${MEASURE_MS / 1000} s measured (each level ${ROUNDS}×, order alternating) after ${WARMUP_MS / 1000} s warm-up; underrun = simulated playout (start at ${TARGET_MS} ms, real-time consumption) found the received audio dry; CPU % of one core`);
   console.table(rows);
 }
