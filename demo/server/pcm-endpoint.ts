@@ -121,6 +121,8 @@ export function pcmEndpoint(options: PcmEndpointOptions): EndpointHandler {
     const cleanup = () => {
       for (const t of timers) clearTimeout(t);
       timers.clear();
+      // The shutdown signal outlives every socket: a listener left on it would keep this closure (and its socket).
+      signal.removeEventListener('abort', cleanup);
     };
     socket.on('close', cleanup);
     signal.addEventListener('abort', cleanup, { once: true });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -36,6 +37,8 @@ export async function startLocalServer(options: LocalServerOptions, endpoints: R
   const server = options.tls ? createHttpsServer(options.tls, listener) : createHttpServer(listener);
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
   const shutdown = new AbortController();
+  // Every open session listens for shutdown: without this Node warns of a leak past 10 sessions.
+  setMaxListeners(options.maxSessions + 1, shutdown.signal);
 
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;

@@ -15,10 +15,14 @@ export function encodePcm(pcm: Float32Array, format: SampleFormat): Uint8Array {
     else for (let i = 0; i < pcm.length; i++) view.setFloat32(i * 4, pcm[i], true);
     return out;
   }
+  // A typed array is 2-3x faster than DataView here (bench/session.bench.ts: every frame of every session).
+  const samples = littleEndianHost ? new Int16Array(out.buffer) : null;
   for (let i = 0; i < pcm.length; i++) {
     const s = pcm[i];
     const clamped = s > 1 ? 1 : s < -1 ? -1 : s !== s ? 0 : s;
-    view.setInt16(i * 2, Math.round(clamped < 0 ? clamped * 0x8000 : clamped * 0x7fff), true);
+    const v = Math.round(clamped < 0 ? clamped * 0x8000 : clamped * 0x7fff);
+    if (samples) samples[i] = v;
+    else view.setInt16(i * 2, v, true);
   }
   return out;
 }

@@ -39,6 +39,11 @@ export class BrowserAudio implements AudioPath {
     return this.engine.context;
   }
 
+  /** The microphone as a node of the context, for meters and taps; null before start(). */
+  get microphoneSource(): AudioNode | null {
+    return this.engine.microphoneSource;
+  }
+
   async start(sink: AudioSink): Promise<void> {
     this.engine.on('blocked', (e) => sink.error(e, false));
     this.engine.on('microphoneEnded', (e) => sink.error(e, false));

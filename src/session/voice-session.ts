@@ -24,7 +24,7 @@ export interface VoiceSessionOptions extends BrowserAudioOptions, StreamAudioOpt
   frameMs?: number;
   /** 'browser' (microphone and speakers) or 'stream' (async iterable in, callback out). Default: 'browser' where there is a page, else 'stream'. */
   audio?: 'browser' | 'stream';
-  /** How often `stats` and `level` are emitted, ms. Default 250. */
+  /** How often `stats` and `level` are emitted (and the RTT pinged), ms, while either has a listener. Default 250. */
   statsIntervalMs?: number;
 }
 
@@ -97,6 +97,11 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
   /** The playback node (browser), for visualisers and taps; null otherwise. */
   get playbackNode(): AudioNode | null {
     return this.audioPath instanceof BrowserAudio ? this.audioPath.playbackNode : null;
+  }
+
+  /** The microphone as a node of `audioContext` (browser), for meters and taps; read it, do not disconnect it; null otherwise. */
+  get microphoneSource(): AudioNode | null {
+    return this.audioPath instanceof BrowserAudio ? this.audioPath.microphoneSource : null;
   }
 
   /** The session's AudioContext (browser); null otherwise. */
@@ -227,8 +232,10 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     else this.emit('metadata', data);
   }
 
-  /** Stats, levels and an RTT ping, every statsIntervalMs. */
+  /** Stats, levels and an RTT ping, every statsIntervalMs, while someone listens to `stats` or `level`. */
   private tick(): void {
+    // Nobody reads them (a bot, a load generator): no ping on the wire, no analyser read, no objects.
+    if (this.listenerCount('stats') === 0 && this.listenerCount('level') === 0) return;
     const audio = this.audioPath?.stats();
     const connection = this.connection;
     if (!audio || !connection) return;
