@@ -38,6 +38,8 @@ export class OggPageReader {
   /** Stream offset of buffer[0]. */
   private base = 0;
   private resyncing = false;
+  /** Stream offset where validPageAfter resumes its search. */
+  private probe = 0;
 
   push(bytes: Uint8Array): { pages: OggPage[]; issues: OggIssue[] } {
     this.append(bytes);
@@ -56,11 +58,16 @@ export class OggPageReader {
         continue;
       }
       const segments = b[s + 26];
-      if (this.end - s < HEADER + segments) break;
-      let bodyLength = 0;
-      for (let i = 0; i < segments; i++) bodyLength += b[s + HEADER + i];
-      const total = HEADER + segments + bodyLength;
-      if (this.end - s < total) break;
+      const total = this.pageLength(s);
+      if (total === 0) {
+        // A corrupt header can claim up to 64 KB and swallow the good pages behind it: a whole valid page inside
+        // the bytes it claims proves it false (a real Opus page never carries another Ogg page).
+        if (!this.validPageAfter(s)) break;
+        issues.push({ offset: this.base + s, reason: 'corrupt Ogg page header: a valid page begins inside the body it claims' });
+        this.resyncing = true;
+        this.start += 1;
+        continue;
+      }
       const page = this.readPage(s, segments, total);
       this.resyncing = page === null;
       if (page) pages.push(page);
@@ -71,14 +78,47 @@ export class OggPageReader {
     return { pages, issues };
   }
 
-  private readPage(s: number, segments: number, total: number): OggPage | null {
+  /** Length of the page whose header starts at `s`, or 0 while it is not all buffered yet. */
+  private pageLength(s: number): number {
     const b = this.buffer;
-    const view = new DataView(b.buffer, b.byteOffset + s, total);
-    const stored = view.getUint32(22, true);
+    if (this.end - s < HEADER) return 0;
+    const segments = b[s + 26];
+    if (this.end - s < HEADER + segments) return 0;
+    let total = HEADER + segments;
+    for (let i = 0; i < segments; i++) total += b[s + HEADER + i];
+    return this.end - s < total ? 0 : total;
+  }
+
+  private crcMatches(s: number, total: number): boolean {
+    const b = this.buffer;
     let crc = oggCrc32(b, s, s + 22);
     crc = oggCrc32(ZERO4, 0, 4, crc);
     crc = oggCrc32(b, s + 26, s + total, crc);
-    if (crc !== stored) return null;
+    return crc === new DataView(b.buffer, b.byteOffset + s + 22, 4).getUint32(0, true);
+  }
+
+  /**
+   * Whether a complete, CRC-valid page begins after `s` in the buffered bytes. Resumes at the first candidate still
+   * incomplete (`probe`, a stream offset), so a large page arriving in small pieces is scanned about once.
+   */
+  private validPageAfter(s: number): boolean {
+    const b = this.buffer;
+    let pending = -1;
+    let i = Math.max(s + 1, this.probe - this.base);
+    for (; i + 4 <= this.end; i++) {
+      if (b[i] !== 0x4f || b[i + 1] !== 0x67 || b[i + 2] !== 0x67 || b[i + 3] !== 0x53) continue;
+      const total = this.pageLength(i);
+      if (total > 0 && b[i + 4] === 0 && this.crcMatches(i, total)) return true;
+      if (total === 0 && pending < 0) pending = i;
+    }
+    this.probe = this.base + (pending >= 0 ? pending : i);
+    return false;
+  }
+
+  private readPage(s: number, segments: number, total: number): OggPage | null {
+    const b = this.buffer;
+    if (!this.crcMatches(s, total)) return null;
+    const view = new DataView(b.buffer, b.byteOffset + s, total);
     const flags = b[s + 5];
     const lo = view.getUint32(6, true);
     const hi = view.getUint32(10, true);

@@ -7,12 +7,12 @@ import { prng, voiceLike } from '../support/opus-tools.js';
 
 const MESSAGES = 100_000;
 
-/** Valid messages of every kind, including a real Ogg Opus stream cut into 0x01 messages. */
-async function corpus(): Promise<Uint8Array[]> {
+/** Valid messages of every kind, including a real Ogg Opus stream (of the given serial) cut into 0x01 messages. */
+async function corpus(serial: number): Promise<Uint8Array[]> {
   const encoder = await createOpusEncoder({ sampleRate: 24000, implementation: 'wasm' });
   const packets = await encoder.encode(voiceLike(0.4, 24000, 2));
   encoder.close();
-  const writer = new OggOpusWriter({ inputSampleRate: 24000, preSkip: 312 });
+  const writer = new OggOpusWriter({ inputSampleRate: 24000, preSkip: 312, serial });
   const audio = [writer.headers(), ...packets.map((p) => writer.writePacket(p)).filter((p): p is Uint8Array => p !== null)];
   const enc = new TextEncoder();
   const kind = (k: number, payload: Uint8Array | string = new Uint8Array()) => {
@@ -83,7 +83,7 @@ describe('fuzz: Moshi decoder', () => {
     const seed = Number(process.env.FUZZ_SEED ?? 0xc0ffee);
     console.log(`fuzz-moshi seed ${seed} (FUZZ_SEED=${seed} to replay)`);
     const rnd = prng(seed);
-    const valid = await corpus();
+    const valid = await corpus(Math.floor(rnd() * 0x100000000)); // the Ogg serial too, so a failure replays
     let moshi: MoshiProtocol = createMoshiProtocol();
     const counts = { protocolErrors: 0 };
     const failures: string[] = [];

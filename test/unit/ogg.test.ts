@@ -62,6 +62,23 @@ describe('OggOpusWriter', () => {
   });
 });
 
+describe('OggOpusReader after a corrupt page header', () => {
+  it('resyncs to the valid pages inside the body the header claims, instead of swallowing them', () => {
+    const writer = new OggOpusWriter({ serial: 7, inputSampleRate: RATE, preSkip: 312 });
+    const headers = writer.headers();
+    const audio = [0, 1, 2, 3, 4, 5].map((i) => writer.writePacket(new Uint8Array([0x78, i])) ?? new Uint8Array());
+    const stream = concat([headers, ...audio]); // a fresh stream (BOS) far shorter than the claimed body
+    // A header cut off after its lacing table, claiming 255 × 255 bytes: the shape the Moshi fuzz test produced.
+    const liar = concat([stream.subarray(0, 26), new Uint8Array([255]), new Uint8Array(255).fill(255)]);
+    const reader = new OggOpusReader();
+    reader.push(liar);
+    const after = reader.push(stream);
+    expect(after.issues[0]).toEqual({ offset: 0, reason: 'corrupt Ogg page header: a valid page begins inside the body it claims' });
+    expect(after.head?.preSkip).toBe(312);
+    expect(after.packets.map((p) => p[1])).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+});
+
 describe('our Ogg Opus stream, read by real tools', () => {
   const dir = tempDir();
   const ours = join(dir, 'ours.opus');
