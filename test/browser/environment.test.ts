@@ -1,15 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { AddressInfo } from 'node:net';
-import { launchChromium, type BrowserSession } from '../support/browser.js';
+import { launchChromium, openSdkPage, type BrowserSession } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const PAGE = '/test/browser/fixtures/sdk.html';
 
-async function openSdkPage(session: BrowserSession, url: string): Promise<void> {
-  await session.page.goto(url);
-  await session.page.waitForFunction(() => (window as unknown as { voicewireReady?: boolean }).voicewireReady === true);
-}
 
 /** diagnose() run in the page, errors flattened to plain data. */
 async function diagnoseInPage(session: BrowserSession) {

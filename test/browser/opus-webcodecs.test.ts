@@ -1,17 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type BrowserSession } from '../support/browser.js';
+import { launchChromium, openSdkPage, type BrowserSession } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { alignedSnr, readWav, run, runAll, tempDir, voiceLike } from '../support/opus-tools.js';
 
 const PAGE = '/test/browser/fixtures/sdk.html';
 type Voicewire = typeof import('../../src/index.js');
 
-async function openSdkPage(session: BrowserSession, url: string): Promise<void> {
-  await session.page.goto(url);
-  await session.page.waitForFunction(() => (window as unknown as { voicewireReady?: boolean }).voicewireReady === true);
-}
 
 describe('Moshi Opus in real Chromium', () => {
   let http: TestServer;

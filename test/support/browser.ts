@@ -58,3 +58,9 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
   });
   return { browser, context, page, pageErrors, close: () => browser.close() };
 }
+
+/** Opens a page that imports the built SDK as `window.voicewire` (test/browser/fixtures/sdk.html) and waits for it. */
+export async function openSdkPage(session: BrowserSession, url: string): Promise<void> {
+  await session.page.goto(url);
+  await session.page.waitForFunction(() => (window as unknown as { voicewireReady?: boolean }).voicewireReady === true);
+}

@@ -1,18 +1,8 @@
 import { expect } from 'vitest';
 import { ErrorCode } from '../../src/errors.js';
 import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../../src/protocols/protocol.js';
+import { prng } from './prng.js';
 
-/** mulberry32: small, fast, seedable — a fuzz failure must be replayable from the printed seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** VOICEWIRE_FUZZ_SEED=n replays a run; otherwise a fresh seed, printed. */
 export function fuzzSeed(name: string): number {

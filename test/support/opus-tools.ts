@@ -3,18 +3,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { prng } from './prng.js';
 
-/** mulberry32: a tiny seeded PRNG, so every random test is reproducible from its printed seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A voice-like test signal: harmonics of a gliding pitch, syllable-rate amplitude modulation, a little noise. */
 export function voiceLike(seconds: number, rate: number, seed = 1): Float32Array {

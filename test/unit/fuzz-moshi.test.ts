@@ -3,7 +3,8 @@ import { OggOpusWriter } from '../../src/codecs/ogg-writer.js';
 import { createOpusEncoder } from '../../src/codecs/opus-encoder.js';
 import { createMoshiProtocol, type MoshiProtocol } from '../../src/protocols/moshi.js';
 import type { ProtocolEvent, WireMessage } from '../../src/protocols/protocol.js';
-import { prng, voiceLike } from '../support/opus-tools.js';
+import { voiceLike } from '../support/opus-tools.js';
+import { prng } from '../support/prng.js';
 
 const MESSAGES = 100_000;
 

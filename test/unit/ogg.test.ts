@@ -6,7 +6,8 @@ import { OggOpusReader } from '../../src/codecs/ogg-opus-reader.js';
 import { OggPageReader } from '../../src/codecs/ogg-page-reader.js';
 import { OggOpusWriter, concat } from '../../src/codecs/ogg-writer.js';
 import { createOpusEncoder } from '../../src/codecs/opus-encoder.js';
-import { alignedSnr, prng, readWav, run, runAll, tempDir, voiceLike, writeWav16 } from '../support/opus-tools.js';
+import { prng } from '../support/prng.js';
+import { alignedSnr, readWav, run, runAll, tempDir, voiceLike, writeWav16 } from '../support/opus-tools.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const RATE = 24000;

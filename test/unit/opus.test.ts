@@ -6,7 +6,8 @@ import { OggOpusReader } from '../../src/codecs/ogg-opus-reader.js';
 import { createOpusDecoder } from '../../src/codecs/opus-decoder.js';
 import { createOpusEncoder } from '../../src/codecs/opus-encoder.js';
 import { preSkip48k } from '../../src/codecs/opus-encoder-webcodecs.js';
-import { alignedSnr, prng, readWav, run, tempDir, voiceLike, writeWav16 } from '../support/opus-tools.js';
+import { prng } from '../support/prng.js';
+import { alignedSnr, readWav, run, tempDir, voiceLike, writeWav16 } from '../support/opus-tools.js';
 
 const RATE = 24000;
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
