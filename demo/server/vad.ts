@@ -1,3 +1,5 @@
+import { rmsOf, toDb } from '../../src/session/audio-path.js';
+
 /**
  * A small energy voice-activity detector for the local server: enough to show speech_started / speech_stopped in a
  * UI without a model. Level in dBFS per block, with an onset time and a hangover so syllable gaps don't split speech.
@@ -28,9 +30,7 @@ export class EnergyVad {
 
   /** Feeds one block of mono samples; returns the transition it caused, if any. */
   push(block: Float32Array): VadEvent | null {
-    let sum = 0;
-    for (let i = 0; i < block.length; i++) sum += block[i] * block[i];
-    const db = 10 * Math.log10(sum / Math.max(1, block.length) + 1e-12);
+    const db = toDb(rmsOf(block));
     const start = this.position;
     this.position += block.length;
     if (db >= this.thresholdDb) {

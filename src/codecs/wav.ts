@@ -1,4 +1,5 @@
 import { ErrorCode, VoicewireError } from '../errors.js';
+import { encodePcm } from '../protocols/pcm.js';
 
 export interface WavAudio {
   sampleRate: number;
@@ -84,10 +85,7 @@ export function encodeWav(samples: Float32Array, sampleRate: number): Uint8Array
   view.setUint16(34, 16, true);
   ascii(36, 'data');
   view.setUint32(40, samples.length * 2, true);
-  for (let i = 0; i < samples.length; i++) {
-    const s = Math.max(-1, Math.min(1, samples[i]));
-    view.setInt16(44 + i * 2, s < 0 ? Math.round(s * 32768) : Math.round(s * 32767), true);
-  }
+  out.set(encodePcm(samples, 's16le'), 44);
   return out;
 }
 
