@@ -14,8 +14,8 @@ export interface TlsFacts {
 /** OpenSSL's verify codes (`X509_V_ERR_*`, as Node names them) that mean "self-signed", not "unknown issuer". */
 const SELF_SIGNED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN']);
 const UNTRUSTED = new Set(['UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_UNTRUSTED']);
-/** Reported by the date checks below, so not again as a trust failure. */
-const DATES = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+/** Reported by the date and name checks below, so not again as a trust failure (Node adds the name check to its verify result when given a servername). */
+const JUDGED_APART = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID']);
 
 const LOCAL_CA = 'Browsers refuse it and show no reason to the page (the socket fails with 1006). Issue the certificate from a CA the devices trust: ' +
   'a public one (Let\'s Encrypt: `certbot`, or Caddy, which does it automatically) for a public name, or on a LAN a local CA installed once on each device ' +
@@ -66,7 +66,7 @@ function judge(host: string, cert: DetailedPeerCertificate, verifyCode: string |
       `Issue a certificate whose subjectAltName includes ${isIpLiteral(host) ? `IP:${host}` : `DNS:${host}`} (mkcert: \`mkcert ${host}\`; certbot: \`-d ${host}\`), ` +
         'or connect with a name the certificate covers. An IP address must be in the certificate as an IP entry, not a DNS one.', facts));
   }
-  if (verifyCode !== undefined && !DATES.has(verifyCode)) {
+  if (verifyCode !== undefined && !JUDGED_APART.has(verifyCode)) {
     if (SELF_SIGNED.has(verifyCode)) {
       out.push(fail('tls.self-signed', TITLE, `The certificate is self-signed (${verifyCode}; issuer "${cert.issuer?.CN ?? '?'}").`, LOCAL_CA, facts));
     } else if (UNTRUSTED.has(verifyCode)) {
