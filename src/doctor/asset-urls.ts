@@ -19,9 +19,9 @@ const JS_FORMS: ReadonlyArray<readonly [RegExp, AssetRef['kind']]> = [
   [/\bimport\s*\(\s*(['"`])([^'"`]+)\1\s*\)/g, 'module'],
   [/\b(?:import|export)\b[^'"`;]*?\bfrom\s*(['"`])([^'"`]+)\1/g, 'module'],
   [/\bimport\s*(['"`])([^'"`]+)\1/g, 'module'],
-  // voicewire's self-hosted processors (dist/worklets/*.processor.js), however the page passes them (moduleUrl).
-  [/(['"`])([^'"`\s]+\.processor\.js)\1/g, 'worklet'],
 ];
+/** voicewire's self-hosted processors (dist/worklets/*.processor.js), however the page passes them (`moduleUrl`). */
+const PROCESSOR_LITERAL = /(['"`])([^'"`\s]+\.processor\.js)\1/g;
 
 /** Relative or absolute URLs only: a bare specifier (`'voicewire'`) is the bundler's business, not the server's. */
 function resolveRef(spec: string, base: URL): URL | null {
@@ -66,12 +66,18 @@ export function htmlAssets(html: string, page: URL): AssetRef[] {
  */
 export function scriptAssets(code: string, script: URL, page: URL): AssetRef[] {
   const out: AssetRef[] = [];
+  const named = new Set<string>();
   for (const [pattern, kind] of JS_FORMS) {
     for (const m of code.matchAll(pattern)) {
-      const base = kind === 'module' ? script : page;
-      const url = resolveRef(m[2], base);
+      named.add(m[2]);
+      const url = resolveRef(m[2], kind === 'module' ? script : page);
       if (url) out.push({ url, kind, from: script.pathname });
     }
+  }
+  // A bare literal: only when no form above already placed it (`new URL('./x.processor.js', import.meta.url)`).
+  for (const m of code.matchAll(PROCESSOR_LITERAL)) {
+    const url = named.has(m[2]) ? null : resolveRef(m[2], page);
+    if (url) out.push({ url, kind: 'worklet', from: script.pathname });
   }
   return out;
 }
