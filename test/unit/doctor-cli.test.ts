@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startFaultServer, type FaultServer } from '../support/doctor-servers.js';
+
+const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
+const SECRET = 'tok-7f3a9c1e55';
+
+/** Runs the built bin the way npx does (node reads the shebang'd file), with stdout and stderr not a TTY. */
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [CLI, ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
+      done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+let server: FaultServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: build first (`npx rollup -c`; `npm test` does it).');
+});
+
+describe('the voicewire CLI (dist/cli.js)', () => {
+  it('starts with a shebang so npm can link it as a bin', async () => {
+    const { readFile } = await import('node:fs/promises');
+    expect((await readFile(CLI, 'utf8')).startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  it('a refused token: exit 1, a ✗ with its fix, the token nowhere in the output, no progress line off a TTY', async () => {
+    server = await startFaultServer({ refuse: () => 401 });
+    const { code, stdout, stderr } = await run(['doctor', server.wsUrl(`/ws?token=${SECRET}`), '--header', `Authorization: Bearer ${SECRET}`, '--timeout-ms', '3000']);
+    expect(code).toBe(1);
+    expect(stdout).toContain('✗ Upgrade: the server switches to WebSocket (101)');
+    expect(stdout).toMatch(/ {4}fix: Check the token/);
+    expect(stdout).toContain('?token=[redacted]');
+    expect(stdout + stderr).not.toContain(SECRET);
+    expect(stdout).toMatch(/1 problem found\.$/m);
+    expect(stderr).toBe('');
+  });
+
+  it('--json: the report object (url, ok, checks with id/ok/status/title/detail/remedy), redacted', async () => {
+    server = await startFaultServer({ refuse: () => 401 });
+    const { code, stdout } = await run(['doctor', server.wsUrl(`/ws?token=${SECRET}`), '--json', '--timeout-ms', '3000']);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout) as { url: string; ok: boolean; checks: Array<Record<string, unknown>> };
+    expect(report.ok).toBe(false);
+    expect(report.url).toBe(`ws://localhost:${server.port}/ws?token=[redacted]`);
+    for (const c of report.checks) expect(Object.keys(c)).toEqual(expect.arrayContaining(['id', 'ok', 'status', 'title', 'detail']));
+    expect(report.checks.find((c) => c.id === 'upgrade.auth')).toMatchObject({ ok: false, status: 'fail', remedy: expect.stringMatching(/how it travels/) });
+    expect(stdout).not.toContain(SECRET);
+  });
+
+  it('a healthy server: exit 0 and "All checks passed"', async () => {
+    server = await startFaultServer({ connection: (ws) => ws.send(Buffer.from([0])) });
+    const { code, stdout } = await run(['doctor', server.wsUrl('/api/chat'), '--timeout-ms', '3000']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^✓ First message: .*$/m);
+    expect(stdout).toMatch(/All checks passed; the server speaks moshi\.$/m);
+  });
+
+  it('--help exits 0 with the usage; a bad option or protocol exits 2', async () => {
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: voicewire doctor URL/);
+    expect((await run(['doctor', 'ws://localhost:1/', '--protocol', 'sip'])).code).toBe(2);
+    expect((await run(['doctor', 'ws://localhost:1/', '--bogus'])).code).toBe(2);
+    expect((await run(['doctor'])).code).toBe(2);
+  });
+});
