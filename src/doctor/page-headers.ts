@@ -56,7 +56,7 @@ export function checkCsp(headers: IncomingHttpHeaders, html: string, ctx: CspCon
   const wasmTitle = "Page: CSP allows WebAssembly ('wasm-unsafe-eval') for the Opus decoder";
   if (every((p) => allowsKeyword(sourcesFor(p, 'script-src'), "'wasm-unsafe-eval'", "'unsafe-eval'"))) out.push(pass('page.csp.wasm', wasmTitle, "script-src allows 'wasm-unsafe-eval'."));
   else {
-    const detail = "script-src has neither 'wasm-unsafe-eval' nor 'unsafe-eval': WebAssembly.compile is refused (CompileError: … Refused to compile or instantiate WebAssembly module), so Opus (Moshi, Kyutai, Realtime audio) cannot be decoded.";
+    const detail = `script-src has neither 'wasm-unsafe-eval' nor 'unsafe-eval': WebAssembly.compile is refused ("CompileError: … Compiling or instantiating WebAssembly module violates the following Content Security policy directive"), so Opus (Moshi, Kyutai, Realtime audio) cannot be decoded.`;
     const remedy = `Add 'wasm-unsafe-eval' to script-src (it allows WebAssembly only, not JavaScript eval). Example: ${CSP_EXAMPLE}`;
     out.push(ctx.pcmOnly ? warn('page.csp.wasm', wasmTitle, `${detail} The voicewire PCM protocol needs no decoder.`, remedy) : fail('page.csp.wasm', wasmTitle, detail, remedy));
   }
@@ -64,7 +64,7 @@ export function checkCsp(headers: IncomingHttpHeaders, html: string, ctx: CspCon
   const connectTitle = 'Page: CSP allows connecting to the socket';
   if (every((p) => allowsUrl(sourcesFor(p, 'connect-src'), ctx.socket, ctx.page))) out.push(pass('page.csp.connect', connectTitle, `connect-src allows ${ctx.socket.protocol}//${ctx.socket.host}.`));
   else {
-    out.push(fail('page.csp.connect', connectTitle, `connect-src (or default-src) does not allow ${ctx.socket.protocol}//${ctx.socket.host}: the browser refuses \`new WebSocket\` ("Refused to connect … because it violates the following Content Security Policy directive").`,
+    out.push(fail('page.csp.connect', connectTitle, `connect-src (or default-src) does not allow ${ctx.socket.protocol}//${ctx.socket.host}: the browser blocks the socket ("Connecting to '…' violates the following Content Security Policy directive …").`,
       `Add ${ctx.socket.protocol}//${ctx.socket.host} to connect-src.`));
   }
   return out;
