@@ -63,6 +63,16 @@ describe('the voicewire CLI (dist/cli.js)', () => {
     expect(stdout).toMatch(/All checks passed; the server speaks moshi\.$/m);
   });
 
+  it('on a terminal: a progress line on stderr, rewritten in place and cleared before the checklist', async () => {
+    server = await startFaultServer({ connection: (ws) => ws.send(Buffer.from([0])) });
+    // util-linux `script` (Debian's essential bsdutils) gives the CLI a pseudo-terminal for stdout and stderr.
+    const command = [process.execPath, CLI, 'doctor', server.wsUrl('/api/chat'), '--timeout-ms', '3000'].map((a) => `'${a}'`).join(' ');
+    const out = await new Promise<string>((done) => execFile('script', ['-qec', command, '/dev/null'], { timeout: 20_000, env: { ...process.env, NO_COLOR: '1' } }, (_e, stdout) => done(stdout)));
+    expect(out).toContain('\r\x1b[2K… resolving localhost');
+    expect(out).toContain('\r\x1b[2K… waiting up to 3000 ms for the server\'s first message');
+    expect(out).toMatch(/\r\x1b\[2Kvoicewire doctor ws:\/\/localhost:\d+\/api\/chat/);
+  });
+
   it('--help exits 0 with the usage; a bad option or protocol exits 2', async () => {
     const help = await run(['--help']);
     expect(help.code).toBe(0);
