@@ -31,6 +31,14 @@ describe('the voicewire CLI (dist/cli.js)', () => {
     expect((await readFile(CLI, 'utf8')).startsWith('#!/usr/bin/env node\n')).toBe(true);
   });
 
+  it('the package entry `voicewire/doctor` resolves through package.json exports (self-reference) to the built module and its types', async () => {
+    const out = await new Promise<string>((done) => execFile(process.execPath, ['--input-type=module', '-e',
+      "const m = await import('voicewire/doctor'); console.log(typeof m.doctor, typeof m.renderReport, import.meta.resolve('voicewire/doctor'))"],
+    { cwd: resolve(import.meta.dirname, '../..') }, (_e, stdout) => done(stdout.trim())));
+    expect(out).toMatch(/^function function file:\/\/.*\/dist\/doctor\.js$/);
+    expect(existsSync(resolve(import.meta.dirname, '../../dist/doctor.d.ts'))).toBe(true);
+  });
+
   it('a refused token: exit 1, a ✗ with its fix, the token nowhere in the output, no progress line off a TTY', async () => {
     server = await startFaultServer({ refuse: () => 401 });
     const { code, stdout, stderr } = await run(['doctor', server.wsUrl(`/ws?token=${SECRET}`), '--header', `Authorization: Bearer ${SECRET}`, '--timeout-ms', '3000']);
