@@ -10,7 +10,6 @@ export interface FirstMessageRequest {
   subprotocols: readonly string[];
   headers: Readonly<Record<string, string>>;
   timeoutMs: number;
-  ca?: string;
 }
 
 export interface FirstMessageFacts {
@@ -42,7 +41,7 @@ export function checkFirstMessage(target: Target, req: FirstMessageRequest): Pro
     const started = performance.now();
     const socket = new WebSocket(target.url, [...req.subprotocols], {
       headers: { ...req.headers }, rejectUnauthorized: false, handshakeTimeout: req.timeoutMs,
-      ...(req.origin ? { origin: req.origin } : {}), ...(req.ca ? { ca: req.ca } : {}),
+      ...(req.origin ? { origin: req.origin } : {}),
     });
     let sent: string | undefined;
     let settled = false;

@@ -10,7 +10,6 @@ export interface Fetched {
 
 export interface GetOptions {
   timeoutMs: number;
-  ca?: string;
   /** Redirects followed (a page's http→https); assets are requested without following, as a worklet load would see them. */
   redirects?: number;
   maxBytes?: number;
@@ -24,7 +23,7 @@ export function get(url: URL, options: GetOptions): Promise<Fetched> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const maxBytes = options.maxBytes ?? 2_000_000;
   return new Promise((resolve, reject) => {
-    const r = send(url, { method: 'GET', rejectUnauthorized: false, timeout: options.timeoutMs, headers: { Accept: '*/*', 'User-Agent': 'voicewire-doctor' }, ...(options.ca ? { ca: options.ca } : {}) }, (res) => {
+    const r = send(url, { method: 'GET', rejectUnauthorized: false, timeout: options.timeoutMs, headers: { Accept: '*/*', 'User-Agent': 'voicewire-doctor' } }, (res) => {
       const status = res.statusCode ?? 0;
       const location = res.headers.location;
       if (status >= 300 && status < 400 && location && (options.redirects ?? 0) > 0) {

@@ -13,7 +13,6 @@ export interface AssetContext {
   page: URL;
   html: string;
   timeoutMs: number;
-  ca?: string;
 }
 
 /**
@@ -49,7 +48,7 @@ async function checkAsset(ref: AssetRef, ctx: AssetContext): Promise<{ result: C
   const data = { url: ref.url.href, kind: ref.kind, from: ref.from };
   let res;
   try {
-    res = await get(ref.url, { timeoutMs: ctx.timeoutMs, ca: ctx.ca });
+    res = await get(ref.url, { timeoutMs: ctx.timeoutMs });
   } catch (e) {
     return { result: fail('page.asset', title, `Could not fetch it: ${(e as Error).message}.`, 'Check the URL the page uses and that the server serves it.', data) };
   }

@@ -60,14 +60,14 @@ export async function doctor(url: string, options: DoctorOptions = {}): Promise<
       if (!tls.handshake) return skipRest('there was no TLS handshake');
     }
     progress('upgrade request');
-    const upgrade = await checkUpgrade(target, { origin, subprotocols: offered, headers, timeoutMs, ca: options.ca });
+    const upgrade = await checkUpgrade(target, { origin, subprotocols: offered, headers, timeoutMs });
     checks.push(upgrade.result);
     if (!upgrade.upgraded || !upgrade.headers) return skipRest('the upgrade did not succeed');
     const sub = checkSubprotocol(offered, upgrade.headers);
     checks.push(sub);
     progress(`waiting up to ${timeoutMs} ms for the server's first message`);
     // Without the echo, offering again would only fail the same way; the rest is checked without a subprotocol.
-    const first = await checkFirstMessage(target, { expected, origin, subprotocols: sub.ok ? offered : [], headers, timeoutMs, ca: options.ca });
+    const first = await checkFirstMessage(target, { expected, origin, subprotocols: sub.ok ? offered : [], headers, timeoutMs });
     checks.push(first.result);
     sniffed = first.sniffed?.protocol;
     if (!first.socket) return;

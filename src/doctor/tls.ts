@@ -1,4 +1,4 @@
-import { checkServerIdentity, connect, type DetailedPeerCertificate, type PeerCertificate } from 'node:tls';
+import { checkServerIdentity, connect, rootCertificates, type DetailedPeerCertificate, type PeerCertificate } from 'node:tls';
 import { fail, pass, type CheckResult } from './types.js';
 import { isIpLiteral } from './target.js';
 
@@ -25,9 +25,10 @@ const LOCAL_CA = 'Browsers refuse it and show no reason to the page (the socket 
  * Handshakes without verifying, then judges the certificate the way a browser would: dates, name (RFC 6125 via
  * Node's checkServerIdentity), then chain trust. Each fault is its own check with its own fix.
  */
+/** `ca` is trusted besides Node's bundled roots (like NODE_EXTRA_CA_CERTS; the `ca` option alone would replace them). */
 export function checkTls(host: string, port: number, timeoutMs: number, ca?: string): Promise<TlsFacts> {
   return new Promise((resolve) => {
-    const socket = connect({ host, port, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'], ...(isIpLiteral(host) ? {} : { servername: host }), ...(ca ? { ca } : {}) });
+    const socket = connect({ host, port, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'], ...(isIpLiteral(host) ? {} : { servername: host }), ...(ca ? { ca: [...rootCertificates, ca] } : {}) });
     const done = (facts: TlsFacts) => {
       socket.destroy();
       resolve(facts);

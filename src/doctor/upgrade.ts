@@ -10,7 +10,6 @@ export interface UpgradeRequest {
   subprotocols: readonly string[];
   headers: Readonly<Record<string, string>>;
   timeoutMs: number;
-  ca?: string;
 }
 
 export interface UpgradeFacts {
@@ -53,7 +52,7 @@ export function checkUpgrade(target: Target, req: UpgradeRequest): Promise<Upgra
       resolve(facts);
     };
     // The certificate was judged by the TLS check; here we go on past a refused one to find the next fault.
-    const r = send(url, { method: 'GET', headers, rejectUnauthorized: false, ...(req.ca ? { ca: req.ca } : {}) });
+    const r = send(url, { method: 'GET', headers, rejectUnauthorized: false });
     const timer = setTimeout(() => done({ upgraded: false, result: fail('upgrade.timeout', TITLE, `No answer to the upgrade request within ${req.timeoutMs} ms.`,
       'The port accepts connections but nothing answers the HTTP request: check that it is an HTTP/WebSocket port (not another service), and that the server is not stuck.') }), req.timeoutMs);
     r.once('upgrade', (res: IncomingMessage, socket) => {

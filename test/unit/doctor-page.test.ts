@@ -4,7 +4,7 @@ import { doctor } from '../../src/doctor/index.js';
 import { htmlAssets, scriptAssets } from '../../src/doctor/asset-urls.js';
 import { checkMixedContent } from '../../src/doctor/page-origin.js';
 import type { CheckResult, DoctorReport } from '../../src/doctor/types.js';
-import { startFaultServer, type FaultServer } from '../support/doctor-servers.js';
+import { makeCert, startFaultServer, type FaultServer } from '../support/doctor-servers.js';
 
 const servers: FaultServer[] = [];
 afterEach(async () => {
@@ -120,6 +120,16 @@ describe('doctor: the page', () => {
     expect(secure.detail).toMatch(/no microphone/);
     expect(secure.remedy).toContain('ssh -L 8998:localhost:8998 voice.test');
     expect(secure.remedy).toMatch(/https with a certificate the browser trusts for "voice\.test"/);
+  });
+
+  it('a page on another https server with a self-signed certificate: page.tls.self-signed; its scripts are still checked', async () => {
+    const socket = await socketServer();
+    const web = await startFaultServer({ tls: await makeCert(), request: site({ fallback: false }) });
+    servers.push(web);
+    const r = await doctor(socket.wsUrl('/api/chat'), { page: web.httpUrl('/'), timeoutMs: 3000 });
+    expect(failed(r).map((c) => c.id)).toEqual(['page.tls.self-signed']);
+    expect(byId(r, 'page.tls.self-signed')[0].title).toBe('Page TLS: the certificate is one a browser trusts');
+    expect(byId(r, 'page.asset').length).toBeGreaterThanOrEqual(4);
   });
 
   it('an https page opening ws:// to another host is mixed content; loopback is allowed', () => {
