@@ -69,5 +69,5 @@ async function checkAsset(ref: AssetRef, ctx: AssetContext): Promise<{ result: C
     return { result: fail('page.asset.missing', title, `HTTP ${res.status}.`, `Deploy ${ref.url.pathname} (for voicewire's worklets: copy dist/worklets/), or fix the URL the page names.`, withStatus) };
   }
   return { result: fail('page.asset.mime', title, `200 but Content-Type "${type || '(none)'}": browsers refuse module scripts, worklets and service workers without a JavaScript MIME type.`,
-    'Serve .js and .mjs as text/javascript (nginx: `types { text/javascript js mjs; }`; Caddy does it by default), and send `X-Content-Type-Options: nosniff` only with the right type.', withStatus) };
+    'Serve .js and .mjs as text/javascript (nginx: put `mjs` on the JavaScript line of mime.types; Caddy does it by default), and send `X-Content-Type-Options: nosniff` only with the right type.', withStatus) };
 }
