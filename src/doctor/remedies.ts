@@ -18,11 +18,18 @@ export function nginxWebSocket(path: string, upstreamPort: number | string = 899
   ].join('\n');
 }
 
-/** Caddy v2's reverse_proxy passes upgrades on by itself; what breaks it is a matcher that sends the path elsewhere. */
+/**
+ * Caddy v2's reverse_proxy passes upgrades on by itself. What breaks it is its directive order: `try_files` runs
+ * before `reverse_proxy`, so an SPA rewrite turns the socket path into /index.html. A `handle` block keeps them apart.
+ */
 export function caddyWebSocket(host: string, path: string, upstreamPort: number | string = 8998): string {
   return [
     `    ${host} {`,
-    `        reverse_proxy ${path}* 127.0.0.1:${upstreamPort}   # before any try_files/file_server fallback`,
+    `        handle ${path}* {`,
+    `            reverse_proxy 127.0.0.1:${upstreamPort}`,
+    '        }',
+    '        handle {   # the rest of the site: try_files, file_server',
+    '        }',
     '    }',
   ].join('\n');
 }

@@ -63,7 +63,7 @@ describe('doctor: the socket', () => {
     expect(proxy.remedy).toContain('proxy_set_header Connection "upgrade";');
     expect(proxy.remedy).toContain('proxy_read_timeout 3600s;');
     expect(proxy.remedy).toContain('location /ws {');
-    expect(proxy.remedy).toMatch(/reverse_proxy \/ws\* 127\.0\.0\.1:8998/);
+    expect(proxy.remedy).toMatch(/handle \/ws\* \{\n {12}reverse_proxy 127\.0\.0\.1:8998/);
   });
 
   it('an Origin-checking server (403): upgrade.origin names the origin and the local server\'s --allow-origin', async () => {
