@@ -124,7 +124,7 @@ describe('doctor: the socket', () => {
     expect(byId(kyutai, 'first-message')?.detail).toMatch(/^MessagePack Ready after/);
     await server!.close();
     await start({ connection: (ws) => ws.on('message', () => ws.send(JSON.stringify({ type: 'session.updated', session: {} }))) });
-    const realtime = await doctor(server!.wsUrl('/v1/realtime'), { timeoutMs: 1000 });
+    const realtime = await doctor(server!.wsUrl('/v1/realtime'), { timeoutMs: 4000 });
     expect(realtime.detectedProtocol).toBe('realtime');
     expect(byId(realtime, 'first-message')?.detail).toMatch(/Realtime session\.updated event .* in answer to a Realtime session\.update/);
   });
