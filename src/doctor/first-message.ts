@@ -74,7 +74,7 @@ export function checkFirstMessage(target: Target, req: FirstMessageRequest): Pro
       code === 4401 || code === 4403 ? 'The server refused the credentials after the upgrade: check the token and how it is sent.'
         : code === 4429 || code === 1013 ? 'The server is busy (no free session slot): retry later or add capacity.'
           : 'Read the server log for why it closed; check that the URL is the endpoint of the protocol the client speaks (--protocol).', { closeCode: code }) }));
-    socket.once('error', (e: Error) => done({ result: fail('first-message', TITLE, `The WebSocket client could not open the socket: ${e.message}.`,
+    socket.on('error', (e: Error) => done({ result: fail('first-message', TITLE, `The WebSocket client could not open the socket: ${e.message}.`,
       'See the checks above; the upgrade must succeed first.') }));
   });
 }

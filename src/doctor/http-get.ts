@@ -43,7 +43,7 @@ export function get(url: URL, options: GetOptions): Promise<Fetched> {
       res.once('close', finish);
     });
     r.once('timeout', () => r.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
-    r.once('error', reject);
+    r.on('error', reject);
     r.end();
   });
 }

@@ -18,7 +18,7 @@ export function checkTcp(host: string, port: number, timeoutMs: number): Promise
           `${port}/tcp\`), check the cloud security group, or reach the server through an ssh tunnel: \`ssh -L ${port}:localhost:${port} ${host}\`.`,
         { timeoutMs })));
     socket.once('connect', () => done(pass('tcp', TITLE, `${host}:${port} accepted a connection in ${Math.round(performance.now() - started)} ms.`)));
-    socket.once('error', (e: NodeJS.ErrnoException) => {
+    socket.on('error', (e: NodeJS.ErrnoException) => {
       const code = e.code ?? 'error';
       const remedy = code === 'ECONNREFUSED'
         ? `Nothing listens on ${host}:${port}. Start the server, check the port in the URL, and if the server runs on another machine, make it bind to 0.0.0.0 rather than 127.0.0.1 (for voicewire's local server: \`npm start -- --host 0.0.0.0\`).`

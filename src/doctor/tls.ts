@@ -35,7 +35,7 @@ export function checkTls(host: string, port: number, timeoutMs: number, ca?: str
     };
     socket.setTimeout(timeoutMs, () => done({ handshake: false, results: [fail('tls', TITLE, `No TLS handshake from ${host}:${port} within ${timeoutMs} ms.`,
       'The port accepts TCP but does not speak TLS promptly: check that this port serves https/wss (not plain http), or use ws:// if the server has no TLS.')] }));
-    socket.once('error', (e: NodeJS.ErrnoException) => {
+    socket.on('error', (e: NodeJS.ErrnoException) => {
       const plainHttp = /wrong version number|packet length too long|http request/i.test(e.message);
       done({ handshake: false, results: [fail('tls', TITLE, `The TLS handshake with ${host}:${port} failed: ${e.message}.`,
         plainHttp ? 'This port speaks plain http, not TLS: use ws:// for it, or put TLS in front (a reverse proxy; see docs/deploy.md).'

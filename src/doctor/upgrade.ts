@@ -78,7 +78,7 @@ export function checkUpgrade(target: Target, req: UpgradeRequest): Promise<Upgra
       // A proxy may stream a large page; the first 4 KB say enough.
       setTimeout(finish, Math.min(1000, req.timeoutMs)).unref();
     });
-    r.once('error', (e: NodeJS.ErrnoException) => done({ upgraded: false, result: fail('upgrade', TITLE, `The upgrade request failed: ${e.message}.`,
+    r.on('error', (e: NodeJS.ErrnoException) => done({ upgraded: false, result: fail('upgrade', TITLE, `The upgrade request failed: ${e.message}.`,
       'Check the URL and that the server is an HTTP/WebSocket server.', { code: e.code }) }));
     r.end();
   });
