@@ -1,6 +1,6 @@
 // `npm start`: the local audio server and demo page. `npm start -- --help` lists the options.
 import { parseArgs } from 'node:util';
-import { isLoopbackHost } from '../../src/url.js';
+import { isLoopbackHost } from '../../src/environment/url.js';
 import { moshiEndpoint } from './moshi-endpoint.js';
 import { pcmEndpoint } from './pcm-endpoint.js';
 import { startLocalServer } from './server.js';
