@@ -1,5 +1,5 @@
 // `npm start`: the local audio server and demo page. `npm start -- --help` lists the options.
-import { isLoopbackHost } from '../../src/url.js';
+import { isLoopbackHost } from '../../src/environment/url.js';
 import { moshiEndpoint } from './moshi-endpoint.js';
 import { pcmEndpoint } from './pcm-endpoint.js';
 import { HELP, listenErrorLine, parseServerArgs } from './options.js';

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { createVoicewireProtocol } from '../protocols/voicewire.js';
+import { VoicewireProtocol } from '../protocols/voicewire/voicewire.js';
 import { sniff, type Sniffed } from './sniff.js';
 import type { Target } from './target.js';
 import { fail, pass, type CheckResult, type SniffedProtocol } from './types.js';
@@ -55,7 +55,7 @@ export function checkFirstMessage(target: Target, req: FirstMessageRequest): Pro
     };
     const opener = (protocol: 'voicewire' | 'realtime') => {
       sent = protocol === 'voicewire' ? `the voicewire client hello` : 'a Realtime session.update';
-      socket.send(protocol === 'voicewire' ? String(createVoicewireProtocol().open()[0]) : JSON.stringify({ type: 'session.update', session: {} }));
+      socket.send(protocol === 'voicewire' ? String(new VoicewireProtocol().open()[0]) : JSON.stringify({ type: 'session.update', session: {} }));
     };
     socket.once('open', () => {
       if (req.expected === 'voicewire') opener('voicewire');

@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '../url.js';
+import { isLoopbackHost } from '../environment/url.js';
 import { insecureOriginFixes } from './remedies.js';
 import { fail, pass, type CheckResult } from './types.js';
 

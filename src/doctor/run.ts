@@ -1,5 +1,5 @@
-import { redactSubprotocols, redactUrl, redactValue } from '../redact.js';
-import { VOICEWIRE_SUBPROTOCOL } from '../protocols/voicewire.js';
+import { redactSubprotocols, redactUrl, redactValue } from '../errors/redact.js';
+import { VOICEWIRE_SUBPROTOCOL } from '../protocols/voicewire/voicewire.js';
 import { checkDns } from './dns.js';
 import { checkFirstMessage, guessProtocol } from './first-message.js';
 import { checkPage } from './page.js';

@@ -1,5 +1,5 @@
 import { decode } from '@msgpack/msgpack';
-import { MoshiKind } from '../protocols/moshi-messages.js';
+import { MoshiKind } from '../protocols/moshi/moshi-messages.js';
 import type { SniffedProtocol } from './types.js';
 
 export interface Sniffed {

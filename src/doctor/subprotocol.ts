@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { redactSubprotocols } from '../redact.js';
+import { redactSubprotocols } from '../errors/redact.js';
 import { fail, pass, type CheckResult } from './types.js';
 
 const TITLE = 'Subprotocol: the server echoes one the client offered';

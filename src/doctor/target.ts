@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { redactUrl } from '../redact.js';
+import { redactUrl } from '../errors/redact.js';
 
 /** The socket URL taken apart once, for every check. http(s) is accepted as the same server's ws(s). */
 export interface Target {

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { redactSubprotocols } from '../redact.js';
+import { redactSubprotocols } from '../errors/redact.js';
 import { caddyWebSocket, nginxWebSocket } from './remedies.js';
 import type { Target } from './target.js';
 import { fail, type CheckResult } from './types.js';

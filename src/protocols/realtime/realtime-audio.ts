@@ -1,4 +1,4 @@
-import { decodePcm, encodePcm } from './pcm.js';
+import { decodePcm, encodePcm } from '../../dsp/pcm.js';
 
 /**
  * How the Realtime protocol carries audio inside its base64 strings. Pluggable because servers differ: OpenAI's
@@ -22,10 +22,10 @@ export function pcm16RealtimeAudio(): RealtimeAudioCodec {
     name: 'pcm16',
     sessionFields: { input_audio_format: 'pcm16', output_audio_format: 'pcm16' },
     async encode(pcm) {
-      return [encodePcm(pcm, 's16le')];
+      return [encodePcm(pcm, 'int16')];
     },
     async decode(bytes) {
-      return bytes.length % 2 === 0 ? decodePcm(bytes, 's16le') : `${bytes.length} bytes is not a whole number of 16-bit samples`;
+      return bytes.length % 2 === 0 ? decodePcm(bytes, 'int16') : `${bytes.length} bytes is not a whole number of 16-bit samples`;
     },
     close() {},
   };

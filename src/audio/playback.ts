@@ -1,11 +1,13 @@
 import { EventEmitter } from 'eventemitter3';
-import { ChunkPool } from '../../worklets/chunk-pool.js';
+import { ChunkPool } from '../dsp/chunk-pool.js';
 import type { PlaybackProcessorOptions, PlaybackStatsMessage, ReturnMessage } from '../../worklets/messages.js';
-import { PortPcmWriter, SharedPcmWriter, createControlStorage, type PcmWriter } from '../../worklets/pcm-transport.js';
-import { Resampler } from '../../worklets/resampler.js';
-import { RingBuffer } from '../../worklets/ring.js';
+import { createControlStorage } from '../../worklets/pcm-handoff.js';
+import { PortPcmWriter, SharedPcmWriter, type PcmWriter } from './pcm-handoff.js';
+import { int16ArrayToFloat } from '../dsp/pcm.js';
+import { Resampler } from '../dsp/resampler.js';
+import { RingBuffer } from '../dsp/ring.js';
 import { createWorkletNode } from '../audio/worklet-node.js';
-import { chooseTransport, requireOption, type PipelineTransport, type TransportChoice } from './transport.js';
+import { chooseHandoff, requireOption, type Handoff, type HandoffChoice } from './handoff.js';
 
 export interface PlaybackOptions {
   /** The rate of the PCM you push (the server's). Default 24000. */
@@ -16,11 +18,25 @@ export interface PlaybackOptions {
   maxMs?: number;
   /** How often `stats` is emitted. Default 100 ms. */
   statsIntervalMs?: number;
-  transport?: TransportChoice;
+  handoff?: HandoffChoice;
 }
 
-/** What the jitter buffer reports (fields documented on PlaybackStatsMessage), plus the transport in use. */
-export type PlaybackStats = Omit<PlaybackStatsMessage, 'type'> & { transport: PipelineTransport };
+/** What the jitter buffer reports. */
+export interface PlaybackStats {
+  /** How samples cross to the audio thread. */
+  handoff: Handoff;
+  /** Audio queued in front of the speaker, ms. */
+  depthMs: number;
+  /** Times the queue ran dry while playing (not counting the tail after end()). */
+  underruns: number;
+  /** Times the queue went over maxMs. */
+  overruns: number;
+  /** Audio dropped by overruns or because the queue was full, ms. */
+  droppedMs: number;
+  /** Audio dropped by flush(), ms. */
+  flushedMs: number;
+  playing: boolean;
+}
 
 export interface PlaybackEvents {
   stats: (stats: PlaybackStats) => void;
@@ -37,8 +53,9 @@ const CHUNK = 1024;
  */
 export class PlaybackPipeline extends EventEmitter<PlaybackEvents> {
   readonly node: AudioWorkletNode;
-  readonly transport: PipelineTransport;
+  readonly handoff: Handoff;
   readonly inputRate: number;
+  private readonly deviceRate: number;
   private readonly writer: PcmWriter;
   private readonly resampler: Resampler | null;
   private floats = new Float32Array(0);
@@ -56,12 +73,13 @@ export class PlaybackPipeline extends EventEmitter<PlaybackEvents> {
     requireOption(targetMs >= 0, 'targetMs', targetMs, 'a duration ≥ 0 ms');
     requireOption(maxMs >= targetMs && maxMs > 0, 'maxMs', maxMs, `a duration ≥ targetMs (${targetMs} ms)`);
     requireOption(statsIntervalMs >= 10, 'statsIntervalMs', statsIntervalMs, 'at least 10 ms');
-    this.transport = chooseTransport(options.transport);
+    this.handoff = chooseHandoff(options.handoff);
+    this.deviceRate = context.sampleRate;
     this.resampler = this.inputRate === context.sampleRate ? null : new Resampler(this.inputRate, context.sampleRate);
-    const processorOptions: PlaybackProcessorOptions = { targetMs, maxMs, statsIntervalMs, transport: this.transport };
+    const processorOptions: PlaybackProcessorOptions = { targetMs, maxMs, statsIntervalMs, handoff: this.handoff };
     // Room beyond maxMs for a burst that arrives within one quantum, before the audio thread trims it.
     const capacity = Math.ceil(((maxMs + 1000) * context.sampleRate) / 1000);
-    if (this.transport === 'shared') {
+    if (this.handoff === 'shared') {
       processorOptions.ring = RingBuffer.createStorage(capacity, Float32Array) as SharedArrayBuffer;
       processorOptions.control = createControlStorage(true) as SharedArrayBuffer;
     } else {
@@ -69,7 +87,7 @@ export class PlaybackPipeline extends EventEmitter<PlaybackEvents> {
     }
     this.node = createWorkletNode(context, 'voicewire-playback', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [1], processorOptions });
     let port: PortPcmWriter | undefined;
-    if (this.transport === 'shared') {
+    if (this.handoff === 'shared') {
       this.writer = new SharedPcmWriter(processorOptions.ring!, processorOptions.control!);
     } else {
       port = new PortPcmWriter(this.node.port, new ChunkPool(Float32Array, CHUNK, 16, Math.ceil(capacity / CHUNK)));
@@ -84,7 +102,7 @@ export class PlaybackPipeline extends EventEmitter<PlaybackEvents> {
   /**
    * Queues server PCM (mono, at `inputRate`; Int16 or Float32 in [-1, 1]). Returns the device-rate samples
    * queued; anything refused (the queue is full: the context is suspended or the server far ahead) is counted
-   * in `droppedFrames`.
+   * in `droppedMs`.
    */
   push(pcm: Float32Array | Int16Array): number {
     const floats = this.toFloat(pcm);
@@ -121,20 +139,24 @@ export class PlaybackPipeline extends EventEmitter<PlaybackEvents> {
   private toFloat(pcm: Float32Array | Int16Array): Float32Array {
     if (pcm instanceof Float32Array) return pcm;
     if (this.floats.length < pcm.length) this.floats = new Float32Array(pcm.length);
-    for (let i = 0; i < pcm.length; i++) this.floats[i] = pcm[i] / 32768;
-    return this.floats;
+    return int16ArrayToFloat(pcm, this.floats);
   }
 
   private report(s: PlaybackStatsMessage): void {
     const stats: PlaybackStats = {
-      transport: this.transport,
+      handoff: this.handoff,
       depthMs: s.depthMs,
       underruns: s.underruns,
       overruns: s.overruns,
-      droppedFrames: s.droppedFrames + this.refused,
-      flushedFrames: s.flushedFrames,
+      droppedMs: ((s.droppedSamples + this.refused) * 1000) / this.deviceRate,
+      flushedMs: (s.flushedSamples * 1000) / this.deviceRate,
       playing: s.playing,
     };
     this.emit('stats', stats);
   }
+}
+
+/** Server PCM → a jitter-buffered playback node on `context` (its voicewire worklets loaded); see PlaybackOptions. */
+export function createPlaybackPipeline(context: BaseAudioContext, options: PlaybackOptions = {}): PlaybackPipeline {
+  return new PlaybackPipeline(context, options);
 }

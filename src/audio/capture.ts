@@ -1,12 +1,11 @@
 import { EventEmitter } from 'eventemitter3';
 import { frameLengthOf } from '../../worklets/capture-core.js';
-import { PortFrameReader, SharedFrameReader } from '../../worklets/frame-transport.js';
-import type { CaptureProcessorOptions, CaptureStatsMessage, FrameMessage, SampleFormat } from '../../worklets/messages.js';
-import { RingBuffer, type RingArray, type RingArrayType } from '../../worklets/ring.js';
-import { createWorkletNode } from '../audio/worklet-node.js';
-import { chooseTransport, requireOption, type PipelineTransport, type TransportChoice } from './transport.js';
-
-export type { SampleFormat };
+import { PortFrameReader, SharedFrameReader } from './frame-handoff.js';
+import type { CaptureProcessorOptions, CaptureStatsMessage, FrameMessage } from '../../worklets/messages.js';
+import type { SampleFormat } from '../dsp/pcm.js';
+import { RingBuffer, type RingArray, type RingArrayType } from '../dsp/ring.js';
+import { createWorkletNode } from './worklet-node.js';
+import { chooseHandoff, requireOption, type Handoff, type HandoffChoice } from './handoff.js';
 
 export interface CaptureOptions {
   /** The rate frames are sent at. Default 24000 (Moshi); 16000 for many speech-to-text servers. */
@@ -16,8 +15,8 @@ export interface CaptureOptions {
   /** Sample type of `frame.samples`. Default 'float32'. */
   format?: SampleFormat;
   /** Default 'auto': the shared ring when cross-origin isolated, else transferable chunks over the port. */
-  transport?: TransportChoice;
-  /** How much audio the transport holds if the main thread stalls, in ms. Default 2000. */
+  handoff?: HandoffChoice;
+  /** How much audio the handoff holds if the main thread stalls, in ms. Default 2000. */
   bufferMs?: number;
 }
 
@@ -31,7 +30,7 @@ export interface CaptureFrame {
 }
 
 export interface CaptureStats {
-  transport: PipelineTransport;
+  handoff: Handoff;
   framesWritten: number;
   /** Frames the audio thread could not hand over (the main thread fell behind by more than bufferMs). */
   framesDropped: number;
@@ -47,11 +46,11 @@ export interface CaptureEvents {
 /**
  * Microphone → wire frames. Given a context whose voicewire worklets are loaded and a source node (the
  * microphone), it creates the 'voicewire-capture' node and emits frames at the wire rate with their levels.
- * The transport is chosen once, here, and reported by `transport`.
+ * The handoff is chosen once, here, and reported by `handoff`.
  */
 export class CapturePipeline extends EventEmitter<CaptureEvents> {
   readonly node: AudioWorkletNode;
-  readonly transport: PipelineTransport;
+  readonly handoff: Handoff;
   readonly wireRate: number;
   readonly frameLength: number;
   readonly format: SampleFormat;
@@ -69,12 +68,12 @@ export class CapturePipeline extends EventEmitter<CaptureEvents> {
     requireOption(this.format === 'float32' || this.format === 'int16', 'format', this.format, "'float32' or 'int16'");
     requireOption(bufferMs >= frameMs, 'bufferMs', bufferMs, `at least one frame (${frameMs} ms)`);
     this.frameLength = frameLengthOf(this.wireRate, frameMs);
-    this.transport = chooseTransport(options.transport);
+    this.handoff = chooseHandoff(options.handoff);
     const type: RingArrayType<RingArray> = this.format === 'int16' ? Int16Array : Float32Array;
     const frames = Math.ceil(bufferMs / frameMs);
-    const processorOptions: CaptureProcessorOptions = { wireRate: this.wireRate, frameMs, format: this.format, transport: this.transport };
+    const processorOptions: CaptureProcessorOptions = { wireRate: this.wireRate, frameMs, format: this.format, handoff: this.handoff };
     let read: ((onFrame: (samples: RingArray, level: number) => void) => void) | undefined;
-    if (this.transport === 'shared') {
+    if (this.handoff === 'shared') {
       processorOptions.samples = RingBuffer.createStorage(frames * this.frameLength, type) as SharedArrayBuffer;
       processorOptions.levels = RingBuffer.createStorage(frames, Float32Array) as SharedArrayBuffer;
       const reader = new SharedFrameReader(processorOptions.samples, processorOptions.levels, type, this.frameLength);
@@ -96,7 +95,7 @@ export class CapturePipeline extends EventEmitter<CaptureEvents> {
     const portReader = new PortFrameReader(this.node.port, type);
     this.node.port.onmessage = (e: MessageEvent<FrameMessage | CaptureStatsMessage>) => {
       if (e.data.type === 'frame') portReader.receive(e.data, onFrame);
-      else this.emit('stats', { transport: this.transport, framesWritten: e.data.framesWritten, framesDropped: e.data.framesDropped });
+      else this.emit('stats', { handoff: this.handoff, framesWritten: e.data.framesWritten, framesDropped: e.data.framesDropped });
     };
     if (read) {
       const poll = read;
@@ -119,4 +118,9 @@ export class CapturePipeline extends EventEmitter<CaptureEvents> {
     this.emit('frame', { samples, level, sequence: this.sequence++ });
     this.emit('level', level);
   }
+}
+
+/** Microphone → wire frames on `context` (its voicewire worklets loaded), from `source`; see CaptureOptions. */
+export function createCapturePipeline(context: BaseAudioContext, source: AudioNode, options: CaptureOptions = {}): CapturePipeline {
+  return new CapturePipeline(context, source, options);
 }

@@ -1,7 +1,7 @@
 import type { RingArray, RingArrayType } from './ring.js';
 
 /**
- * A free list of equal-size typed arrays for the port transport. Buffers leave by transfer and come back by
+ * A free list of equal-size typed arrays for the port handoff. Buffers leave by transfer and come back by
  * transfer, so a returned ArrayBuffer is wrapped again in `give` (outside the audio callback). `take` makes a new
  * buffer only while fewer than `max` exist: the warm-up, or a consumer that fell behind.
  * Single thread; the lists are preallocated so take/give do not grow arrays.

@@ -198,3 +198,8 @@ function gcd(a: number, b: number): number {
   while (b !== 0) [a, b] = [b, a % b];
   return a;
 }
+
+/** A streaming resampler from `inputRate` to `outputRate` (integer Hz), mono; see ResamplerOptions. */
+export function createResampler(inputRate: number, outputRate: number, options: ResamplerOptions = {}): Resampler {
+  return new Resampler(inputRate, outputRate, options);
+}

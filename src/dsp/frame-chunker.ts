@@ -2,8 +2,8 @@
 export const OPUS_FRAME_MS = 20;
 
 /**
- * Cuts PCM of any length into whole frames. The last partial frame waits in `pending` for the next push; frames
- * are copies, safe to hand to an encoder that keeps them.
+ * Cuts PCM of any length into whole frames (Opus encoders, the Node audio path). The last partial frame waits in
+ * `pending` for the next push, or comes out of rest(); frames are copies, safe to hand to a consumer that keeps them.
  */
 export class FrameChunker {
   private readonly pending: Float32Array<ArrayBuffer>;
@@ -28,4 +28,16 @@ export class FrameChunker {
     }
     return frames;
   }
+
+  /** The partial frame still pending (shorter than frameSize), or nothing; the chunker starts empty again. */
+  rest(): Float32Array<ArrayBuffer>[] {
+    const n = this.filled;
+    this.filled = 0;
+    return n > 0 ? [this.pending.slice(0, n)] : [];
+  }
+}
+
+/** Cuts PCM of any length into frames of `frameSize` samples. */
+export function createFrameChunker(frameSize: number): FrameChunker {
+  return new FrameChunker(frameSize);
 }

@@ -19,7 +19,7 @@ const WRITE = 1;
  * side's with Atomics.load: a side may see the other one late (less data or room than there really is), never
  * torn. Nothing here blocks, allocates or throws after construction: full and empty are return values.
  *
- * Over a plain ArrayBuffer the same class is a local FIFO (the port transport uses it that way in the worklet).
+ * Over a plain ArrayBuffer the same class is a local FIFO (the port handoff uses it that way in the worklet).
  */
 export class RingBuffer<T extends RingArray> {
   /** Slots in the storage: capacity + 1. */
@@ -123,4 +123,14 @@ export class RingBuffer<T extends RingArray> {
     const d = to - from;
     return d < 0 ? d + this.slots : d;
   }
+}
+
+/** The shared (or, with `shared` false, single-thread) storage of a ring of `capacity` elements of `type`. */
+export function createRingStorage(capacity: number, type: { readonly BYTES_PER_ELEMENT: number }, shared = true): ArrayBufferLike {
+  return RingBuffer.createStorage(capacity, type, shared);
+}
+
+/** One thread's view of a ring made by createRingStorage (each thread makes its own over the same storage). */
+export function createRingBuffer<T extends RingArray>(storage: ArrayBufferLike, type: RingArrayType<T>): RingBuffer<T> {
+  return new RingBuffer(storage, type);
 }

@@ -1,9 +1,9 @@
-import { ErrorCode, VoicewireError } from '../errors.js';
+import { ErrorCode, VoicewireError } from '../../errors/errors.js';
 import { encodeMessage, floatsOf } from './kyutai-msgpack.js';
 import { KyutaiCodec } from './kyutai-codec.js';
-import type { ProtocolEvent, WireMessage } from './protocol.js';
-import { protocolError } from './protocol-error.js';
-import { optNum } from './values.js';
+import type { ProtocolEvent, WireMessage } from '../protocol.js';
+import { protocolError } from '../protocol-error.js';
+import { optNum } from '../values.js';
 
 export interface KyutaiTtsProtocolOptions {
   sampleRate?: number;
@@ -70,6 +70,7 @@ export class KyutaiTtsProtocol extends KyutaiCodec {
   }
 }
 
-export function createKyutaiTtsProtocol(options: KyutaiTtsProtocolOptions = {}): KyutaiTtsProtocol {
-  return new KyutaiTtsProtocol(options);
+/** Kyutai text-to-speech for a session or connection: `protocol: kyutaiTts()`. Returns a factory. */
+export function kyutaiTts(options: KyutaiTtsProtocolOptions = {}): () => KyutaiTtsProtocol {
+  return () => new KyutaiTtsProtocol(options);
 }

@@ -1,12 +1,14 @@
-import { ErrorCode } from '../errors.js';
-import { BYTES_PER_SAMPLE, decodePcm, encodePcm, type SampleFormat } from './pcm.js';
-import type { ProtocolEvent, VoiceProtocol, WireMessage } from './protocol.js';
-import { preview, protocolError, serverError } from './protocol-error.js';
-import { isRecord, num } from './values.js';
+import { ErrorCode } from '../../errors/errors.js';
+import { BYTES_PER_SAMPLE, decodePcm, encodePcm, type SampleFormat } from '../../dsp/pcm.js';
+import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
+import { preview, protocolError, serverError } from '../protocol-error.js';
+import { isRecord, num } from '../values.js';
 
 /** The voicewire PCM protocol, docs/protocol.md. */
 export const VOICEWIRE_SUBPROTOCOL = 'voicewire.v1';
-export const VOICEWIRE_VERSIONS: readonly number[] = [1];
+const VERSIONS: readonly number[] = [1];
+/** The hello's names for the sample formats (docs/protocol.md, "Audio"). */
+const WIRE_FORMAT = { int16: 's16le', float32: 'f32le' } as const satisfies Record<SampleFormat, string>;
 
 export interface VoicewireAudioFormat {
   sampleRate: number;
@@ -18,7 +20,7 @@ export interface VoicewireAudioFormat {
 export interface VoicewireProtocolOptions {
   /** Rate of the audio this client sends. Default 24000. */
   sampleRate?: number;
-  /** Sample format this client sends. Default 's16le' (half the bytes of f32le). */
+  /** Sample format this client sends. Default 'int16' (half the bytes of 'float32'). */
   format?: SampleFormat;
   /** Usual frame duration, a hint for the server's buffers. Default 20. */
   frameMs?: number;
@@ -36,6 +38,7 @@ export type VoicewireClientMessage =
 /** The voicewire PCM protocol as a codec. Text JSON for control, raw little-endian PCM for audio. */
 export class VoicewireProtocol implements VoiceProtocol {
   readonly name = 'voicewire';
+  readonly frameMs: number;
   readonly subprotocols: readonly string[] = [VOICEWIRE_SUBPROTOCOL];
   /** The session lives in the audio only: a new socket with a new hello is a new, equivalent session. */
   readonly reconnectable = true;
@@ -47,8 +50,9 @@ export class VoicewireProtocol implements VoiceProtocol {
 
   constructor(options: VoicewireProtocolOptions = {}) {
     this.sampleRate = options.sampleRate ?? 24000;
-    this.audio = { sampleRate: this.sampleRate, channels: 1, format: options.format ?? 's16le', frameMs: options.frameMs ?? 20 };
-    this.versions = options.versions ?? VOICEWIRE_VERSIONS;
+    this.frameMs = options.frameMs ?? 20;
+    this.audio = { sampleRate: this.sampleRate, channels: 1, format: options.format ?? 'int16', frameMs: this.frameMs };
+    this.versions = options.versions ?? VERSIONS;
   }
 
   get ready(): boolean {
@@ -61,7 +65,8 @@ export class VoicewireProtocol implements VoiceProtocol {
   }
 
   open(): WireMessage[] {
-    return [JSON.stringify({ type: 'hello', protocol: 'voicewire', versions: this.versions, role: 'client', audio: this.audio })];
+    const audio = { ...this.audio, format: WIRE_FORMAT[this.audio.format] };
+    return [JSON.stringify({ type: 'hello', protocol: 'voicewire', versions: this.versions, role: 'client', audio })];
   }
 
   async encodeAudio(pcm: Float32Array): Promise<WireMessage[]> {
@@ -149,18 +154,26 @@ export class VoicewireProtocol implements VoiceProtocol {
         { text: preview(text), closeCode: 1002 }, true)];
     }
     const a = m.audio;
-    if (!isRecord(a) || typeof a.sampleRate !== 'number' || a.sampleRate < 8000 || a.sampleRate > 96000 || a.channels !== 1 ||
-      (a.format !== 's16le' && a.format !== 'f32le')) {
+    const format = isRecord(a) ? formatOf(a.format) : undefined;
+    if (!isRecord(a) || typeof a.sampleRate !== 'number' || a.sampleRate < 8000 || a.sampleRate > 96000 || a.channels !== 1 || format === undefined) {
       return [protocolError('voicewire', 'the server hello announces an audio format outside version 1 (8000–96000 Hz, 1 channel, s16le|f32le)',
         { text: preview(text), closeCode: 1002 }, true)];
     }
-    this.serverAudio = { sampleRate: a.sampleRate, channels: 1, format: a.format, frameMs: typeof a.frameMs === 'number' ? a.frameMs : 20 };
+    this.serverAudio = { sampleRate: a.sampleRate, channels: 1, format, frameMs: typeof a.frameMs === 'number' ? a.frameMs : 20 };
     return [{ type: 'ready', info: { protocol: 'voicewire', version: m.version, audio: { ...this.serverAudio } } }];
   }
 }
 
-export function createVoicewireProtocol(options: VoicewireProtocolOptions = {}): VoicewireProtocol {
-  return new VoicewireProtocol(options);
+/**
+ * The voicewire PCM protocol for a session: `createVoiceSession({ url, protocol: voicewire({ sampleRate: 16000 }) })`.
+ * It is the default, so pass it only to change its options. Returns a factory (one codec per socket).
+ */
+export function voicewire(options: VoicewireProtocolOptions = {}): () => VoicewireProtocol {
+  return () => new VoicewireProtocol(options);
+}
+
+function formatOf(wire: unknown): SampleFormat | undefined {
+  return wire === WIRE_FORMAT.int16 ? 'int16' : wire === WIRE_FORMAT.float32 ? 'float32' : undefined;
 }
 
 function errorCodeOf(code: unknown): ErrorCode {

@@ -1,9 +1,9 @@
-import { ErrorCode, VoicewireError } from '../errors.js';
-import { OggOpusReader } from '../codecs/ogg-opus-reader.js';
-import { OggOpusWriter, concat } from '../codecs/ogg-writer.js';
-import { createOpusDecoder, type OpusPacketDecoder } from '../codecs/opus-decoder.js';
-import { createOpusEncoder, type OpusEncoder, type OpusEncoderFactory } from '../codecs/opus-encoder.js';
-import type { OpusHead } from '../codecs/opus-head.js';
+import { ErrorCode, VoicewireError } from '../../errors/errors.js';
+import { OggOpusReader } from '../../codecs/ogg-opus-reader.js';
+import { OggOpusWriter, concat } from '../../codecs/ogg-writer.js';
+import { createOpusDecoder, type OpusPacketDecoder } from '../../codecs/opus-decoder.js';
+import { createOpusEncoder, type OpusEncoder, type OpusEncoderFactory } from '../../codecs/opus-encoder.js';
+import type { OpusHead } from '../../codecs/opus-head.js';
 import {
   MoshiKind,
   moshiAudioMessage,
@@ -12,7 +12,8 @@ import {
   moshiServerError,
   type MoshiControlAction,
 } from './moshi-messages.js';
-import type { ProtocolEvent, VoiceProtocol, WireMessage } from './protocol.js';
+import { OPUS_FRAME_MS } from '../../dsp/frame-chunker.js';
+import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
 
 const RATE = 24000;
 
@@ -48,6 +49,7 @@ const textDecoder = new TextDecoder('utf-8', { fatal: true });
 export class MoshiProtocol implements VoiceProtocol {
   readonly name = 'moshi';
   readonly sampleRate = RATE;
+  readonly frameMs = OPUS_FRAME_MS;
   readonly subprotocols: readonly string[] = [];
   /** A Moshi conversation lives in the server's model state: a new socket is a new conversation. */
   readonly reconnectable = false;
@@ -238,8 +240,12 @@ export class MoshiProtocol implements VoiceProtocol {
   }
 }
 
-export function createMoshiProtocol(options: MoshiProtocolOptions = {}): MoshiProtocol {
-  return new MoshiProtocol(options);
+/**
+ * Moshi `/api/chat` for a session: `createVoiceSession({ url, protocol: moshi() })`. Fixed at 24 kHz, 20 ms Opus
+ * frames. The Opus decoder (wasm) loads on first use. Returns a factory (one codec per socket).
+ */
+export function moshi(options: MoshiProtocolOptions = {}): () => MoshiProtocol {
+  return () => new MoshiProtocol(options);
 }
 
 function error(message: string, details: Record<string, unknown>): ProtocolEvent {

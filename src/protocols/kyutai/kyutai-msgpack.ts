@@ -1,8 +1,8 @@
 import type { Decoder } from '@msgpack/msgpack';
-import type { ProtocolEvent, ProtocolName } from './protocol.js';
-import { preview, protocolError, serverError } from './protocol-error.js';
-import { isRecord } from './values.js';
-import { ErrorCode } from '../errors.js';
+import type { ProtocolEvent } from '../protocol.js';
+import { preview, protocolError, serverError } from '../protocol-error.js';
+import { isRecord } from '../values.js';
+import { ErrorCode } from '../../errors/errors.js';
 
 /**
  * MessagePack framing shared by Kyutai's STT and TTS servers: every message is a map with a string `type`.
@@ -96,7 +96,7 @@ function encodeNumber(v: number): Uint8Array {
 export type Decoded = { ok: true; message: Record<string, unknown> & { type: string } } | { ok: false; event: ProtocolEvent };
 
 /** Reads one message into a map with a string `type`, or a PROTOCOL_ERROR event saying where it went wrong. */
-export function decodeMessage(protocol: ProtocolName, decoder: Decoder, bytes: string | Uint8Array): Decoded {
+export function decodeMessage(protocol: string, decoder: Decoder, bytes: string | Uint8Array): Decoded {
   if (typeof bytes === 'string') {
     return { ok: false, event: protocolError(protocol, 'a text frame (this protocol is MessagePack in binary frames)', { text: preview(bytes) }) };
   }
@@ -116,7 +116,7 @@ export function decodeMessage(protocol: ProtocolName, decoder: Decoder, bytes: s
 }
 
 /** `{type:"Error", message}`: the Kyutai servers close right after it. "no free channels" means busy. */
-export function kyutaiError(protocol: ProtocolName, m: Record<string, unknown>): ProtocolEvent {
+export function kyutaiError(protocol: string, m: Record<string, unknown>): ProtocolEvent {
   const message = typeof m.message === 'string' ? m.message : '(no message)';
   return serverError(protocol, message, true, /no free channel|busy|capacity/i.test(message) ? ErrorCode.SERVER_BUSY : ErrorCode.SERVER_ERROR);
 }

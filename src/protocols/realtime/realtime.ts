@@ -1,13 +1,15 @@
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '../../errors/errors.js';
 import { decodeBase64, encodeBase64 } from './base64.js';
-import type { ProtocolEvent, VoiceProtocol, WireMessage } from './protocol.js';
-import { preview, protocolError, serverError } from './protocol-error.js';
+import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
+import { preview, protocolError, serverError } from '../protocol-error.js';
 import { pcm16RealtimeAudio, type RealtimeAudioCodec } from './realtime-audio.js';
-import { isRecord, optNum } from './values.js';
+import { isRecord, optNum } from '../values.js';
 
 export interface RealtimeProtocolOptions {
   /** Audio rate both ways. Default 24000 (what OpenAI's pcm16 and unmute use). */
   sampleRate?: number;
+  /** Duration of each `input_audio_buffer.append`, ms. Default 20. */
+  frameMs?: number;
   /** How audio rides in the base64 strings. Default {@link pcm16RealtimeAudio}. */
   audio?: RealtimeAudioCodec;
   /** The `session` object of the first `session.update` (instructions, voice, turn detection…). */
@@ -24,12 +26,14 @@ export class RealtimeProtocol implements VoiceProtocol {
   /** The conversation lives on the server: a new socket is a new conversation. */
   readonly reconnectable = false;
   readonly sampleRate: number;
+  readonly frameMs: number;
   private readonly codec: RealtimeAudioCodec;
   private readonly session: Readonly<Record<string, unknown>>;
   private isReady = false;
 
   constructor(options: RealtimeProtocolOptions = {}) {
     this.sampleRate = options.sampleRate ?? 24000;
+    this.frameMs = options.frameMs ?? 20;
     this.codec = options.audio ?? pcm16RealtimeAudio();
     this.session = options.session ?? {};
   }
@@ -120,8 +124,9 @@ export class RealtimeProtocol implements VoiceProtocol {
   }
 }
 
-export function createRealtimeProtocol(options: RealtimeProtocolOptions = {}): RealtimeProtocol {
-  return new RealtimeProtocol(options);
+/** The Realtime JSON protocol for a session: `createVoiceSession({ url, protocol: realtime({ session }) })`. Returns a factory. */
+export function realtime(options: RealtimeProtocolOptions = {}): () => RealtimeProtocol {
+  return () => new RealtimeProtocol(options);
 }
 
 function missing(field: string, text: string): ProtocolEvent {

@@ -1,21 +1,21 @@
-import { ErrorCode, VoicewireError } from '../errors.js';
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
 
 /** How samples cross between the main thread and the audio thread. */
-export type PipelineTransport = 'shared' | 'port';
+export type Handoff = 'shared' | 'port';
 /** 'auto' picks 'shared' when the page is cross-origin isolated (SharedArrayBuffer can be posted), else 'port'. */
-export type TransportChoice = PipelineTransport | 'auto';
+export type HandoffChoice = Handoff | 'auto';
 
 type Scope = { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown };
 
-export function chooseTransport(choice: TransportChoice = 'auto', scope: Scope = globalThis as Scope): PipelineTransport {
+export function chooseHandoff(choice: HandoffChoice = 'auto', scope: Scope = globalThis as Scope): Handoff {
   const canShare = scope.crossOriginIsolated === true && typeof scope.SharedArrayBuffer === 'function';
   if (choice === 'auto') return canShare ? 'shared' : 'port';
   if (choice === 'shared' && !canShare) {
     throw new VoicewireError({
       code: ErrorCode.INVALID_OPTION,
-      message: 'transport "shared" needs SharedArrayBuffer, which this page does not have (it is not cross-origin isolated)',
-      remedy: 'Serve the page with "Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp", or use transport "auto".',
-      details: { transport: choice },
+      message: 'handoff "shared" needs SharedArrayBuffer, which this page does not have (it is not cross-origin isolated)',
+      remedy: 'Serve the page with "Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp", or use handoff "auto".',
+      details: { handoff: choice },
     });
   }
   return choice;

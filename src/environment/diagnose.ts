@@ -1,4 +1,4 @@
-import { ErrorCode, VoicewireError } from './errors.js';
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
 
 /** What this runtime can do for voice, as data. Every field is read, none is assumed. */
 export interface EnvironmentReport {

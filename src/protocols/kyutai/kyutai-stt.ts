@@ -1,8 +1,8 @@
 import { encodeMessage, encodePcmMessage } from './kyutai-msgpack.js';
 import { KyutaiCodec } from './kyutai-codec.js';
-import type { ProtocolEvent, WireMessage } from './protocol.js';
-import { protocolError } from './protocol-error.js';
-import { num, optNum } from './values.js';
+import type { ProtocolEvent, WireMessage } from '../protocol.js';
+import { protocolError } from '../protocol-error.js';
+import { num, optNum } from '../values.js';
 
 export interface KyutaiSttProtocolOptions {
   /** Kyutai's STT models run at 24 kHz; the server rebuffers any chunk length to 1920 samples. */
@@ -49,8 +49,9 @@ export class KyutaiSttProtocol extends KyutaiCodec {
   }
 }
 
-export function createKyutaiSttProtocol(options: KyutaiSttProtocolOptions = {}): KyutaiSttProtocol {
-  return new KyutaiSttProtocol(options);
+/** Kyutai speech-to-text for a session: `createVoiceSession({ url, protocol: kyutaiStt() })`. Returns a factory. */
+export function kyutaiStt(options: KyutaiSttProtocolOptions = {}): () => KyutaiSttProtocol {
+  return () => new KyutaiSttProtocol(options);
 }
 
 function startOf(v: unknown): { startS?: number } {

@@ -1,6 +1,6 @@
 import type { Decoder } from '@msgpack/msgpack';
 import { decodeMessage, kyutaiError, loadDecoder } from './kyutai-msgpack.js';
-import type { ProtocolEvent, VoiceProtocol, WireMessage } from './protocol.js';
+import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
 
 /**
  * What Kyutai's STT and TTS codecs share: MessagePack maps with a `type`, the server speaks first with `Ready`,
@@ -11,6 +11,8 @@ export abstract class KyutaiCodec implements VoiceProtocol {
   readonly subprotocols: readonly string[] = [];
   readonly reconnectable = false;
   readonly sampleRate: number;
+  /** Any length: the server rebuffers to its own 80 ms steps. */
+  readonly frameMs = 20;
   private decoder: Decoder | undefined;
   private isReady = false;
 

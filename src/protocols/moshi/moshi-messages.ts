@@ -1,4 +1,4 @@
-import { ErrorCode, VoicewireError } from '../errors.js';
+import { ErrorCode, VoicewireError } from '../../errors/errors.js';
 
 /** Byte 0 of every Moshi `/api/chat` message (docs: PROTOCOLS.md §1, Kyutai's rust/protocol.md). */
 export const MoshiKind = {
@@ -49,18 +49,5 @@ export function moshiServerError(text: string): VoicewireError {
     message: `The Moshi server reported an error: ${text || '(no message)'}`,
     remedy: 'Read the server log for the cause; then start a new session (a Moshi session cannot be resumed).',
     details: { kind: MoshiKind.ERROR },
-  });
-}
-
-/**
- * For the session layer, which owns the timers: the Python Moshi server serves one session at a time and leaves
- * other sockets open without a handshake. Use this when no handshake came within the wait the user allowed.
- */
-export function moshiBusyError(waitedMs: number): VoicewireError {
-  return new VoicewireError({
-    code: ErrorCode.SERVER_BUSY,
-    message: `No handshake from the Moshi server after ${Math.round(waitedMs / 1000)} s: it is busy with another session`,
-    remedy: 'The server runs one conversation at a time. Try again when the other session ends, allow a longer wait, or run another server instance.',
-    details: { waitedMs },
   });
 }
