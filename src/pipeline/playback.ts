@@ -10,8 +10,10 @@ import { chooseTransport, requireOption, type PipelineTransport, type TransportC
 export interface PlaybackOptions {
   /** The rate of the PCM you push (the server's). Default 24000. */
   inputRate?: number;
-  /** Queue this much before starting, and again after an underrun. Default 60 ms. */
+  /** The jitter buffer's target delay until it has measured the network (it then adapts). Default 60 ms. */
   targetMs?: number;
+  /** The adaptive target delay never goes below this. Default 0 ms. */
+  minMs?: number;
   /** Above this the oldest audio is dropped back to the target. Default 1000 ms: raise it for servers that send faster than real time. */
   maxMs?: number;
   /** How often `stats` is emitted. Default 100 ms. */
@@ -58,7 +60,9 @@ export class PlaybackPipeline extends EventEmitter<PlaybackEvents> {
     requireOption(statsIntervalMs >= 10, 'statsIntervalMs', statsIntervalMs, 'at least 10 ms');
     this.transport = chooseTransport(options.transport);
     this.resampler = this.inputRate === context.sampleRate ? null : new Resampler(this.inputRate, context.sampleRate);
-    const processorOptions: PlaybackProcessorOptions = { targetMs, maxMs, statsIntervalMs, transport: this.transport };
+    const minMs = options.minMs ?? 0;
+    requireOption(minMs >= 0 && minMs <= maxMs, 'minMs', minMs, `a duration between 0 and maxMs (${maxMs} ms)`);
+    const processorOptions: PlaybackProcessorOptions = { targetMs, minMs, maxMs, statsIntervalMs, transport: this.transport };
     // Room beyond maxMs for a burst that arrives within one quantum, before the audio thread trims it.
     const capacity = Math.ceil(((maxMs + 1000) * context.sampleRate) / 1000);
     if (this.transport === 'shared') {
@@ -126,14 +130,12 @@ export class PlaybackPipeline extends EventEmitter<PlaybackEvents> {
   }
 
   private report(s: PlaybackStatsMessage): void {
+    const { type: _type, ...fields } = s;
     const stats: PlaybackStats = {
+      ...fields,
       transport: this.transport,
-      depthMs: s.depthMs,
-      underruns: s.underruns,
-      overruns: s.overruns,
       droppedFrames: s.droppedFrames + this.refused,
-      flushedFrames: s.flushedFrames,
-      playing: s.playing,
+      droppedMs: s.droppedMs + (this.refused * 1000) / this.node.context.sampleRate,
     };
     this.emit('stats', stats);
   }
