@@ -23,7 +23,7 @@ export default async function playoutBench(): Promise<void> {
   const extras: string[] = [];
   for (const rate of (process.env.PLAYOUT_RATES ?? '48000,44100').split(',').map(Number)) {
     const suffix = rate === 48000 ? '' : '/44.1k';
-    for (const name of TRACES) {
+    for (const name of TRACES.filter((t) => !process.env.PLAYOUT_TRACES || process.env.PLAYOUT_TRACES.split(',').includes(t))) {
       const trace = makeTrace(name, SECONDS, SEED);
       const oracle = oracleResult(name);
       for (const buffer of ['today', 'new'] as BufferName[]) {

@@ -8,9 +8,16 @@ export interface DelayEstimatorOptions {
   minMs: number;
   /** … nor above this. */
   maxMs: number;
-  /** The target covers this fraction of arrivals (forgetting-weighted). Default 0.99. */
+  /** The target covers this fraction of the audio's arrivals (forgetting-weighted). Default 0.998. */
   quantile?: number;
-  /** Weight kept by the histogram per arrival: 0.995 forgets with a time constant of 200 arrivals (~4 s of 20 ms frames). */
+  /** A held burst counts as one arrival per this much audio in it (as if each frame were timed). Default 20 ms. */
+  frameMs?: number;
+  /**
+   * Weight kept by the histogram per frame arrived. Default 0.999: a time constant of 1000 frames (20 s of 20 ms
+   * frames), long enough to remember a stall that recurs every 20 s and to estimate a 0.998 quantile; upwards the
+   * target follows within a few frames, downwards a 0.998 quantile of mass that is no longer fed falls below
+   * its tail in ~1–2 time constants (tested in the bench: pareto and bursts need this memory to stay under 0.5 %).
+   */
   forgetFactor?: number;
 }
 
@@ -49,6 +56,7 @@ export class DelayEstimator {
   private readonly max: number;
   private readonly initial: number;
   private readonly blockSamples: number;
+  private readonly frame: number;
   private readonly floors = new Float64Array(FLOOR_BLOCKS);
   private readonly peakTimes = new Float64Array(PEAKS);
   private readonly peakHeights = new Float64Array(PEAKS);
@@ -63,12 +71,13 @@ export class DelayEstimator {
     const perMs = options.sampleRate / 1000;
     this.binSamples = BIN_MS * perMs;
     this.histogram = new Float64Array(Math.ceil(options.maxMs / BIN_MS) + 2);
-    this.quantile = options.quantile ?? 0.99;
-    this.forget = options.forgetFactor ?? 0.995;
+    this.quantile = options.quantile ?? 0.998;
+    this.forget = options.forgetFactor ?? 0.999;
     this.min = options.minMs * perMs;
     this.max = options.maxMs * perMs;
     this.initial = Math.min(this.max, Math.max(this.min, options.initialMs * perMs));
     this.blockSamples = FLOOR_BLOCK_MS * perMs;
+    this.frame = (options.frameMs ?? 20) * perMs;
     this.peakAbove = PEAK_ABOVE_MS * perMs;
     this.quantileTarget = this.initial;
     this.reset();
@@ -97,7 +106,8 @@ export class DelayEstimator {
     if (delay < this.floors[slot]) this.floors[slot] = delay;
     const relative = now - start - this.floor();
     if (relative > this.quantileTarget + this.peakAbove && this.arrivals > 0) this.addPeak(now, relative);
-    this.addToHistogram(relative);
+    // Each frame's worth of a burst is one arrival: the tail of the histogram weighs late audio, not late events.
+    for (let at = start; at < end - this.frame / 2; at += this.frame) this.addToHistogram(relative - (at - start));
     this.updatePeakTarget(now);
   }
 

@@ -21,6 +21,8 @@ const STRETCH_SPACING = 10;
 const DEAD_BAND_MS = 5;
 /** Far above the target, voiced audio is compressed at a lower correlation (NetEQ's "fast accelerate"). */
 const FAR_ABOVE_MS = 60;
+/** After an underrun, play again once this much is queued. */
+const RESUME_MS = 20;
 /** The upcoming-audio buffer: enough for the stretcher's search plus a quantum. */
 const WORK_MS = 60;
 
@@ -63,6 +65,7 @@ export class JitterBuffer {
   private readonly max: number;
   private readonly deadBand: number;
   private readonly farAbove: number;
+  private readonly resumeDepth: number;
   private length = 0;
   /** Device time: samples played. */
   private now = 0;
@@ -85,6 +88,7 @@ export class JitterBuffer {
     this.max = options.maxMs * perMs;
     this.deadBand = DEAD_BAND_MS * perMs;
     this.farAbove = FAR_ABOVE_MS * perMs;
+    this.resumeDepth = RESUME_MS * perMs;
   }
 
   get playing(): boolean {
@@ -174,7 +178,10 @@ export class JitterBuffer {
     }
     const delay = this.delay();
     // After a flush the floor is re-learnt from the next arrival; until then the depth stands in for the delay.
-    if (this.draining || (delay === delay ? delay : depth) >= this.target()) {
+    // After an underrun, audio plays again as soon as a frame's worth is back (the silence already raised the
+    // delay; expansion adds the rest), rather than waiting out a target that the late audio just raised.
+    const resume = this.starved && depth >= this.resumeDepth;
+    if (this.draining || resume || (delay === delay ? delay : depth) >= this.target()) {
       this.playingNow = true;
       this.starved = false;
       this.cooldown = 0;
