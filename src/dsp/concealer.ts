@@ -48,9 +48,9 @@ export class Concealer {
     for (let i = 0; i < this.periodLength; i++) this.period[i] = this.history[end - this.periodLength + i];
   }
 
-  /** Starts concealment that is already silent (nothing to continue: the very start, or after an end()). */
+  /** Stops concealment without a fade: the stream ended (end()), and what comes next starts as it was sent. */
   silence(): void {
-    this.concealed = this.fadeOut;
+    this.concealed = -1;
     this.periodLength = 0;
     this.fading = 0;
   }

@@ -101,9 +101,12 @@ export class DelayEstimator {
    */
   observe(now: number, start: number, end: number): void {
     this.rotateFloor(now);
+    const first = this.floor() !== this.floor();
     const delay = now - end;
     const slot = this.block % FLOOR_BLOCKS;
     if (delay < this.floors[slot]) this.floors[slot] = delay;
+    // The first arrival of a stream (or talk spurt) only sets the timeline: nothing to be late against yet.
+    if (first) return;
     const relative = now - start - this.floor();
     if (relative > this.quantileTarget + this.peakAbove && this.arrivals > 0) this.addPeak(now, relative);
     // Each frame's worth of a burst is one arrival: the tail of the histogram weighs late audio, not late events.

@@ -83,7 +83,6 @@ export class JitterBuffer {
     this.estimator = new DelayEstimator({ sampleRate: options.sampleRate, initialMs: options.targetMs, minMs: options.minMs, maxMs: options.maxMs });
     this.stretcher = new TimeStretcher(options.sampleRate);
     this.concealer = new Concealer(options.sampleRate, this.stretcher);
-    this.concealer.silence();
     this.work = new Float32Array(Math.max(Math.ceil(WORK_MS * perMs), this.stretcher.needs + this.stretcher.maxLag + 256));
     this.max = options.maxMs * perMs;
     this.deadBand = DEAD_BAND_MS * perMs;
@@ -122,6 +121,8 @@ export class JitterBuffer {
 
   /** Drops the ring up to `position` and all upcoming audio (barge-in); what came after plays after the target refills. */
   flush(position: number): void {
+    // Arrivals not yet seen belong to the old timeline; the next one starts the new.
+    this.observe();
     const skipped = this.ring.discardUntil(position);
     this.popped += skipped;
     this.counters.flushed += skipped + this.length;
@@ -189,9 +190,11 @@ export class JitterBuffer {
   }
 
   private stretch(): void {
+    // The tail after end() plays as sent.
+    if (this.draining) return;
     const error = this.delay() - this.target();
     let changed = 0;
-    if (error > this.deadBand && !this.draining) {
+    if (error > this.deadBand) {
       changed = this.stretcher.accelerate(this.work, this.length, error > this.farAbove ? 0.5 : 0.9);
       this.length -= changed;
       this.counters.accelerated += changed;
