@@ -51,14 +51,16 @@ export class PlaybackCore {
   process(output: Float32Array, length: number): void {
     this.readControl();
     this.buffer.process(output, length);
+    this.update();
     this.sinceStats += length;
     if (this.sinceStats >= this.interval) {
       this.sinceStats -= this.interval;
-      this.report();
+      this.onStats(this.stats);
     }
   }
 
-  private report(): void {
+  /** Copies the counters into `stats` (a dozen stores per quantum, so `stats` is always current). */
+  private update(): void {
     const s = this.stats;
     const c = this.buffer.counters;
     const ms = this.msPerFrame;
@@ -76,7 +78,6 @@ export class PlaybackCore {
     s.acceleratedMs = c.accelerated * ms;
     s.expandedMs = c.expanded * ms;
     s.droppedMs = c.dropped * ms;
-    this.onStats(s);
   }
 
   private readControl(): void {

@@ -10,16 +10,16 @@ const Q = 128;
 const TARGET = 2880; // 60 ms at 48 kHz
 const MAX = 9600; // 200 ms
 
-/** A playback core fed through the shared transport on one thread, with a counter-valued signal (1, 2, 3, …). */
-function setup(statsIntervalMs = 100) {
+/** A playback core fed through the shared transport on one thread, by default with a counter-valued signal (1, 2, 3, …). */
+function setup(statsIntervalMs = 100, value: (n: number) => number = (n) => n + 1) {
   const ringStorage = RingBuffer.createStorage(RATE, Float32Array);
   const controlStorage = createControlStorage(true);
   const reports: PlaybackStatsMessage[] = [];
   const core = new PlaybackCore({ sampleRate: RATE, targetMs: 60, maxMs: 200, statsIntervalMs }, new RingBuffer(ringStorage, Float32Array), new Int32Array(controlStorage), (s) => reports.push({ ...s }));
   const writer = new SharedPcmWriter(ringStorage, controlStorage);
-  let next = 1;
+  let next = 0;
   const push = (n: number) => {
-    const chunk = Float32Array.from({ length: n }, () => next++);
+    const chunk = Float32Array.from({ length: n }, () => value(next++));
     expect(writer.push(chunk, 0, n)).toBe(n);
   };
   const out = new Float32Array(Q);
@@ -33,65 +33,66 @@ function setup(statsIntervalMs = 100) {
 }
 
 describe('PlaybackCore jitter buffer, scripted arrivals', () => {
-  it('stays silent until the target is queued, then plays the samples in order', () => {
+  it('starts once the first audio has waited the target delay, then plays the samples in order', () => {
     const p = setup();
     p.push(2000);
-    for (let i = 0; i < 10; i++) expect(p.quantum().every((x) => x === 0)).toBe(true);
+    // 2000 samples queued at t = 0: the delay reaches 2880 (60 ms) after 880 samples, i.e. in the 8th quantum.
+    for (let i = 0; i < 7; i++) expect(p.quantum().every((x) => x === 0)).toBe(true);
     expect(p.core.stats.playing).toBe(false);
-    p.push(TARGET - 2000);
     expect(Array.from(p.quantum())).toEqual(Array.from({ length: Q }, (_, i) => i + 1));
-    expect(p.core.stats).toMatchObject({ playing: true, underruns: 0, overruns: 0, droppedFrames: 0 });
+    expect(p.core.stats).toMatchObject({ playing: true, underruns: 0, overruns: 0, droppedFrames: 0, targetDelayMs: 60 });
   });
 
-  it('an underrun plays what is left, fills with silence, counts one, and rebuffers to the target', () => {
-    const p = setup();
+  it('an underrun fades the last period out (no click), counts one, and plays again once 20 ms is back, fading in', () => {
+    const p = setup(100, (n) => 0.5 * Math.sin((2 * Math.PI * 200 * n) / RATE));
     p.push(TARGET); // 22.5 quanta
     for (let i = 0; i < 22; i++) p.quantum();
     const partial = Array.from(p.quantum());
-    expect(partial.slice(0, 64)).toEqual(Array.from({ length: 64 }, (_, i) => 2817 + i));
-    expect(partial.slice(64).every((x) => x === 0)).toBe(true);
     expect(p.core.stats).toMatchObject({ underruns: 1, playing: false });
-    // Trickling in below the target keeps it silent and does not count more underruns.
-    for (let i = 0; i < 20; i++) {
-      p.push(100);
-      expect(p.quantum().every((x) => x === 0)).toBe(true);
-    }
+    // The repeated period continues the sine where the queue ran out, then fades to exact silence in 10 ms.
+    expect(Math.abs(partial[64] - 0.5 * Math.sin((2 * Math.PI * 200 * TARGET) / RATE))).toBeLessThan(1e-6);
+    for (let i = 0; i < 4; i++) p.quantum();
+    expect(p.quantum().every((x) => x === 0)).toBe(true);
+    p.push(900); // under 20 ms: still concealing
+    expect(p.quantum().every((x) => x === 0)).toBe(true);
+    p.push(60);
+    expect(p.quantum().some((x) => x !== 0)).toBe(true);
+    for (let i = 0; i < 5; i++) p.quantum();
+    const step = 2 * 0.5 * Math.sin((Math.PI * 200) / RATE);
+    for (let i = 1; i < p.played.length; i++) expect(Math.abs(p.played[i] - p.played[i - 1])).toBeLessThanOrEqual(step * 1.0001);
     expect(p.core.stats.underruns).toBe(1);
-    p.push(TARGET - 2000);
-    expect(p.quantum()[0]).toBe(TARGET + 1);
-    // Three separate starvations: exactly three more underruns.
-    for (let k = 0; k < 3; k++) {
-      while (p.core.stats.playing) p.quantum();
-      p.push(TARGET);
-      p.quantum();
-    }
-    expect(p.core.stats.underruns).toBe(4);
+    // From the moment the queue ran dry (sample 2880) to the restart, at a quantum boundary.
+    expect(p.core.stats.underrunMs).toBeCloseTo(((29 * Q - TARGET) * 1000) / RATE, 6);
   });
 
-  it('an overrun drops the oldest down to the target, counted exactly', () => {
+  it('an overrun drops the oldest down to the target, counted exactly, as the only multi-frame drop', () => {
     const p = setup();
     p.push(TARGET);
     p.quantum();
     p.push(MAX); // depth now TARGET - Q + MAX > MAX
     const depth = TARGET - Q + MAX;
-    const first = p.quantum()[0];
-    expect(p.core.stats).toMatchObject({ overruns: 1, droppedFrames: depth - TARGET, underruns: 0 });
-    // The newest survive: playback resumes at the sample TARGET from the end.
-    expect(first).toBe(TARGET + MAX - TARGET + 1);
-    p.push(MAX - TARGET); // depth TARGET - Q + MAX - TARGET ≤ MAX: no overrun
     p.quantum();
-    expect(p.core.stats.overruns).toBe(1);
+    const target = p.core.buffer.target();
+    expect(p.core.stats).toMatchObject({ overruns: 1, droppedFrames: depth - target, underruns: 0 });
+    expect(p.core.buffer.counters.largestJump).toBe(depth - target);
+    expect(p.core.buffer.depth()).toBe(target - Q);
   });
 
   it('flush() drops exactly what was queued before it, at once, and keeps what came after', () => {
     const p = setup();
-    p.push(5000);
-    for (let i = 0; i < 5; i++) p.quantum();
+    p.push(TARGET);
+    for (let i = 0; i < 5; i++) {
+      p.push(Q);
+      p.quantum();
+    }
     p.writer.flush();
     p.push(TARGET); // arrives before the audio thread saw the flush
-    const after = p.quantum();
-    expect(p.core.stats.flushedFrames).toBe(5000 - 5 * Q);
-    expect(after[0]).toBe(5001);
+    p.quantum();
+    p.quantum();
+    expect(p.core.stats.flushedFrames).toBe(TARGET);
+    // Past the 5 ms fade-in over the concealment, the audio after the flush plays as sent.
+    const after = p.played.slice(5 * Q);
+    expect(after.slice(240, 256)).toEqual(Array.from({ length: 16 }, (_, i) => TARGET + 5 * Q + 241 + i));
     expect(p.core.stats).toMatchObject({ underruns: 0, overruns: 0, droppedFrames: 0 });
   });
 
