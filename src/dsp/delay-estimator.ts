@@ -21,10 +21,19 @@ export interface DelayEstimatorOptions {
   forgetFactor?: number;
 }
 
+/** Frames seen before the estimate may go below the initial target. */
+const WARM_UP_FRAMES = 100;
+/**
+ * After this many frames in a row under a third of the target, the network has calmed down: forget at CALM_FORGET per
+ * frame until one is late again (downwards within ~25 s instead of ~2 minutes; the tail of a heavy-tailed
+ * network never stays away this long, and a recurring stall is held by the peak detector).
+ */
+const CALM_FRAMES = 500;
+const CALM_FORGET = 0.99;
 /** Width of a histogram bin. */
 const BIN_MS = 2;
-/** The floor is the lowest arrival delay of the last FLOOR_BLOCKS blocks of FLOOR_BLOCK_MS (1.5–2 s). */
-const FLOOR_BLOCK_MS = 500;
+/** The floor is the lowest arrival delay of the last FLOOR_BLOCKS blocks of FLOOR_BLOCK_MS (0.75–1 s): short, so that it lags a drifting sender clock by at most ~5 ms (0.5 % of 1 s). */
+const FLOOR_BLOCK_MS = 250;
 const FLOOR_BLOCKS = 4;
 /** An arrival this far above the quantile target is a delay peak (a stall and its burst), as in NetEQ. */
 const PEAK_ABOVE_MS = 100;
@@ -64,6 +73,7 @@ export class DelayEstimator {
   private peakCount = 0;
   private block = -1;
   private arrivals = 0;
+  private calm = 0;
   private quantileTarget: number;
   private peakTarget = 0;
 
@@ -128,6 +138,7 @@ export class DelayEstimator {
     this.peakTarget = 0;
     this.peakCount = 0;
     this.arrivals = 0;
+    this.calm = 0;
     this.restartFloor();
   }
 
@@ -145,7 +156,8 @@ export class DelayEstimator {
   private addToHistogram(relative: number): void {
     const h = this.histogram;
     // Early on the histogram is a plain average of what was seen (NetEQ's start weight), then it forgets.
-    const keep = Math.min(this.forget, this.arrivals / (this.arrivals + 1));
+    this.calm = relative < this.quantileTarget / 3 ? this.calm + 1 : 0;
+    const keep = Math.min(this.calm > CALM_FRAMES ? CALM_FORGET : this.forget, this.arrivals / (this.arrivals + 1));
     this.arrivals++;
     for (let i = 0; i < h.length; i++) h[i] *= keep;
     const bin = Math.min(h.length - 1, Math.max(0, Math.ceil(relative / this.binSamples)));
@@ -156,7 +168,9 @@ export class DelayEstimator {
       tail += h[i];
       if (tail > 1 - this.quantile) break;
     }
-    this.quantileTarget = i * this.binSamples;
+    // Until a few seconds have been seen, the configured target is a floor: a handful of arrivals says little
+    // about the next one.
+    this.quantileTarget = this.arrivals < WARM_UP_FRAMES ? Math.max(this.initial, i * this.binSamples) : i * this.binSamples;
   }
 
   private addPeak(now: number, height: number): void {

@@ -17,7 +17,7 @@ export interface JitterBufferOptions {
 
 /** Time stretching changes the speed by at most 1/STRETCH_SPACING (10 %): after a period of P samples is removed or inserted, the next waits 10·P samples. */
 const STRETCH_SPACING = 10;
-/** Accelerate above target + this; expand below target − this. */
+/** Accelerate above target + this; expand below the target (being under it is what risks an underrun). */
 const DEAD_BAND_MS = 5;
 /** Far above the target, voiced audio is compressed at a lower correlation (NetEQ's "fast accelerate"). */
 const FAR_ABOVE_MS = 60;
@@ -73,6 +73,7 @@ export class JitterBuffer {
   private popped = 0;
   private received = 0;
   private cooldown = 0;
+  private quantum = 0;
   private playingNow = false;
   private draining = false;
   /** Ran dry while playing and has not restarted: the silence counts as underrun. */
@@ -104,12 +105,14 @@ export class JitterBuffer {
     return this.now - (this.received - this.depth()) - this.estimator.floor();
   }
 
+  /** The target delay in samples: the estimator's, plus one quantum (arrivals are seen only at quantum starts). */
   target(): number {
-    return this.estimator.target();
+    return this.estimator.target() + this.quantum;
   }
 
   /** Fills `length` samples of `output`. */
   process(output: Float32Array, length: number): void {
+    this.quantum = length;
     this.observe();
     this.trimOverflow();
     this.refill();
@@ -121,8 +124,6 @@ export class JitterBuffer {
 
   /** Drops the ring up to `position` and all upcoming audio (barge-in); what came after plays after the target refills. */
   flush(position: number): void {
-    // Arrivals not yet seen belong to the old timeline; the next one starts the new.
-    this.observe();
     const skipped = this.ring.discardUntil(position);
     this.popped += skipped;
     this.counters.flushed += skipped + this.length;
@@ -132,6 +133,9 @@ export class JitterBuffer {
     this.draining = false;
     this.starved = false;
     this.estimator.restartFloor();
+    // What came after the flush starts the new timeline, as if it had just arrived.
+    this.received = this.popped + this.ring.availableRead();
+    if (this.received > this.popped) this.estimator.observe(this.now, this.popped, this.received);
   }
 
   /** The stream ended: play out what is queued even below the target; running dry then is no underrun. */
@@ -199,7 +203,7 @@ export class JitterBuffer {
       this.length -= changed;
       this.counters.accelerated += changed;
       if (changed > this.counters.largestJump) this.counters.largestJump = changed;
-    } else if (error < -this.deadBand) {
+    } else if (error < 0) {
       changed = this.stretcher.expand(this.work, this.length, 0.9);
       this.length += changed;
       this.counters.expanded += changed;

