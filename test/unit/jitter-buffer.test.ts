@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DelayEstimator } from '../../src/dsp/delay-estimator.js';
 import { JitterBuffer } from '../../src/dsp/jitter-buffer.js';
+import { TimeStretcher } from '../../src/dsp/time-stretch.js';
 import { RingBuffer } from '../../worklets/ring.js';
 import { prng } from '../support/prng.js';
 
@@ -149,6 +150,70 @@ describe('JitterBuffer', () => {
       const stretched = drift > 0 ? r.jb.counters.accelerated : r.jb.counters.expanded;
       expect(ms(stretched)).toBeGreaterThan(2900);
       expect(ms(worst)).toBeLessThanOrEqual(20);
+    });
+  }
+});
+
+/** Residual after a least-squares fit of a `freq` sinusoid (with DC) per block, relative to the signal, in dB (worst block). */
+function worstThdN(x: Float32Array, freq: number, block: number): number {
+  let worst = -Infinity;
+  for (let start = 0; start + block <= x.length; start += block) {
+    let ss = 0, sc = 0, cc = 0, s1 = 0, c1 = 0, xs = 0, xc = 0, x1 = 0, xx = 0;
+    for (let i = 0; i < block; i++) {
+      const w = (2 * Math.PI * freq * i) / RATE;
+      const s = Math.sin(w), c = Math.cos(w), v = x[start + i];
+      ss += s * s; sc += s * c; cc += c * c; s1 += s; c1 += c; xs += v * s; xc += v * c; x1 += v; xx += v * v;
+    }
+    // Solve the 3×3 normal equations for a·sin + b·cos + d (Cramer's rule).
+    const m = [[ss, sc, s1], [sc, cc, c1], [s1, c1, block]];
+    const r = [xs, xc, x1];
+    const det = (a: number[][]) => a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+    const d = det(m);
+    const coef = [0, 1, 2].map((k) => det(m.map((row, i) => row.map((v, j) => (j === k ? r[i] : v)))) / d);
+    let residual = 0;
+    for (let i = 0; i < block; i++) {
+      const w = (2 * Math.PI * freq * i) / RATE;
+      const e = x[start + i] - (coef[0] * Math.sin(w) + coef[1] * Math.cos(w) + coef[2]);
+      residual += e * e;
+    }
+    worst = Math.max(worst, 10 * Math.log10(residual / xx));
+  }
+  return worst;
+}
+
+describe('TimeStretcher on a pure tone', () => {
+  for (const speed of [1.05, 0.95]) {
+    it(`at ${speed > 1 ? '+5 %' : '−5 %'} speed a 440 Hz tone stays a pure tone: THD+N ≤ −38 dB in every 1024-sample block (integer-sample periods slip the phase by ≤ 0.5 sample per step: measured −40.5 dB), no step above a sine's`, () => {
+      const stretcher = new TimeStretcher(RATE);
+      const amplitude = 0.5;
+      const tone = (n: number) => amplitude * Math.sin((2 * Math.PI * 440 * n) / RATE);
+      const work = new Float32Array(4096);
+      const out = new Float32Array(RATE * 4);
+      let length = 0;
+      let fed = 0;
+      let changed = 0;
+      for (let o = 0; o < out.length; o += Q) {
+        while (length < work.length - 1024) work[length++] = tone(fed++);
+        // Stretch whenever the running speed is behind the goal (the jitter buffer spaces its steps the same way).
+        if (speed > 1 && changed < (speed - 1) * o) {
+          const n = stretcher.accelerate(work, length, 0.9);
+          length -= n;
+          changed += n;
+        } else if (speed < 1 && changed < (1 - speed) * o) {
+          const n = stretcher.expand(work, length, 0.9);
+          length += n;
+          changed += n;
+        }
+        for (let i = 0; i < Q; i++) out[o + i] = work[i];
+        work.copyWithin(0, Q, length);
+        length -= Q;
+      }
+      expect(changed / out.length).toBeCloseTo(Math.abs(speed - 1), 2);
+      expect(worstThdN(out, 440, 1024)).toBeLessThanOrEqual(-38);
+      const sineStep = 2 * amplitude * Math.sin((Math.PI * 440) / RATE);
+      let step = 0;
+      for (let i = 1; i < out.length; i++) step = Math.max(step, Math.abs(out[i] - out[i - 1]));
+      expect(step).toBeLessThanOrEqual(sineStep * 1.01);
     });
   }
 });
