@@ -9,6 +9,7 @@ import type { AudioPath, AudioSink } from './audio-path.js';
 import { BrowserAudio, type BrowserAudioOptions } from './browser-audio.js';
 import { createProtocol, type ProtocolChoice } from './protocols.js';
 import { StreamAudio, type StreamAudioOptions } from './stream-audio.js';
+import { mouthToEarMs, type PlayoutStats } from './mouth-to-ear.js';
 
 export type SessionState = 'idle' | 'starting' | 'connecting' | 'waiting' | 'connected' | 'reconnecting' | 'stopping' | 'closed';
 
@@ -43,6 +44,10 @@ export interface SessionStats {
   ringTransport: 'shared' | 'port' | 'none';
   deviceRate: number;
   wireRate: number;
+  /** Jitter-buffer figures in ms (target and current delay, concealment, stretching); null in Node. */
+  playout: PlayoutStats | null;
+  /** Estimated mouth-to-ear delay, ms (see mouthToEarMs); NaN in Node. */
+  mouthToEarMs: number;
 }
 
 export interface SessionText {
@@ -256,6 +261,8 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       ringTransport: audio.ringTransport,
       deviceRate: audio.deviceRate,
       wireRate: this.wireRate,
+      playout: audio.playout,
+      mouthToEarMs: audio.playout ? mouthToEarMs({ frameMs: this.frameMs, rttMs: this.rttMs, playout: audio.playout }) : Number.NaN,
     });
   }
 
