@@ -137,6 +137,32 @@ describe('JitterBuffer', () => {
     expect(r.jb.counters.largestJump).toBeLessThanOrEqual(15 * 48);
   });
 
+  it('a lost frame marked as a gap (NaN samples) is concealed in place: counted, no underrun, no click, timing kept', () => {
+    const storage = RingBuffer.createStorage(RATE, Float32Array, false);
+    const ring = new RingBuffer(storage, Float32Array);
+    const jb = new JitterBuffer({ sampleRate: RATE, targetMs: 60, minMs: 0, maxMs: 1000 }, ring);
+    const sine = (n: number) => 0.5 * Math.sin((2 * Math.PI * 200 * n) / RATE);
+    const frame = new Float32Array(F);
+    const push = (k: number, lost: boolean) => {
+      for (let i = 0; i < F; i++) frame[i] = lost ? NaN : sine(k * F + i);
+      ring.push(frame, 0, F);
+    };
+    for (let k = 0; k < 4; k++) push(k, k === 2);
+    jb.end();
+    const out = new Float32Array(Q);
+    const played: number[] = [];
+    for (let q = 0; q < 30; q++) {
+      jb.process(out, Q);
+      played.push(...out);
+    }
+    expect(jb.counters).toMatchObject({ concealed: F, underruns: 0 });
+    const start = 0; // after end() the queue plays at once
+    // Frame 3 plays exactly where it belongs (after the 5 ms fade-in over the concealment).
+    for (let i = 240; i < F; i++) expect(played[start + 3 * F + i]).toBeCloseTo(sine(3 * F + i), 6);
+    const step = 2 * 0.5 * Math.sin((Math.PI * 200) / RATE);
+    for (let i = start + 1; i < start + 4 * F; i++) expect(Math.abs(played[i] - played[i - 1])).toBeLessThanOrEqual(step * 1.0001);
+  });
+
   for (const drift of [0.005, -0.005]) {
     it(`holds its target over 10 simulated minutes with the sender's clock ${drift > 0 ? '0.5 % fast' : '0.5 % slow'}`, () => {
       const random = prng(5);
