@@ -1,8 +1,8 @@
 // Today's jitter buffer (before issue 11), kept here only as the bench's baseline: a fixed target, rebuffering
 // after every underrun, and everything above the target dropped at once past maxMs.
 import type { PlaybackStatsMessage } from '../worklets/messages.js';
-import { Control } from '../worklets/pcm-transport.js';
-import type { RingBuffer } from '../worklets/ring.js';
+import { Control } from '../worklets/pcm-handoff.js';
+import type { RingBuffer } from '../src/dsp/ring.js';
 
 export interface BaselineOptions {
   /** The device (AudioContext) rate: the queue holds samples at this rate. */
@@ -26,7 +26,7 @@ export interface BaselineOptions {
  */
 export class BaselinePlaybackCore {
   /** The reused stats record passed to `onStats`. */
-  readonly stats: Pick<PlaybackStatsMessage, 'depthMs' | 'underruns' | 'overruns' | 'droppedFrames' | 'flushedFrames' | 'playing'> = { depthMs: 0, underruns: 0, overruns: 0, droppedFrames: 0, flushedFrames: 0, playing: false };
+  readonly stats: Pick<PlaybackStatsMessage, 'depthMs' | 'underruns' | 'overruns' | 'droppedSamples' | 'flushedSamples' | 'playing'> = { depthMs: 0, underruns: 0, overruns: 0, droppedSamples: 0, flushedSamples: 0, playing: false };
   private readonly target: number;
   private readonly max: number;
   private readonly interval: number;
@@ -55,7 +55,7 @@ export class BaselinePlaybackCore {
     this.readControl();
     let depth = this.ring.availableRead();
     if (depth > this.max) {
-      stats.droppedFrames += this.ring.skip(depth - this.target);
+      stats.droppedSamples += this.ring.skip(depth - this.target);
       stats.overruns++;
       depth = this.target;
     }
@@ -84,7 +84,7 @@ export class BaselinePlaybackCore {
     const flush = Atomics.load(this.control, Control.FLUSH_SEQ);
     if (flush !== this.flushSeen) {
       this.flushSeen = flush;
-      this.stats.flushedFrames += this.ring.discardUntil(Atomics.load(this.control, Control.FLUSH_AT));
+      this.stats.flushedSamples += this.ring.discardUntil(Atomics.load(this.control, Control.FLUSH_AT));
       this.stats.playing = false;
       this.draining = false;
     }

@@ -1,8 +1,9 @@
 // Trace-driven simulation of the playout path, driven exactly as the worklet drives it: frames land in the
 // shared ring when the trace says they arrive, and process() runs once per 128-sample quantum of device time.
-import { SharedPcmWriter, createControlStorage } from '../worklets/pcm-transport.js';
+import { SharedPcmWriter } from '../src/audio/pcm-handoff.js';
+import { createControlStorage } from '../worklets/pcm-handoff.js';
 import { PlaybackCore } from '../worklets/playback-core.js';
-import { RingBuffer } from '../worklets/ring.js';
+import { RingBuffer } from '../src/dsp/ring.js';
 import { BaselinePlaybackCore } from './baseline-playback.js';
 import { FRAME_MS, type Trace } from './playout-traces.js';
 
@@ -85,8 +86,8 @@ function probe(name: BufferName, rate: number, ring: ArrayBufferLike, control: A
       core.process(out, QUANTUM);
       started ||= core.stats.playing;
       if (started && !core.stats.playing) underrun += QUANTUM;
-      jump = Math.max(jump, core.stats.droppedFrames - dropped);
-      dropped = core.stats.droppedFrames;
+      jump = Math.max(jump, core.stats.droppedSamples - dropped);
+      dropped = core.stats.droppedSamples;
     },
     playing: () => core.stats.playing,
     depth: () => view.availableRead(),

@@ -1,3 +1,5 @@
+import type { SampleFormat } from '../src/dsp/pcm.js';
+
 // What travels over an AudioWorkletNode's MessagePort, both directions. Transferred buffers go back to their
 // sender's pool once read, so the steady state makes no new sample memory on either side.
 
@@ -38,9 +40,9 @@ export interface PlaybackStatsMessage {
   /** Times the queue went over maxMs. */
   overruns: number;
   /** Device-rate samples dropped by overruns or because the queue was full. */
-  droppedFrames: number;
+  droppedSamples: number;
   /** Device-rate samples dropped by flush(). */
-  flushedFrames: number;
+  flushedSamples: number;
   playing: boolean;
   /** The delay the jitter buffer aims for, estimated from arrival statistics. */
   targetDelayMs: number;
@@ -54,22 +56,18 @@ export interface PlaybackStatsMessage {
   acceleratedMs: number;
   /** Audio inserted by time expansion (total). */
   expandedMs: number;
-  /** Audio dropped past maxMs or because the queue was full (total). */
-  droppedMs: number;
 }
-
-export type SampleFormat = 'float32' | 'int16';
 
 /** processorOptions of 'voicewire-capture'. */
 export interface CaptureProcessorOptions {
   wireRate: number;
   frameMs: number;
   format: SampleFormat;
-  transport: 'shared' | 'port';
-  /** Shared transport: RingBuffer storage for samples (of `format`) and for levels (Float32, one per frame). */
+  handoff: 'shared' | 'port';
+  /** Shared handoff: RingBuffer storage for samples (of `format`) and for levels (Float32, one per frame). */
   samples?: SharedArrayBuffer;
   levels?: SharedArrayBuffer;
-  /** Port transport: frame buffers made up front; the pool grows to `maxPool` only if the main thread lags. */
+  /** Port handoff: frame buffers made up front; the pool grows to `maxPool` only if the main thread lags. */
   pool?: number;
   maxPool?: number;
 }
@@ -80,10 +78,10 @@ export interface PlaybackProcessorOptions {
   minMs?: number;
   maxMs: number;
   statsIntervalMs: number;
-  transport: 'shared' | 'port';
-  /** Shared transport: RingBuffer storage (Float32, device rate) and the control words (see playback-control). */
+  handoff: 'shared' | 'port';
+  /** Shared handoff: RingBuffer storage (Float32, device rate) and the control words (see playback-control). */
   ring?: SharedArrayBuffer;
   control?: SharedArrayBuffer;
-  /** Port transport: size of the worklet's local queue in ms. */
+  /** Port handoff: size of the worklet's local queue in ms. */
   capacityMs?: number;
 }

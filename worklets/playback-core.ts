@@ -1,7 +1,7 @@
 import { JitterBuffer } from '../src/dsp/jitter-buffer.js';
 import type { PlaybackStatsMessage } from './messages.js';
-import { Control } from './pcm-transport.js';
-import type { RingBuffer } from './ring.js';
+import { Control } from './pcm-handoff.js';
+import type { RingBuffer } from '../src/dsp/ring.js';
 
 export interface PlaybackCoreOptions {
   /** The device (AudioContext) rate: the queue holds samples at this rate. */
@@ -24,8 +24,8 @@ export interface PlaybackCoreOptions {
 export class PlaybackCore {
   /** The reused stats record passed to `onStats`. */
   readonly stats: PlaybackStatsMessage = {
-    type: 'playback-stats', depthMs: 0, underruns: 0, overruns: 0, droppedFrames: 0, flushedFrames: 0, playing: false,
-    targetDelayMs: 0, delayMs: 0, underrunMs: 0, concealedMs: 0, acceleratedMs: 0, expandedMs: 0, droppedMs: 0,
+    type: 'playback-stats', depthMs: 0, underruns: 0, overruns: 0, droppedSamples: 0, flushedSamples: 0, playing: false,
+    targetDelayMs: 0, delayMs: 0, underrunMs: 0, concealedMs: 0, acceleratedMs: 0, expandedMs: 0,
   };
   readonly buffer: JitterBuffer;
   private readonly interval: number;
@@ -69,15 +69,14 @@ export class PlaybackCore {
     s.playing = this.buffer.playing;
     s.underruns = c.underruns;
     s.overruns = c.overruns;
-    s.droppedFrames = c.dropped;
-    s.flushedFrames = c.flushed;
+    s.droppedSamples = c.dropped;
+    s.flushedSamples = c.flushed;
     s.targetDelayMs = this.buffer.target() * ms;
     s.delayMs = delay === delay ? delay * ms : s.depthMs;
     s.underrunMs = c.underrun * ms;
     s.concealedMs = c.concealed * ms;
     s.acceleratedMs = c.accelerated * ms;
     s.expandedMs = c.expanded * ms;
-    s.droppedMs = c.dropped * ms;
   }
 
   private readControl(): void {

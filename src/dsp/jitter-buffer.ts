@@ -1,4 +1,4 @@
-import type { RingBuffer } from '../../worklets/ring.js';
+import type { RingBuffer } from './ring.js';
 import { Concealer } from './concealer.js';
 import { DelayEstimator } from './delay-estimator.js';
 import { TimeStretcher } from './time-stretch.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DelayEstimator } from '../../src/dsp/delay-estimator.js';
 import { JitterBuffer } from '../../src/dsp/jitter-buffer.js';
 import { TimeStretcher } from '../../src/dsp/time-stretch.js';
-import { RingBuffer } from '../../worklets/ring.js';
+import { RingBuffer } from '../../src/dsp/ring.js';
 import { prng } from '../support/prng.js';
 
 const RATE = 48000;

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkPool } from '../../worklets/chunk-pool.js';
+import { ChunkPool } from '../../src/dsp/chunk-pool.js';
 import type { ControlMessage, PcmMessage, PlaybackStatsMessage } from '../../worklets/messages.js';
-import { PortPcmReceiver, PortPcmWriter, SharedPcmWriter, createControlStorage } from '../../worklets/pcm-transport.js';
+import { PortPcmWriter, SharedPcmWriter } from '../../src/audio/pcm-handoff.js';
+import { PortPcmReceiver, createControlStorage } from '../../worklets/pcm-handoff.js';
 import { PlaybackCore } from '../../worklets/playback-core.js';
-import { RingBuffer } from '../../worklets/ring.js';
+import { RingBuffer } from '../../src/dsp/ring.js';
 
 const RATE = 48000;
 const Q = 128;
@@ -12,7 +13,7 @@ const TARGET = 2880; // 60 ms at 48 kHz
 const START = TARGET + 128;
 const MAX = 9600; // 200 ms
 
-/** A playback core fed through the shared transport on one thread, by default with a counter-valued signal (1, 2, 3, …). */
+/** A playback core fed through the shared handoff on one thread, by default with a counter-valued signal (1, 2, 3, …). */
 function setup(statsIntervalMs = 100, value: (n: number) => number = (n) => n + 1) {
   const ringStorage = RingBuffer.createStorage(RATE, Float32Array);
   const controlStorage = createControlStorage(true);
@@ -42,7 +43,7 @@ describe('PlaybackCore jitter buffer, scripted arrivals', () => {
     for (let i = 0; i < 8; i++) expect(p.quantum().every((x) => x === 0)).toBe(true);
     expect(p.core.stats.playing).toBe(false);
     expect(Array.from(p.quantum())).toEqual(Array.from({ length: Q }, (_, i) => i + 1));
-    expect(p.core.stats).toMatchObject({ playing: true, underruns: 0, overruns: 0, droppedFrames: 0, targetDelayMs: (START * 1000) / RATE });
+    expect(p.core.stats).toMatchObject({ playing: true, underruns: 0, overruns: 0, droppedSamples: 0, targetDelayMs: (START * 1000) / RATE });
   });
 
   it('an underrun fades the last period out (no click), counts one, and plays again once 20 ms is back, fading in', () => {
@@ -75,7 +76,7 @@ describe('PlaybackCore jitter buffer, scripted arrivals', () => {
     p.push(MAX);
     p.quantum();
     const target = p.core.buffer.target();
-    expect(p.core.stats).toMatchObject({ overruns: 1, droppedFrames: depth - target, underruns: 0 });
+    expect(p.core.stats).toMatchObject({ overruns: 1, droppedSamples: depth - target, underruns: 0 });
     expect(p.core.buffer.counters.largestJump).toBe(depth - target);
   });
 
@@ -90,22 +91,22 @@ describe('PlaybackCore jitter buffer, scripted arrivals', () => {
     p.push(START); // arrives before the audio thread saw the flush
     p.quantum();
     p.quantum();
-    expect(p.core.stats.flushedFrames).toBe(START);
+    expect(p.core.stats.flushedSamples).toBe(START);
     // Past the 5 ms fade-in over the concealment, the audio after the flush plays as sent.
     const after = p.played.slice(5 * Q);
     expect(after.slice(240, 256)).toEqual(Array.from({ length: 16 }, (_, i) => START + 5 * Q + 241 + i));
-    expect(p.core.stats).toMatchObject({ underruns: 0, overruns: 0, droppedFrames: 0 });
+    expect(p.core.stats).toMatchObject({ underruns: 0, overruns: 0, droppedSamples: 0 });
   });
 
   it('a flush while buffering restarts from the target; flushing an empty queue drops nothing', () => {
     const p = setup();
     p.writer.flush();
     p.quantum();
-    expect(p.core.stats.flushedFrames).toBe(0);
+    expect(p.core.stats.flushedSamples).toBe(0);
     p.push(1000);
     p.writer.flush();
     p.quantum();
-    expect(p.core.stats.flushedFrames).toBe(1000);
+    expect(p.core.stats.flushedSamples).toBe(1000);
     p.push(START - 1);
     expect(p.quantum().every((x) => x === 0)).toBe(true);
     p.push(1);
@@ -142,7 +143,7 @@ describe('PlaybackCore jitter buffer, scripted arrivals', () => {
   });
 });
 
-describe('playback over the port transport', () => {
+describe('playback over the port handoff', () => {
   it('queues every sample in order, flushes in message order, and returns every chunk to the pool', async () => {
     const { port1, port2 } = new MessageChannel();
     const pool = new ChunkPool(Float32Array, 1024, 4, 64);
@@ -165,7 +166,7 @@ describe('playback over the port transport', () => {
     await settle();
     const out = new Float32Array(Q);
     core.process(out, Q);
-    expect(core.stats.flushedFrames).toBe(5000);
+    expect(core.stats.flushedSamples).toBe(5000);
     expect(out[0]).toBe(5001);
     const played = [...out];
     while (played.length < START) {
