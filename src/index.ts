@@ -59,6 +59,7 @@ export { VoiceSession, createVoiceSession } from './session/voice-session.js';
 export type { VoiceSessionOptions, VoiceSessionEvents, SessionState, SessionStats, SessionText } from './session/voice-session.js';
 export type { ProtocolChoice } from './session/protocols.js';
 export type { StreamAudioOptions } from './session/stream-audio.js';
+export type { EncodedInput, EncodedInputOptions } from './session/encoded-input.js';
 export type { BrowserAudioOptions } from './session/browser-audio.js';
 export { decodeWav, encodeWav } from './codecs/wav.js';
 export type { WavAudio } from './codecs/wav.js';

@@ -133,6 +133,20 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return true;
   }
 
+  /**
+   * Queues already-encoded Opus packets (a pre-encoded input) as the protocol wraps them; no encoder runs. False
+   * (and counted) when not `open`. The protocol must have `encodePackets` (see checkEncodedInput).
+   */
+  sendEncodedAudio(packets: readonly Uint8Array[], preSkip: number): boolean {
+    const codec = this.codec;
+    if (this.current !== 'open' || codec?.encodePackets === undefined) {
+      this.counters.audioDroppedNotOpen++;
+      return false;
+    }
+    this.outbox.audio(codec.encodePackets(packets, preSkip));
+    return true;
+  }
+
   /** Sends protocol messages that are never dropped (control, text to speak). False when no socket is open. */
   sendControl(messages: readonly WireMessage[]): boolean {
     if (this.current !== 'open' && this.current !== 'awaiting-hello') return false;
@@ -236,6 +250,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       }
       case 'audio':
         this.emit('audio', event);
+        return;
+      case 'encoded-audio':
+        this.emit('encodedAudio', event);
         return;
       case 'text':
         this.emit('text', s.length > 0 ? { ...event, text: redactText(event.text, s) } : event);
