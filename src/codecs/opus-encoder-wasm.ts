@@ -1,4 +1,5 @@
 import { FrameChunker, OPUS_FRAME_MS } from './frame-chunker.js';
+import { LIBOPUS_PRE_SKIP, toS16 } from './opus-encoder-native.js';
 import type { OpusEncoder, OpusEncoderOptions } from './opus-encoder.js';
 
 type OpusScriptModule = typeof import('opusscript');
@@ -23,17 +24,13 @@ export async function createWasmOpusEncoder(options: OpusEncoderOptions & { samp
   return {
     implementation: 'opusscript',
     sampleRate,
-    // libopus lookahead for the AUDIO/VOIP applications: Fs/400 + Fs/250 (2.5 ms + 4 ms delay compensation), i.e.
-    // 312 samples at 48 kHz whatever the input rate. opusscript cannot read OPUS_GET_LOOKAHEAD (no out-pointer).
-    preSkip: 312,
+    // opusscript cannot read OPUS_GET_LOOKAHEAD (no out-pointer): the AUDIO application's known value.
+    preSkip: LIBOPUS_PRE_SKIP,
     async encode(pcm) {
       if (closed) throw new Error('the Opus encoder is closed');
       const packets: Uint8Array[] = [];
       for (const frame of chunker.push(pcm)) {
-        for (let i = 0; i < frame.length; i++) {
-          const v = frame[i] * 32768;
-          s16[i] = v >= 32767 ? 32767 : v <= -32768 ? -32768 : Math.round(v) || 0;
-        }
+        toS16(frame, s16);
         // opusscript takes the s16le bytes of the frame and the frame size in samples.
         packets.push(new Uint8Array(codec.encode(bytes, chunker.frameSize)));
       }

@@ -1,0 +1,131 @@
+import { FrameChunker, OPUS_FRAME_MS } from './frame-chunker.js';
+import { LIBOPUS_PRE_SKIP } from './opus-encoder-native.js';
+import type { OpusEncoder, OpusEncoderOptions } from './opus-encoder.js';
+
+type WorkerThreads = typeof import('node:worker_threads');
+type Worker = InstanceType<WorkerThreads['Worker']>;
+
+/** The npm encoders a worker can load, fastest first (see opus-encoder-native.ts). */
+const PACKAGES = ['@evan/opus', 'opusscript'] as const;
+
+/**
+ * The worker: one per process, shared by every encoder (each keeps its libopus state there, by id). It answers each
+ * `encode` with the packets of its frames, in order. Plain CommonJS text so it runs from any build (no worker file
+ * to locate); the encoder package comes as a resolved path.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const lib = require(workerData.path);
+const encoders = new Map();
+function open(m) {
+  if (workerData.name === '@evan/opus') {
+    const codec = new lib.Encoder({ channels: 1, sample_rate: m.sampleRate, application: 'audio' });
+    if (m.bitrate) codec.bitrate = m.bitrate;
+    return { s16: new Int16Array(m.frameSize), encode: (s16) => codec.encode(s16), close() {} };
+  }
+  const codec = new lib(m.sampleRate, 1, lib.Application.AUDIO);
+  if (m.bitrate) codec.setBitrate(m.bitrate);
+  const s16 = new Int16Array(m.frameSize);
+  const bytes = Buffer.from(s16.buffer);
+  return { s16, encode: () => new Uint8Array(codec.encode(bytes, m.frameSize)), close: () => codec.delete() };
+}
+parentPort.on('message', (m) => {
+  if (m.type === 'open') return void encoders.set(m.id, open(m));
+  const e = encoders.get(m.id);
+  if (m.type === 'close') { e?.close(); return void encoders.delete(m.id); }
+  const packets = [];
+  for (let at = 0; at < m.pcm.length; at += e.s16.length) {
+    for (let i = 0; i < e.s16.length; i++) {
+      const v = m.pcm[at + i] * 32768;
+      e.s16[i] = v >= 32767 ? 32767 : v <= -32768 ? -32768 : Math.round(v) || 0;
+    }
+    packets.push(e.encode(e.s16));
+  }
+  parentPort.postMessage({ id: m.id, packets });
+});
+`;
+
+interface Shared {
+  worker: Worker;
+  name: string;
+  /** Per encoder id: resolvers of its encode calls, oldest first (the worker answers in order). */
+  waiting: Map<number, Array<{ resolve: (p: Uint8Array[]) => void; reject: (e: Error) => void }>>;
+  nextId: number;
+}
+
+let shared: Promise<Shared> | null = null;
+
+async function startWorker(): Promise<Shared> {
+  const threads = 'node:worker_threads';
+  const moduleApi = 'node:module';
+  const { Worker } = (await import(/* webpackIgnore: true */ /* @vite-ignore */ threads)) as WorkerThreads;
+  const { createRequire } = (await import(/* webpackIgnore: true */ /* @vite-ignore */ moduleApi)) as typeof import('node:module');
+  const require = createRequire(import.meta.url);
+  const found = PACKAGES.map((name) => ({ name, path: tryResolve(require, name) })).find((p) => p.path !== null);
+  if (!found) throw new Error(`neither ${PACKAGES.join(' nor ')} is installed`);
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: found, execArgv: [] });
+  worker.unref(); // never what keeps a process alive: a session's socket is
+  const state: Shared = { worker, name: found.name, waiting: new Map(), nextId: 1 };
+  worker.on('message', (m: { id: number; packets: Uint8Array[] }) => state.waiting.get(m.id)?.shift()?.resolve(m.packets));
+  worker.on('error', (e) => {
+    for (const queue of state.waiting.values()) for (const w of queue.splice(0)) w.reject(e);
+    shared = null; // the next encoder starts a fresh worker
+  });
+  return state;
+}
+
+function tryResolve(require: NodeJS.Require, name: string): string | null {
+  try {
+    return require.resolve(name);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * libopus in a worker thread (Node): the event loop only cuts frames and posts them, so frames leave on time while
+ * many sessions encode (issue 16: 10 Moshi sessions stalled the loop 38–62 ms with encoding on it). All encoders
+ * of a process share one worker; rejects when worker_threads or both npm encoders are missing.
+ */
+export async function createWorkerOpusEncoder(options: OpusEncoderOptions & { sampleRate: number }): Promise<OpusEncoder> {
+  shared ??= startWorker();
+  const state = await shared.catch((e: unknown) => {
+    shared = null;
+    throw e;
+  });
+  const id = state.nextId++;
+  const chunker = new FrameChunker((options.sampleRate * OPUS_FRAME_MS) / 1000);
+  const queue: Array<{ resolve: (p: Uint8Array[]) => void; reject: (e: Error) => void }> = [];
+  state.waiting.set(id, queue);
+  state.worker.postMessage({ type: 'open', id, sampleRate: options.sampleRate, bitrate: options.bitrate, frameSize: chunker.frameSize });
+  let closed = false;
+  return {
+    implementation: `${state.name} (worker thread)`,
+    sampleRate: options.sampleRate,
+    preSkip: LIBOPUS_PRE_SKIP,
+    encode(pcm) {
+      if (closed) return Promise.reject(new Error('the Opus encoder is closed'));
+      const frames = chunker.push(pcm);
+      if (frames.length === 0) return Promise.resolve([]);
+      const batch = frames.length === 1 ? frames[0] : joinFrames(frames);
+      return new Promise((resolve, reject) => {
+        queue.push({ resolve, reject });
+        state.worker.postMessage({ type: 'encode', id, pcm: batch }, [batch.buffer]);
+      });
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      state.worker.postMessage({ type: 'close', id });
+      state.waiting.delete(id);
+      for (const w of queue.splice(0)) w.resolve([]); // the stream is over: what was still encoding has nowhere to go
+
+    },
+  };
+}
+
+function joinFrames(frames: readonly Float32Array[]): Float32Array<ArrayBuffer> {
+  const out = new Float32Array(frames.length * frames[0].length);
+  frames.forEach((f, i) => out.set(f, i * f.length));
+  return out;
+}
