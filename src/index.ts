@@ -60,6 +60,7 @@ export type { VoiceSessionOptions, VoiceSessionEvents, SessionState, SessionStat
 export type { ProtocolChoice } from './session/protocols.js';
 export type { StreamAudioOptions } from './session/stream-audio.js';
 export type { EncodedInput, EncodedInputOptions } from './session/encoded-input.js';
+export { PlayoutClock } from './session/playout-clock.js';
 export type { BrowserAudioOptions } from './session/browser-audio.js';
 export { decodeWav, encodeWav } from './codecs/wav.js';
 export type { WavAudio } from './codecs/wav.js';

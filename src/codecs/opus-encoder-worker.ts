@@ -58,7 +58,11 @@ let shared: Promise<Shared> | null = null;
 async function startWorker(): Promise<Shared> {
   const threads = 'node:worker_threads';
   const moduleApi = 'node:module';
-  const { Worker } = (await import(/* webpackIgnore: true */ /* @vite-ignore */ threads)) as WorkerThreads;
+  const { Worker, isMainThread } = (await import(/* webpackIgnore: true */ /* @vite-ignore */ threads)) as WorkerThreads;
+  // Already off the main thread (Artillery runs each virtual user in a worker): no nested worker, the next
+  // implementation encodes right here. (A worker with a native addon, nested in a worker that is terminated,
+  // crashed Node 20 with SIGSEGV at exit here.)
+  if (!isMainThread) throw new Error('this is already a worker thread');
   const { createRequire } = (await import(/* webpackIgnore: true */ /* @vite-ignore */ moduleApi)) as typeof import('node:module');
   const require = createRequire(import.meta.url);
   const found = PACKAGES.map((name) => ({ name, path: tryResolve(require, name) })).find((p) => p.path !== null);

@@ -214,7 +214,7 @@ export class MoshiProtocol implements VoiceProtocol {
   private handshake(payload: Uint8Array): ProtocolEvent[] {
     if (this.isReady) return [];
     this.isReady = true;
-    void this.startEncoder(); // warm the encoder up while the first microphone frame is on its way
+    // No encoder is started here: a session with pre-encoded input never needs one (in Node it is a worker thread).
     const info: Record<string, unknown> = { payloadBytes: payload.length };
     if (payload.length >= 8) {
       const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
