@@ -16,6 +16,16 @@ interface EvanOpus {
  */
 export const LIBOPUS_PRE_SKIP = 312;
 
+/** False inside a Node worker thread; true on Node's main thread and wherever node:worker_threads does not exist. */
+async function onMainThread(): Promise<boolean> {
+  const specifier = 'node:worker_threads';
+  try {
+    return ((await import(/* webpackIgnore: true */ /* @vite-ignore */ specifier)) as typeof import('node:worker_threads')).isMainThread;
+  } catch {
+    return true;
+  }
+}
+
 /** Float samples to s16 with clamping and rounding (what libopus's int16 API takes). */
 export function toS16(frame: Float32Array, out: Int16Array): void {
   for (let i = 0; i < frame.length; i++) {
@@ -30,6 +40,11 @@ export function toS16(frame: Float32Array, out: Int16Array): void {
  * bundler pulls it into a browser build; a missing package rejects (the caller reports CODEC_UNSUPPORTED).
  */
 export async function createNativeOpusEncoder(options: OpusEncoderOptions & { sampleRate: number }): Promise<OpusEncoder> {
+  if (!(await onMainThread())) {
+    // Quirk: its native addon, used in a worker thread that is then terminated (Artillery ends its workers so),
+    // crashed Node 20 with SIGSEGV here. Off the main thread the caller falls back to opusscript (wasm).
+    throw new Error('the native addon is used on the main thread only');
+  }
   const specifier = '@evan/opus';
   const mod = (await import(/* webpackIgnore: true */ /* @vite-ignore */ specifier)) as EvanOpus & { default?: EvanOpus };
   const { Encoder } = mod.default ?? mod;

@@ -5,8 +5,12 @@ import type { OpusEncoder, OpusEncoderOptions } from './opus-encoder.js';
 type WorkerThreads = typeof import('node:worker_threads');
 type Worker = InstanceType<WorkerThreads['Worker']>;
 
-/** The npm encoders a worker can load, fastest first (see opus-encoder-native.ts). */
-const PACKAGES = ['@evan/opus', 'opusscript'] as const;
+/**
+ * The npm encoders a worker loads, in order. Wasm only: @evan/opus's native addon in a worker thread crashed Node 20
+ * with SIGSEGV when the worker was torn down at process exit (checked here), so @evan/opus runs its wasm build there
+ * (OPUS_FORCE_WASM, its own switch) — about opusscript's speed, measured here.
+ */
+const PACKAGES = ['opusscript', '@evan/opus'] as const;
 
 /**
  * The worker: one per process, shared by every encoder (each keeps its libopus state there, by id). It answers each
@@ -51,6 +55,8 @@ interface Shared {
   /** Per encoder id: resolvers of its encode calls, oldest first (the worker answers in order). */
   waiting: Map<number, Array<{ resolve: (p: Uint8Array[]) => void; reject: (e: Error) => void }>>;
   nextId: number;
+  /** Encodes awaiting their packets: the worker keeps the process alive only while there are some. */
+  pending: number;
 }
 
 let shared: Promise<Shared> | null = null;
@@ -67,14 +73,19 @@ async function startWorker(): Promise<Shared> {
   const require = createRequire(import.meta.url);
   const found = PACKAGES.map((name) => ({ name, path: tryResolve(require, name) })).find((p) => p.path !== null);
   if (!found) throw new Error(`neither ${PACKAGES.join(' nor ')} is installed`);
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: found, execArgv: [] });
-  worker.unref(); // never what keeps a process alive: a session's socket is
-  const state: Shared = { worker, name: found.name, waiting: new Map(), nextId: 1 };
-  worker.on('message', (m: { id: number; packets: Uint8Array[] }) => state.waiting.get(m.id)?.shift()?.resolve(m.packets));
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: found, execArgv: [], env: { ...process.env, OPUS_FORCE_WASM: '1' } });
+  const state: Shared = { worker, name: found.name, waiting: new Map(), nextId: 1, pending: 0 };
+  worker.on('message', (m: { id: number; packets: Uint8Array[] }) => {
+    if (--state.pending === 0) worker.unref();
+    state.waiting.get(m.id)?.shift()?.resolve(m.packets);
+  });
   worker.on('error', (e) => {
     for (const queue of state.waiting.values()) for (const w of queue.splice(0)) w.reject(e);
+    state.pending = 0;
     shared = null; // the next encoder starts a fresh worker
   });
+  // Idle, never what keeps a process alive. (After the listeners: adding one refs the port again.)
+  worker.unref();
   return state;
 }
 
@@ -114,6 +125,7 @@ export async function createWorkerOpusEncoder(options: OpusEncoderOptions & { sa
       const batch = frames.length === 1 ? frames[0] : joinFrames(frames);
       return new Promise((resolve, reject) => {
         queue.push({ resolve, reject });
+        if (state.pending++ === 0) state.worker.ref();
         state.worker.postMessage({ type: 'encode', id, pcm: batch }, [batch.buffer]);
       });
     },

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createOpusDecoder } from '../../src/codecs/opus-decoder.js';
 import { createOpusEncoder, type OpusEncoder } from '../../src/codecs/opus-encoder.js';
@@ -34,10 +35,10 @@ describe('Opus encoders for Node: @evan/opus in this thread, and libopus in a wo
     const [a, b, direct] = await Promise.all([
       createOpusEncoder({ sampleRate: RATE, implementation: 'worker' }),
       createOpusEncoder({ sampleRate: RATE, implementation: 'worker' }),
-      createOpusEncoder({ sampleRate: RATE, implementation: 'native' }),
+      createOpusEncoder({ sampleRate: RATE, implementation: 'wasm' }),
     ]);
     open.push(a, b, direct);
-    expect(a.implementation).toBe('@evan/opus (worker thread)');
+    expect(a.implementation).toBe('opusscript (worker thread)');
     const other = voiceLike(1, RATE, 9);
     // Interleaved, unawaited calls in odd block sizes: each stream's state and order must hold in the shared worker.
     const calls: Promise<Uint8Array[]>[][] = [[], []];
@@ -57,5 +58,13 @@ describe('Opus encoders for Node: @evan/opus in this thread, and libopus in a wo
     const encoder = await createOpusEncoder({ sampleRate: RATE });
     open.push(encoder);
     expect(encoder.implementation).toMatch(/\(worker thread\)$/);
+  });
+
+  it('a script that only encodes stays alive until its packets come back, then exits cleanly (the idle worker holds nothing)', () => {
+    const script = `import { createOpusEncoder } from '${new URL('../../src/codecs/opus-encoder.ts', import.meta.url).href}';
+      const e = await createOpusEncoder({ sampleRate: 24000, implementation: 'worker' });
+      console.log((await e.encode(new Float32Array(960))).length);`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect({ status: r.status, signal: r.signal, out: r.stdout.trim() }).toEqual({ status: 0, signal: null, out: '2' });
   });
 });
