@@ -1,9 +1,11 @@
 // The client kinds a load run compares: voicewire sessions and raw `ws` clients that send the same bytes on the
 // same schedule (the floor: what a socket alone costs).
 import WebSocket from 'ws';
-import { encodePcm } from '../../src/protocols/pcm.js';
+import { encodePcm } from '../../src/dsp/pcm.js';
 // The built package (npm run bench builds first): the session pulls in the bundled worklet sources.
-import { PlayoutClock as Playout, createMoshiProtocol, createOpusEncoder, createVoiceSession } from '../../dist/index.js';
+import { createOpusEncoder } from '../../dist/codecs.js';
+import { PlayoutClock as Playout, createVoiceSession } from '../../dist/index.js';
+import { moshi } from '../../dist/protocols/moshi.js';
 
 export const RATE = 24000;
 export const FRAME_MS = 20;
@@ -44,7 +46,7 @@ function voicewireMoshi(origin: string, input: 'pre-encoded' | 'worker' | 'wasm'
   const playout = new Playout();
   const session = createVoiceSession({
     url: `${ws(origin)}/api/chat`,
-    protocol: () => createMoshiProtocol({ decodeAudio: false, encoder: input === 'pre-encoded' ? undefined : (o) => createOpusEncoder({ ...o, implementation: input }) }),
+    protocol: moshi({ decodeAudio: false, encoder: input === 'pre-encoded' ? undefined : (o) => createOpusEncoder({ ...o, implementation: input }) }),
     ...(input === 'pre-encoded' ? { encodedInput: { packets: tonePackets } } : { input: endlessTone() }),
     onEncodedAudio: (_packets, ms) => playout.arrive(ms),
   });
@@ -54,7 +56,7 @@ function voicewireMoshi(origin: string, input: 'pre-encoded' | 'worker' | 'wasm'
 /** The Moshi baseline: after the 0x00 handshake, the very bytes a pre-encoded session sends, one page per 40 ms. */
 function rawMoshi(origin: string): LoadClient {
   const playout = new Playout();
-  const moshi = createMoshiProtocol();
+  const codec = moshi()();
   let socket: WebSocket | undefined;
   let stopped = false;
   let pages = 0;
@@ -67,8 +69,8 @@ function rawMoshi(origin: string): LoadClient {
       s.on('message', (data: Buffer) => {
         if (data[0] === 1 && pages++ > 0) return playout.arrive(2 * FRAME_MS); // the server's first page is its headers
         if (data[0] !== 0) return;
-        void moshi.decode(new Uint8Array([0])).then(() => {
-          const messages = tonePackets.flatMap((p) => moshi.encodePackets([p], 312));
+        void codec.decode(new Uint8Array([0])).then(() => {
+          const messages = tonePackets.flatMap((p) => codec.encodePackets([p], 312));
           let i = 0;
           done();
           paced(() => s.send(messages[i++ % messages.length]), 2 * FRAME_MS, () => stopped);
@@ -98,7 +100,7 @@ function paced(send: () => void, frameMs: number, stopped: () => boolean): void 
 /** The baseline: the hello, then the same s16le bytes on the same schedule, with `ws` alone. */
 function rawPcm(origin: string): LoadClient {
   const playout = new Playout();
-  const bytes = encodePcm(TONE, 's16le');
+  const bytes = encodePcm(TONE, 'int16');
   let socket: WebSocket | undefined;
   let stopped = false;
   return {

@@ -65,7 +65,10 @@ class VoicewireEngine {
     };
     const input = o.file ? inputOf(o.file, this.baseDir, vw) : { durationMs: 0, options: {} };
     state.durationMs = input.durationMs;
-    const protocol = o.protocol === 'moshi' ? () => vw.createMoshiProtocol({ decodeAudio: o.decodeAudio === true }) : o.protocol;
+    if (o.protocol !== undefined && o.protocol !== 'voicewire' && o.protocol !== 'moshi') {
+      throw Object.assign(new Error(`protocol "${o.protocol}": this engine speaks voicewire and moshi`), { code: `${PREFIX}bad_protocol` });
+    }
+    const protocol = o.protocol === 'moshi' ? vw.moshi({ decodeAudio: o.decodeAudio === true }) : undefined;
     const session = vw.createVoiceSession({
       url, protocol, headers: o.headers, auth: o.auth, pace: o.pace || 'realtime', ...input.options,
       onAudio: (pcm, rate) => onAudioMs((pcm.length / rate) * 1000),
@@ -133,8 +136,10 @@ class VoicewireEngine {
  */
 async function loadVoicewire() {
   const manifest = require.resolve('voicewire/package.json');
-  const entry = require(manifest).exports['.'].import;
-  return import(pathToFileURL(join(dirname(manifest), entry)).href);
+  const { exports } = require(manifest);
+  const load = (entry) => import(pathToFileURL(join(dirname(manifest), exports[entry].import)).href);
+  const [root, codecs, moshi] = await Promise.all([load('.'), load('./codecs'), load('./protocols/moshi')]);
+  return { ...codecs, ...root, moshi: moshi.moshi };
 }
 
 function compileStep(step) {

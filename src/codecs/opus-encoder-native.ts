@@ -1,4 +1,5 @@
-import { FrameChunker, OPUS_FRAME_MS } from './frame-chunker.js';
+import { FrameChunker, OPUS_FRAME_MS } from '../dsp/frame-chunker.js';
+import { floatToInt16 } from '../dsp/pcm.js';
 import type { OpusEncoder, OpusEncoderOptions } from './opus-encoder.js';
 
 /** The libopus API of `@evan/opus` that voicewire uses (its own typings declare the module globally). */
@@ -23,14 +24,6 @@ async function onMainThread(): Promise<boolean> {
     return ((await import(/* webpackIgnore: true */ /* @vite-ignore */ specifier)) as typeof import('node:worker_threads')).isMainThread;
   } catch {
     return true;
-  }
-}
-
-/** Float samples to s16 with clamping and rounding (what libopus's int16 API takes). */
-export function toS16(frame: Float32Array, out: Int16Array): void {
-  for (let i = 0; i < frame.length; i++) {
-    const v = frame[i] * 32768;
-    out[i] = v >= 32767 ? 32767 : v <= -32768 ? -32768 : Math.round(v) || 0;
   }
 }
 
@@ -61,7 +54,7 @@ export async function createNativeOpusEncoder(options: OpusEncoderOptions & { sa
       if (codec === null) throw new Error('the Opus encoder is closed');
       const packets: Uint8Array[] = [];
       for (const frame of chunker.push(pcm)) {
-        toS16(frame, s16);
+        for (let i = 0; i < frame.length; i++) s16[i] = floatToInt16(frame[i]);
         packets.push(codec.encode(s16)); // a fresh array per packet (checked: no shared output buffer)
       }
       return packets;

@@ -1,5 +1,5 @@
-import { FrameChunker, OPUS_FRAME_MS } from './frame-chunker.js';
-import { LIBOPUS_PRE_SKIP, toS16 } from './opus-encoder-native.js';
+import { FrameChunker, OPUS_FRAME_MS } from '../dsp/frame-chunker.js';
+import { floatToInt16 } from '../dsp/pcm.js';
 import type { OpusEncoder, OpusEncoderOptions } from './opus-encoder.js';
 
 type OpusScriptModule = typeof import('opusscript');
@@ -24,13 +24,14 @@ export async function createWasmOpusEncoder(options: OpusEncoderOptions & { samp
   return {
     implementation: 'opusscript',
     sampleRate,
-    // opusscript cannot read OPUS_GET_LOOKAHEAD (no out-pointer): the AUDIO application's known value.
-    preSkip: LIBOPUS_PRE_SKIP,
+    // libopus lookahead for the AUDIO/VOIP applications: Fs/400 + Fs/250 (2.5 ms + 4 ms delay compensation), i.e.
+    // 312 samples at 48 kHz whatever the input rate. opusscript cannot read OPUS_GET_LOOKAHEAD (no out-pointer).
+    preSkip: 312,
     async encode(pcm) {
       if (closed) throw new Error('the Opus encoder is closed');
       const packets: Uint8Array[] = [];
       for (const frame of chunker.push(pcm)) {
-        toS16(frame, s16);
+        for (let i = 0; i < frame.length; i++) s16[i] = floatToInt16(frame[i]);
         // opusscript takes the s16le bytes of the frame and the frame size in samples.
         packets.push(new Uint8Array(codec.encode(bytes, chunker.frameSize)));
       }

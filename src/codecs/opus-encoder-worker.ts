@@ -1,4 +1,4 @@
-import { FrameChunker, OPUS_FRAME_MS } from './frame-chunker.js';
+import { FrameChunker, OPUS_FRAME_MS } from '../dsp/frame-chunker.js';
 import { LIBOPUS_PRE_SKIP } from './opus-encoder-native.js';
 import type { OpusEncoder, OpusEncoderOptions } from './opus-encoder.js';
 
@@ -40,8 +40,10 @@ parentPort.on('message', (m) => {
   const packets = [];
   for (let at = 0; at < m.pcm.length; at += e.s16.length) {
     for (let i = 0; i < e.s16.length; i++) {
-      const v = m.pcm[at + i] * 32768;
-      e.s16[i] = v >= 32767 ? 32767 : v <= -32768 ? -32768 : Math.round(v) || 0;
+      // floatToInt16 of src/dsp/pcm.ts (the one convention), inlined: this text runs without our modules.
+      const x = m.pcm[at + i];
+      const c = x > 1 ? 1 : x < -1 ? -1 : x !== x ? 0 : x;
+      e.s16[i] = Math.round(c < 0 ? c * 0x8000 : c * 0x7fff);
     }
     packets.push(e.encode(e.s16));
   }

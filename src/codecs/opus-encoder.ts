@@ -1,4 +1,5 @@
-import { ErrorCode, VoicewireError } from '../errors.js';
+import { describeError } from '../errors/describe.js';
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
 import { createNativeOpusEncoder } from './opus-encoder-native.js';
 import { createWasmOpusEncoder } from './opus-encoder-wasm.js';
 import { createWebCodecsOpusEncoder } from './opus-encoder-webcodecs.js';
@@ -56,7 +57,7 @@ export async function createOpusEncoder(options: OpusEncoderOptions = {}): Promi
   for (const [name, label, create] of IMPLEMENTATIONS) {
     if (want !== 'auto' && want !== name) continue;
     const encoder = await create({ ...options, sampleRate }).catch((e: unknown) => {
-      causes.push(`${label}: ${describe(e)}`);
+      causes.push(`${label}: ${describeError(e)}`);
       return null;
     });
     if (encoder) return encoder;
@@ -78,7 +79,3 @@ const IMPLEMENTATIONS: ReadonlyArray<readonly [OpusImplementation, string, (o: O
   ['native', '@evan/opus', createNativeOpusEncoder],
   ['wasm', 'opusscript', createWasmOpusEncoder],
 ];
-
-function describe(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-}

@@ -1,6 +1,6 @@
 import { OggOpusReader } from '../codecs/ogg-opus-reader.js';
 import { opusPacketSamples48k } from '../codecs/opus-head.js';
-import { ErrorCode, VoicewireError } from '../errors.js';
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
 import type { VoiceProtocol } from '../protocols/protocol.js';
 import type { AudioSink } from './audio-path.js';
 import type { Pacer } from './pacer.js';

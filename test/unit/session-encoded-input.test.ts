@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OggOpusReader } from '../../src/codecs/ogg-opus-reader.js';
-import { ErrorCode, VoicewireError } from '../../src/errors.js';
-import { createMoshiProtocol } from '../../src/protocols/moshi.js';
+import { ErrorCode, VoicewireError } from '../../src/errors/errors.js';
+import { moshi } from '../../src/protocols/moshi/index.js';
+import { voicewire } from '../../src/protocols/voicewire/index.js';
 import { createVoiceSession } from '../../src/session/voice-session.js';
 import { moshiEndpoint } from '../../demo/server/moshi-endpoint.js';
 import { pcmEndpoint } from '../../demo/server/pcm-endpoint.js';
@@ -20,13 +21,13 @@ function opusFile(): Uint8Array {
 
 describe('MoshiProtocol.encodePackets', () => {
   it('pages pre-encoded packets as encodeAudio pages its own: headers on the first 0x01 message, 2 packets per page, the given pre-skip', async () => {
-    const moshi = createMoshiProtocol({ oggSerial: 7 });
-    expect(moshi.encodePackets([new Uint8Array([0xf8, 1])], 312)).toEqual([]); // before the handshake: dropped, counted
-    expect(moshi.stats.samplesDroppedBeforeReady).toBe(480);
-    await moshi.decode(new Uint8Array([0]));
+    const codec = moshi({ oggSerial: 7 })();
+    expect(codec.encodePackets([new Uint8Array([0xf8, 1])], 312)).toEqual([]); // before the handshake: dropped, counted
+    expect(codec.stats.samplesDroppedBeforeReady).toBe(480);
+    await codec.decode(new Uint8Array([0]));
     const packets = Array.from({ length: 5 }, (_, i) => new Uint8Array([0xf8, i, i, i])); // TOC 0xf8: one 20 ms CELT frame
-    const messages = packets.flatMap((p) => moshi.encodePackets([p], 400));
-    messages.push(...moshi.flush());
+    const messages = packets.flatMap((p) => codec.encodePackets([p], 400));
+    messages.push(...codec.flush());
     expect(messages.map((m) => (m as Uint8Array)[0])).toEqual([1, 1, 1]);
     const reader = new OggOpusReader();
     const first = reader.push((messages[0] as Uint8Array).subarray(1));
@@ -60,7 +61,7 @@ describe('a Node session sends a pre-encoded Ogg Opus file as Moshi input (no en
     let echoedMs = 0;
     let audioEvents = 0;
     const session = createVoiceSession({
-      url: chat, protocol: () => createMoshiProtocol({ decodeAudio: false }), encodedInput: file, pace: 'asap',
+      url: chat, protocol: moshi({ decodeAudio: false }), encodedInput: file, pace: 'asap',
       onEncodedAudio: (packets, ms) => {
         echoed.push(...packets);
         echoedMs += ms;
@@ -85,7 +86,7 @@ describe('a Node session sends a pre-encoded Ogg Opus file as Moshi input (no en
 
   it('with decoding on (the default), the echo of a packet list arrives as PCM: 480 samples per packet less the pre-skip', async () => {
     let samples = 0;
-    const session = createVoiceSession({ url: chat, protocol: 'moshi', encodedInput: { packets: filePackets, preSkip: 312 }, pace: 'asap', onAudio: (pcm) => (samples += pcm.length) });
+    const session = createVoiceSession({ url: chat, protocol: moshi(), encodedInput: { packets: filePackets, preSkip: 312 }, pace: 'asap', onAudio: (pcm) => (samples += pcm.length) });
     await session.start();
     // 24 kHz out; the echo server holds back an odd last packet (2 per page); the decoder drops the pre-skip.
     const expected = (filePackets.length - (filePackets.length % 2)) * 480 - 312 / 2;
@@ -96,7 +97,7 @@ describe('a Node session sends a pre-encoded Ogg Opus file as Moshi input (no en
 
   it('paced in real time, 1 s of packets takes at least 1 s to send', async () => {
     let ended = 0;
-    const session = createVoiceSession({ url: chat, protocol: () => createMoshiProtocol({ decodeAudio: false }), encodedInput: file, onEncodedAudio: () => (ended = performance.now()) });
+    const session = createVoiceSession({ url: chat, protocol: moshi({ decodeAudio: false }), encodedInput: file, onEncodedAudio: () => (ended = performance.now()) });
     const t0 = performance.now();
     await session.start();
     for (let i = 0; i < 400 && session.state === 'connected' && performance.now() - t0 < 3000; i++) await sleep(10);
@@ -107,7 +108,7 @@ describe('a Node session sends a pre-encoded Ogg Opus file as Moshi input (no en
 
   it('bytes that are not Ogg Opus fail start() with INVALID_OPTION before any socket opens', async () => {
     for (let i = 0; i < 200 && server.activeSessions() > 0; i++) await sleep(10); // the previous tests' sockets
-    const session = createVoiceSession({ url: chat, protocol: 'moshi', encodedInput: new TextEncoder().encode('RIFF....WAVEfmt not opus') });
+    const session = createVoiceSession({ url: chat, protocol: moshi(), encodedInput: new TextEncoder().encode('RIFF....WAVEfmt not opus') });
     const error = await session.start().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VoicewireError);
     expect((error as VoicewireError).code).toBe(ErrorCode.INVALID_OPTION);
@@ -117,7 +118,7 @@ describe('a Node session sends a pre-encoded Ogg Opus file as Moshi input (no en
   });
 
   it('a protocol that cannot carry Opus (voicewire PCM) refuses an encoded input with INVALID_OPTION', async () => {
-    const session = createVoiceSession({ url: `${server.url.replace(/^http/, 'ws')}/ws`, protocol: 'voicewire', encodedInput: file });
+    const session = createVoiceSession({ url: `${server.url.replace(/^http/, 'ws')}/ws`, protocol: voicewire(), encodedInput: file });
     const error = await session.start().catch((e: unknown) => e);
     expect((error as VoicewireError).code).toBe(ErrorCode.INVALID_OPTION);
     expect((error as VoicewireError).message).toMatch(/needs a protocol that carries Opus; voicewire does not/);
@@ -125,7 +126,7 @@ describe('a Node session sends a pre-encoded Ogg Opus file as Moshi input (no en
 
   it('both `input` and `encodedInput` is INVALID_OPTION', async () => {
     async function* none() {}
-    const session = createVoiceSession({ url: chat, protocol: 'moshi', input: none(), encodedInput: file });
+    const session = createVoiceSession({ url: chat, protocol: moshi(), input: none(), encodedInput: file });
     const error = await session.start().catch((e: unknown) => e);
     expect((error as VoicewireError).code).toBe(ErrorCode.INVALID_OPTION);
   });

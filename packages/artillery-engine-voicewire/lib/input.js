@@ -28,7 +28,7 @@ function isOgg(bytes) {
 }
 
 function oggInput(bytes, voicewire) {
-  const { packets } = new voicewire.OggOpusReader().push(bytes);
+  const { packets } = voicewire.createOggOpusReader().push(bytes);
   let samples48k = 0;
   for (const p of packets) samples48k += voicewire.opusPacketSamples48k(p);
   return { durationMs: samples48k / 48, options: () => ({ encodedInput: bytes }) };
