@@ -17,3 +17,5 @@ export type { EnvironmentReport, AudioNeeds } from './environment/diagnose.js';
 export type { VoiceProtocol, ProtocolFactory, ProtocolEvent, WireMessage } from './protocols/protocol.js';
 export { exponentialBackoff } from './transport/reconnect.js';
 export type { ReconnectPolicy, ReconnectContext, BackoffOptions } from './transport/reconnect.js';
+export type { EncodedInput, EncodedInputOptions } from './session/encoded-input.js';
+export { PlayoutClock } from './session/playout-clock.js';

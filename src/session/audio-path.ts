@@ -20,6 +20,8 @@ export interface AudioPath {
 export interface AudioSink {
   /** One frame of mono PCM at the wire rate; the path reuses nothing it hands over. */
   frame(pcm: Float32Array): void;
+  /** Already-encoded Opus packets (an encoded input), sent as the protocol wraps them. */
+  packets?(packets: readonly Uint8Array[], preSkip: number): void;
   /** The input has no more audio (a file ended). */
   end(): void;
   /** A report from the audio side (AUDIO_CONTEXT_BLOCKED, MICROPHONE_ENDED, a CSP fallback). */

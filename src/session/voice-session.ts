@@ -7,6 +7,7 @@ import type { ConnectionState } from '../transport/connection-events.js';
 import { resolveSocketUrl } from '../environment/url.js';
 import type { AudioPath, AudioSink } from './audio-path.js';
 import { BrowserAudio, type BrowserAudioOptions } from './browser-audio.js';
+import { checkEncodedInput } from './encoded-input.js';
 import { StreamAudio, type StreamAudioOptions } from './stream-audio.js';
 import { mouthToEarMs, type PlayoutStats } from './mouth-to-ear.js';
 import { describeError } from '../errors/describe.js';
@@ -150,6 +151,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       this.connection = connection;
       await connection.connect();
       if (this.connection !== connection) throw stoppedWhileStarting();
+      checkEncodedInput(this.options, connection.protocol);
       audio.connected();
       this.timer = setInterval(() => this.tick(), this.options.statsIntervalMs ?? 250);
     } catch (e) {
@@ -214,6 +216,9 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
         if (this.isMuted) pcm.fill(0);
         if (this.connection?.sendAudio(pcm)) this.framesSent++;
       },
+      packets: (packets, preSkip) => {
+        if (this.audioPath === audio && this.current === 'connected' && this.connection?.sendEncodedAudio(packets, preSkip)) this.framesSent += packets.length;
+      },
       end: () => {
         if (this.audioPath === audio) this.connection?.flush();
       },
@@ -237,6 +242,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       if (state !== 'closed') this.setState(state);
     });
     connection.on('audio', (e) => this.audioPath?.play(e.pcm, e.sampleRate));
+    connection.on('encodedAudio', (e) => this.options.onEncodedAudio?.(e.packets, e.durationMs));
     connection.on('text', (e) => this.emit('text', { text: e.text, source: e.source, final: e.final }));
     connection.on('speech', (e) => this.emit('speech', speechOf(e)));
     connection.on('metadata', (e) => this.onMetadata(e.data));

@@ -135,6 +135,20 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return true;
   }
 
+  /**
+   * Queues already-encoded Opus packets (a pre-encoded input) as the protocol wraps them; no encoder runs. False
+   * (and counted) when not `connected`. The protocol must have `encodePackets` (see checkEncodedInput).
+   */
+  sendEncodedAudio(packets: readonly Uint8Array[], preSkip: number): boolean {
+    const codec = this.codec;
+    if (this.current !== 'connected' || codec?.encodePackets === undefined) {
+      this.counters.audioDroppedNotConnected++;
+      return false;
+    }
+    this.outbox.audio(codec.encodePackets(packets, preSkip));
+    return true;
+  }
+
   /** Sends protocol messages that are never dropped (control, text to speak). False when no socket is open. */
   sendControl(messages: readonly WireMessage[]): boolean {
     if (this.current !== 'connected' && this.current !== 'waiting') return false;
@@ -238,6 +252,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       }
       case 'audio':
         this.emit('audio', event);
+        return;
+      case 'encoded-audio':
+        this.emit('encodedAudio', event);
         return;
       case 'text':
         this.emit('text', s.length > 0 ? { ...event, text: redactText(event.text, s) } : event);
