@@ -13,7 +13,7 @@ import { StreamAudio, type StreamAudioOptions } from './stream-audio.js';
 export type SessionState = 'idle' | 'starting' | 'connecting' | 'waiting' | 'connected' | 'reconnecting' | 'stopping' | 'closed';
 
 export interface VoiceSessionOptions extends BrowserAudioOptions, StreamAudioOptions,
-  Pick<ConnectionOptions, 'auth' | 'headers' | 'base' | 'connectTimeoutMs' | 'helloTimeoutMs' | 'maxMessageBytes' | 'audioBudgetBytes' | 'reconnect' | 'reconnectPolicy'> {
+  Pick<ConnectionOptions, 'auth' | 'headers' | 'base' | 'connectTimeoutMs' | 'helloTimeoutMs' | 'maxMessageBytes' | 'audioBudgetBytes' | 'livenessTimeoutMs' | 'reconnect' | 'reconnectPolicy'> {
   /** `/ws`, `wss://host/api/chat`, …: resolved against the page (https → wss). */
   url: string | URL;
   /** Default 'voicewire'. */
@@ -37,8 +37,12 @@ export interface SessionStats {
   overruns: number;
   /** Server audio dropped before playing. */
   droppedInFrames: number;
-  /** Microphone audio dropped before sending (backpressure, a stalled main thread, not yet connected). */
+  /** Microphone audio dropped before sending (backpressure, a stalled main thread, not yet connected, reconnecting). */
   droppedOutFrames: number;
+  /**
+   * Audio messages handed to the socket: one per frame for PCM protocols (Moshi packs two frames in an Ogg page).
+   * Every captured frame is either sent, dropped (counted above) or still queued: none vanishes uncounted.
+   */
   framesSent: number;
   ringTransport: 'shared' | 'port' | 'none';
   deviceRate: number;
@@ -76,7 +80,6 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
   private isMuted = false;
   private rttMs = Number.NaN;
   private pingId = 0;
-  private framesSent = 0;
   private readonly wireRate: number;
   private readonly frameMs: number;
 
@@ -119,7 +122,6 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     }
     this.setState('starting');
     this.rttMs = Number.NaN;
-    this.framesSent = 0;
     try {
       // Before any device is touched: a mixed-content or malformed URL fails here, with nothing to undo.
       resolveSocketUrl(this.options.url, this.options.base === undefined ? {} : { base: this.options.base });
@@ -191,9 +193,10 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
   private audioSink(audio: AudioPath): AudioSink {
     return {
       frame: (pcm) => {
-        if (this.audioPath !== audio || this.current !== 'connected') return;
+        // Not connected yet or reconnecting: the connection refuses the frame and counts it as dropped.
+        if (this.audioPath !== audio || this.connection === null) return;
         if (this.isMuted) pcm.fill(0);
-        if (this.connection?.sendAudio(pcm)) this.framesSent++;
+        this.connection.sendAudio(pcm);
       },
       end: () => {
         if (this.audioPath === audio) this.connection?.flush();
@@ -209,7 +212,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     const o = this.options;
     const connection = new Connection({
       url: o.url, auth: o.auth, headers: o.headers, base: o.base, connectTimeoutMs: o.connectTimeoutMs, helloTimeoutMs: o.helloTimeoutMs,
-      maxMessageBytes: o.maxMessageBytes, audioBudgetBytes: o.audioBudgetBytes, reconnect: o.reconnect, reconnectPolicy: o.reconnectPolicy,
+      maxMessageBytes: o.maxMessageBytes, audioBudgetBytes: o.audioBudgetBytes, livenessTimeoutMs: o.livenessTimeoutMs, reconnect: o.reconnect, reconnectPolicy: o.reconnectPolicy,
       protocol: () => createProtocol(o.protocol ?? 'voicewire', { sampleRate: this.wireRate, frameMs: this.frameMs }),
     });
     connection.on('state', ({ state }) => {
@@ -252,7 +255,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       overruns: audio.overruns,
       droppedInFrames: audio.droppedInFrames,
       droppedOutFrames: c.audioDropped + c.audioDroppedNotOpen + audio.droppedCaptureFrames,
-      framesSent: this.framesSent,
+      framesSent: c.audioSent,
       ringTransport: audio.ringTransport,
       deviceRate: audio.deviceRate,
       wireRate: this.wireRate,

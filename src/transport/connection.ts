@@ -6,6 +6,7 @@ import { resolveSocketUrl } from '../url.js';
 import { applyAuth, type AuthOptions } from './auth.js';
 import type { ConnectionEvents, ConnectionState, StateChange } from './connection-events.js';
 import { Outbox, type OutboxStats } from './outbox.js';
+import { LivenessWatchdog, livenessTimeoutError } from './liveness.js';
 import { ExponentialBackoff, type ReconnectPolicy } from './reconnect.js';
 import { VoiceSocket, socketCanSendHeaders, type SocketCloseInfo } from './socket.js';
 
@@ -27,6 +28,13 @@ export interface ConnectionOptions {
   maxMessageBytes?: number;
   /** Outgoing audio allowed to wait (socket buffer + outbox) before the oldest is dropped. Default 128 KiB. */
   audioBudgetBytes?: number;
+  /**
+   * Silence from the server after which an open connection counts as dead → CONNECTION_TIMEOUT, then a reconnect
+   * where allowed. Half-way through a silence it is probed: a WebSocket ping in Node, the protocol's ping in
+   * browsers. Default 20 000 ms where such a probe exists (always in Node; the voicewire protocol in browsers),
+   * otherwise off (a browser cannot tell a quiet server from a dead one). 0 turns it off.
+   */
+  livenessTimeoutMs?: number;
   /** `auto` (default): reconnect only protocols marked `reconnectable`; `always`; `never`. */
   reconnect?: 'auto' | 'always' | 'never';
   /** Default: exponential backoff, 0.5 s doubling to 15 s, with jitter, giving up after 8 tries. */
@@ -60,6 +68,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private everOpen = false;
   private helloTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private watchdog: LivenessWatchdog | undefined;
   private decodeChain: Promise<void> = Promise.resolve();
   private encodeChain: Promise<void> = Promise.resolve();
   private pending: { promise: Promise<void>; resolve: () => void; reject: (e: VoicewireError) => void } | undefined;
@@ -125,7 +134,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.encodeChain = this.encodeChain
       .then(async () => {
         const messages = await codec.encodeAudio(frame);
+        // The socket went away while this frame was encoded: it is dropped, and counted like any other drop.
         if (codec === this.codec && this.current === 'open') this.outbox.audio(messages);
+        else this.outbox.discard(messages);
       })
       .catch((e: unknown) => {
         this.emit('error', toError(e, this.secrets, ErrorCode.CODEC_UNSUPPORTED), false);
@@ -169,8 +180,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.socket = socket;
       socket.on('open', () => this.onOpen(socket, codec));
       socket.on('message', (m) => {
+        this.watchdog?.heard();
         this.decodeChain = this.decodeChain.then(() => this.receive(codec, m));
       });
+      socket.on('pong', () => this.watchdog?.heard());
       socket.on('close', (info) => this.onSocketClose(socket, codec, info));
     } catch (e) {
       // A browser throws synchronously for a URL or subprotocol it refuses (SyntaxError, SecurityError).
@@ -206,11 +219,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (replies.length > 0) this.outbox.control(replies);
     for (const event of events) {
       if (codec !== this.codec) return;
-      this.dispatch(event);
+      this.dispatch(event, codec);
     }
   }
 
-  private dispatch(event: ProtocolEvent): void {
+  private dispatch(event: ProtocolEvent, codec: VoiceProtocol): void {
     const s = this.secrets;
     switch (event.type) {
       case 'ready':
@@ -220,6 +233,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         this.everOpen = true;
         this.attempt = 0;
         this.setState('open');
+        this.watchLiveness(codec);
         this.pending?.resolve();
         this.pending = undefined;
         this.emit('ready', redactValue(event, s));
@@ -283,12 +297,29 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.retryTimer = setTimeout(() => this.openSocket(), delayMs);
   }
 
+  private watchLiveness(codec: VoiceProtocol): void {
+    const socket = this.socket;
+    const canProbe = socketCanSendHeaders || codec.ping !== undefined;
+    const ms = this.options.livenessTimeoutMs ?? (canProbe ? 20_000 : 0);
+    if (socket === undefined || !(ms > 0)) return;
+    this.watchdog = new LivenessWatchdog(ms, () => {
+      if (!socket.ping() && codec.ping) this.outbox.control(codec.ping());
+    }, (silentMs) => {
+      if (socket !== this.socket) return;
+      socket.abort();
+      this.onSocketClose(socket, codec, { code: 1006, reason: '', wasOpen: true, error: livenessTimeoutError(ms, silentMs, codec.name) });
+    });
+    this.watchdog.start();
+  }
+
   /** Forgets the current socket and codec (listeners, timers, queued messages). */
   private dropSocket(): VoiceSocket | undefined {
     const socket = this.socket;
     this.socket = undefined;
     socket?.removeAllListeners();
     clearTimeout(this.helloTimer);
+    this.watchdog?.stop();
+    this.watchdog = undefined;
     this.outbox.clear();
     this.codec?.close();
     return socket;
