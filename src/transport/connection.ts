@@ -69,6 +69,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private helloTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private watchdog: LivenessWatchdog | undefined;
+  /** Messages of the current socket the codec could not read before the hello: a sign of the wrong protocol. */
+  private unreadableBeforeHello = 0;
   private decodeChain: Promise<void> = Promise.resolve();
   private encodeChain: Promise<void> = Promise.resolve();
   private pending: { promise: Promise<void>; resolve: () => void; reject: (e: VoicewireError) => void } | undefined;
@@ -196,7 +198,19 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.setState('awaiting-hello');
     this.outbox.control(codec.open());
     const ms = this.options.helloTimeoutMs ?? 30_000;
+    this.unreadableBeforeHello = 0;
     this.helloTimer = setTimeout(() => {
+      const unreadable = this.unreadableBeforeHello;
+      if (unreadable > 0) {
+        // A busy server is silent; one that talks in a language the codec cannot read is another protocol.
+        this.finish(1002, 'no hello', new VoicewireError({
+          code: ErrorCode.PROTOCOL_ERROR,
+          message: `The server sent ${unreadable} message(s) this client could not read and no ${codec.name} hello within ${ms} ms: it does not seem to speak ${codec.name} at this URL.`,
+          remedy: `Check the URL and the \`protocol\` option (e.g. Moshi's endpoint is /api/chat with protocol 'moshi'; voicewire's local server has /ws).`,
+          details: { protocol: codec.name, helloTimeoutMs: ms, unreadableMessages: unreadable },
+        }));
+        return;
+      }
       this.finish(1000, 'no hello', new VoicewireError({
         code: ErrorCode.SERVER_BUSY,
         message: `The server accepted the connection but did not greet within ${ms} ms. A server that runs one session at a time (Moshi's Python server) keeps extra connections waiting for a free slot like this.`,
@@ -240,6 +254,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         return;
       case 'error': {
         const error = scrub(event.error, s);
+        if (this.current === 'awaiting-hello' && error.code === ErrorCode.PROTOCOL_ERROR) this.unreadableBeforeHello++;
         if (!event.fatal) {
           this.emit('error', error, false);
           return;
