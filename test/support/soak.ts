@@ -65,20 +65,15 @@ export function soakPipeline(seconds: number): SoakResult {
     },
   };
   const capture = new CaptureCore({ inputRate: DEVICE, wireRate: WIRE, frameMs: 20, format: 'float32' }, toSpeaker);
-  const mic = new Float32Array(QUANTUM);
+  // 375 Hz has a period of exactly one 128-sample quantum at 48 kHz: one buffer is a continuous tone.
+  const mic = Float32Array.from({ length: QUANTUM }, (_, i) => 0.3 * Math.sin((2 * Math.PI * i) / QUANTUM));
   const speaker = new Float32Array(QUANTUM);
   const total = Math.floor((seconds * DEVICE) / QUANTUM);
   const warm = Math.floor(total / 10);
   let heapWarm = 0;
-  let phase = 0;
   const started = performance.now();
   for (let q = 0; q < total; q++) {
     if (q === warm) heapWarm = settledHeap();
-    for (let i = 0; i < QUANTUM; i++) {
-      mic[i] = 0.3 * Math.sin(phase);
-      phase += (2 * Math.PI * 440) / DEVICE;
-    }
-    phase %= 2 * Math.PI;
     capture.process(mic, QUANTUM);
     playback.process(speaker, QUANTUM);
   }
