@@ -78,6 +78,9 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
   private audioPath: AudioPath | null = null;
   private timer: ReturnType<typeof setInterval> | undefined;
   private isMuted = false;
+  private startPending = false;
+  /** stop() was called while start() was still running. */
+  private stopCalled = false;
   private rttMs = Number.NaN;
   private pingId = 0;
   private readonly wireRate: number;
@@ -121,6 +124,8 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       throw new VoicewireError({ code: ErrorCode.INVALID_OPTION, message: `start() while the session is ${this.current}.`, remedy: 'Call stop() first, or wait for the session to close.' });
     }
     this.setState('starting');
+    this.stopCalled = false;
+    this.startPending = true;
     this.rttMs = Number.NaN;
     try {
       // Before any device is touched: a mixed-content or malformed URL fails here, with nothing to undo.
@@ -136,12 +141,17 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       audio.connected();
       this.timer = setInterval(() => this.tick(), this.options.statsIntervalMs ?? 250);
     } catch (e) {
+      // stop() while starting: what failed underneath is a consequence (a closed AudioContext aborts addModule,
+      // which reads like a CSP block), so report the stop itself, with that failure as the cause.
+      if (this.stopCalled) throw isVoicewireError(e) && e.code === ErrorCode.CONNECTION_CLOSED ? e : stoppedWhileStarting(e);
       const error = asVoicewireError(e);
       if (!this.isEnding()) {
         this.emit('error', error, true);
-        await this.stop();
+        await this.end();
       }
       throw error;
+    } finally {
+      this.startPending = false;
     }
   }
 
@@ -151,6 +161,12 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
 
   /** Closes the connection, the microphone, the worklets and the AudioContext. Safe to call at any time. */
   async stop(): Promise<void> {
+    if (this.startPending) this.stopCalled = true;
+    await this.end();
+  }
+
+  /** stop() for the session's own reasons (the connection ended, a fatal audio error): start() reports those. */
+  private async end(): Promise<void> {
     if (this.current === 'idle' || this.isEnding()) return;
     this.setState('stopping');
     clearInterval(this.timer);
@@ -203,7 +219,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       },
       error: (error, fatal) => {
         this.emit('error', error, fatal);
-        if (fatal) void this.stop();
+        if (fatal) void this.end();
       },
     };
   }
@@ -225,7 +241,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     connection.on('speech', (e) => this.emit('speech', speechOf(e)));
     connection.on('metadata', (e) => this.onMetadata(e.data));
     connection.on('error', (error, fatal) => this.emit('error', error, fatal));
-    connection.on('close', () => void this.stop());
+    connection.on('close', () => void this.end());
     return connection;
   }
 
@@ -284,8 +300,8 @@ function speechOf(e: Extract<ProtocolEvent, { type: 'speech' }>) {
 
 const now = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
 
-function stoppedWhileStarting(): VoicewireError {
-  return new VoicewireError({ code: ErrorCode.CONNECTION_CLOSED, message: 'The session was stopped while it was starting.', remedy: 'Nothing to fix: start() again when you want a session.' });
+function stoppedWhileStarting(cause?: unknown): VoicewireError {
+  return new VoicewireError({ code: ErrorCode.CONNECTION_CLOSED, message: 'The session was stopped while it was starting.', remedy: 'Nothing to fix: start() again when you want a session.', cause });
 }
 
 function asVoicewireError(e: unknown): VoicewireError {
