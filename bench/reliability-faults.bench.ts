@@ -40,7 +40,7 @@ async function run(fault: string, inject: (ctx: { proxy: FaultProxy; kill: () =>
   let lastAudioAt = 0;
   let faultAt = 0;
   let detectedAt: number | null = null;
-  let stats = { framesSent: 0, droppedOutFrames: 0 };
+  let stats = { framesSent: 0, droppedOutMs: 0 };
   const session = createVoiceSession({
     url: proxy.url('/ws'), input: mic(), pace: 'realtime', reconnectPolicy: policy, statsIntervalMs: 20, livenessTimeoutMs: options.livenessTimeoutMs,
     onAudio: (pcm) => {
@@ -59,15 +59,15 @@ async function run(fault: string, inject: (ctx: { proxy: FaultProxy; kill: () =>
   await until(() => received > Math.max(before, atHeal) + 4800 && lastAudioAt > healedAt, 60_000, `${fault}: audio again`);
   const recoveredAt = lastAudioAt;
   stopInput = true;
-  await until(() => stats.framesSent + stats.droppedOutFrames === captured, 10_000, `${fault}: all frames accounted`).catch(() => {});
+  await until(() => stats.framesSent + stats.droppedOutMs / 20 === captured, 10_000, `${fault}: all frames accounted`).catch(() => {});
   await session.stop();
   await proxy.close();
   await voice?.close();
   await demo?.stop();
   return {
     fault, detectedMs: detectedAt === null ? null : detectedAt - faultAt, recoveredMs: recoveredAt - healedAt,
-    lost: voice ? stats.framesSent - serverFrames : Number.NaN, dropped: stats.droppedOutFrames, captured,
-    uncounted: captured - stats.framesSent - stats.droppedOutFrames,
+    lost: voice ? stats.framesSent - serverFrames : Number.NaN, dropped: stats.droppedOutMs / 20, captured,
+    uncounted: captured - stats.framesSent - stats.droppedOutMs / 20,
   };
 }
 

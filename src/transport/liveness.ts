@@ -1,4 +1,4 @@
-import { ErrorCode, VoicewireError } from '../errors.js';
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
 
 /**
  * Notices a link that went silent without closing. A blackholed path (a NAT that forgot the flow, a pulled cable,

@@ -1,6 +1,7 @@
-import { createControlStorage, SharedPcmWriter } from '../../worklets/pcm-transport.js';
+import { SharedPcmWriter } from '../../src/audio/pcm-handoff.js';
+import { createControlStorage } from '../../worklets/pcm-handoff.js';
 import { PlaybackCore } from '../../worklets/playback-core.js';
-import { RingBuffer } from '../../worklets/ring.js';
+import { RingBuffer } from '../../src/dsp/ring.js';
 
 const QUANTUM = 128;
 

@@ -1,11 +1,13 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { CaptureCore } from '../../worklets/capture-core.js';
-import type { FrameWriter } from '../../worklets/frame-transport.js';
-import { createControlStorage, SharedPcmWriter } from '../../worklets/pcm-transport.js';
+import type { FrameWriter } from '../../worklets/frame-handoff.js';
+import { SharedPcmWriter } from '../../src/audio/pcm-handoff.js';
+import { createControlStorage } from '../../worklets/pcm-handoff.js';
 import { PlaybackCore } from '../../worklets/playback-core.js';
-import { Resampler } from '../../worklets/resampler.js';
-import { RingBuffer, type RingArray } from '../../worklets/ring.js';
+import { Resampler } from '../../src/dsp/resampler.js';
+import { RingBuffer, type RingArray } from '../../src/dsp/ring.js';
+import { voicewire } from '../../src/protocols/voicewire/voicewire.js';
 import type { VoiceSession, VoiceSessionOptions } from '../../src/session/voice-session.js';
 
 /** A full collection, also without --expose-gc (the flag can be set at run time; the function lives in a new context). */
@@ -83,9 +85,9 @@ export function soakPipeline(seconds: number): SoakResult {
   const s = playback.stats;
   return {
     samplesIn: wireSamples, // what the capture core put on the "wire"
-    samplesOut: pushed - queued - s.droppedFrames - s.flushedFrames, // what the speaker played (device rate)
+    samplesOut: pushed - queued - s.droppedSamples - s.flushedSamples, // what the speaker played (device rate)
     heapGrowthBytes, wallMs, speedup: (seconds * 1000) / wallMs,
-    dropped: capture.framesDropped + refused + s.droppedFrames, underruns: s.underruns,
+    dropped: capture.framesDropped + refused + s.droppedSamples, underruns: s.underruns,
   };
 }
 
@@ -112,14 +114,14 @@ export async function soakSession(create: (o: Partial<VoiceSessionOptions>) => V
   const finished = new Promise<void>((r) => (done = r));
   let dropped = 0;
   const session = create({
-    input: input(), pace: 'asap', frameMs, statsIntervalMs: 1000,
+    input: input(), pace: 'asap', protocol: voicewire({ frameMs }), statsIntervalMs: 1000,
     onAudio: (pcm) => {
       received += pcm.length;
       wake?.();
       if (received >= frames * frame) done();
     },
   });
-  session.on('stats', (s) => (dropped = s.droppedOutFrames + s.droppedInFrames));
+  session.on('stats', (s) => (dropped = s.droppedOutMs + s.droppedInMs));
   const started = performance.now();
   await session.start();
   await finished;

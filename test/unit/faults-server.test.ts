@@ -2,7 +2,8 @@ import type { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOpusEncoder } from '../../src/codecs/opus-encoder.js';
 import { OggOpusWriter, concat } from '../../src/codecs/ogg-writer.js';
-import { ErrorCode, type VoicewireError } from '../../src/errors.js';
+import { ErrorCode, type VoicewireError } from '../../src/errors/errors.js';
+import { moshi } from '../../src/protocols/moshi/moshi.js';
 import { createVoiceSession, type SessionState, type VoiceSessionOptions } from '../../src/session/voice-session.js';
 import { CaptureSink, TEST_TOKEN } from '../support/capture.js';
 import { startDemoServer, type DemoServer } from '../support/demo-server.js';
@@ -46,7 +47,7 @@ describe('server process SIGKILLed and restarted', () => {
     let server: DemoServer = await startDemoServer();
     cleanups.push(() => server.stop('SIGKILL'));
     const port = server.port;
-    const { s, rec } = session({ url: `ws://127.0.0.1:${port}/ws`, input: silence(), pace: 'realtime', reconnectPolicy: { nextRetryDelayMs: (a) => (a <= 100 ? 200 : null) } });
+    const { s, rec } = session({ url: `ws://127.0.0.1:${port}/ws`, input: silence(), pace: 'realtime', reconnectPolicy: { nextRetryDelayMs: ({ attempt: a }) => (a <= 100 ? 200 : null) } });
     await s.start();
     await until(() => rec.received > 4800, 10_000, 'echo');
     expect(await server.stop('SIGKILL')).toBe(null);
@@ -107,7 +108,7 @@ describe('bad bytes from a server', () => {
       },
     });
     cleanups.push(() => server.close());
-    const { s, rec } = session({ url: server.url.replace('/ws', '/api/chat'), protocol: 'moshi' });
+    const { s, rec } = session({ url: server.url.replace('/ws', '/api/chat'), protocol: moshi() });
     await s.start();
     // Pages 2…5 arrive whole (4 pages × 2 packets × 480 samples); the truncated one is reported, not played.
     await until(() => rec.errors.length > 0 && rec.received >= 2 * 480 + 4 * 960 - 960, 10_000, 'audio after the truncated page');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMoshiProtocol } from '../../src/protocols/moshi.js';
+import { MoshiProtocol } from '../../src/protocols/moshi/moshi.js';
 import { fuzzMoshi } from '../support/fuzz-moshi.js';
 
 const MESSAGES = 100_000;
@@ -8,7 +8,7 @@ describe('fuzz: Moshi decoder', () => {
   it(`survives ${MESSAGES} random and mutated messages with PROTOCOL_ERROR events, never an exception`, async () => {
     const seed = Number(process.env.FUZZ_SEED ?? 0xc0ffee);
     console.log(`fuzz-moshi seed ${seed} (FUZZ_SEED=${seed} to replay)`);
-    const { failures, protocolErrors, valid, codec: moshi } = await fuzzMoshi(() => createMoshiProtocol(), seed, MESSAGES);
+    const { failures, protocolErrors, valid, codec: moshi } = await fuzzMoshi(() => new MoshiProtocol(), seed, MESSAGES);
     expect(failures).toEqual([]);
     expect(protocolErrors).toBeGreaterThan(MESSAGES / 10);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RealtimeProtocol } from '../../src/protocols/realtime.js';
+import { RealtimeProtocol } from '../../src/protocols/realtime/realtime.js';
 import { fuzzDecoder, fuzzSeed } from '../support/fuzz.js';
 import { REALTIME as CORPUS, realtimeUnreadable } from '../support/fuzz-corpora.js';
 

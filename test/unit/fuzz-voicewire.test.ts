@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VoicewireProtocol } from '../../src/protocols/voicewire.js';
+import { VoicewireProtocol } from '../../src/protocols/voicewire/voicewire.js';
 import { fuzzDecoder, fuzzSeed } from '../support/fuzz.js';
 import { VOICEWIRE as CORPUS, VOICEWIRE_HELLO as HELLO, voicewireUnreadable } from '../support/fuzz-corpora.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ErrorCode, type VoicewireError } from '../../src/errors.js';
+import { ErrorCode, type VoicewireError } from '../../src/errors/errors.js';
 import { createVoiceSession, type VoiceSession } from '../../src/session/voice-session.js';
 import { CaptureSink, TEST_TOKEN } from '../support/capture.js';
 import { startDemoServer, type DemoServer } from '../support/demo-server.js';
