@@ -67,4 +67,10 @@ export interface VoiceProtocol {
    * transport calls it after every `decode` and sends the result as control messages (never dropped).
    */
   takeReplies?(): WireMessage[];
+  /**
+   * Optional: a message the server must answer (the transport's liveness probe where the runtime cannot send a
+   * WebSocket ping, i.e. in browsers). Absent where the protocol has none (Moshi's servers end a session on a kind
+   * they don't know).
+   */
+  ping?(): WireMessage[];
 }
