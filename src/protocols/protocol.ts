@@ -46,6 +46,17 @@ export interface VoiceProtocol {
   decode(message: WireMessage): Promise<ProtocolEvent[]>;
   /** Asks the server to process everything sent so far (a Marker, an end-of-turn, an Eos); may be empty. */
   flush(): WireMessage[];
+  /**
+   * Optional: the input is over, no more audio follows (a file ended, the user finished a turn). Returns what ends
+   * the upload on the wire: Moshi's Ogg end-of-stream page, Kyutai STT's Marker. Without it the transport sends
+   * `flush()`. Called in order after every frame given before it.
+   */
+  endInput?(): WireMessage[];
+  /**
+   * Optional: messages that must precede a client-initiated close (Moshi's end-of-stream page when the input had
+   * not ended yet). Called once, in order after all audio, just before the close frame.
+   */
+  goodbye?(): WireMessage[];
   /** Releases codec resources (encoders, decoders). */
   close(): void;
   /**

@@ -196,7 +196,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
         if (this.connection?.sendAudio(pcm)) this.framesSent++;
       },
       end: () => {
-        if (this.audioPath === audio) this.connection?.flush();
+        if (this.audioPath === audio) this.connection?.endInput();
       },
       error: (error, fatal) => {
         this.emit('error', error, fatal);

@@ -31,6 +31,8 @@ export interface ConnectionOptions {
   reconnect?: 'auto' | 'always' | 'never';
   /** Default: exponential backoff, 0.5 s doubling to 15 s, with jitter, giving up after 8 tries. */
   reconnectPolicy?: ReconnectPolicy;
+  /** How long close() lets audio still being encoded leave before the close frame. Default 1000 ms. */
+  closeDrainMs?: number;
 }
 
 export interface ConnectionStats extends OutboxStats {
@@ -61,7 +63,16 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private helloTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private decodeChain: Promise<void> = Promise.resolve();
-  private encodeChain: Promise<void> = Promise.resolve();
+  /**
+   * The one owner of outgoing order: audio (after its encode), flush, end of input, control, text and the close
+   * all leave in the order they were given, whatever each encode takes. Per-protocol chains could not order a
+   * flush against audio still being encoded (`input_audio_buffer.commit` overtook its `append`s).
+   */
+  private sendChain: Promise<void> = Promise.resolve();
+  /** close() was called: the goodbye and the close frame wait behind what was given before; nothing new is taken. */
+  private closing = false;
+  /** Steps given to the send chain and not finished yet. */
+  private pendingSteps = 0;
   private pending: { promise: Promise<void>; resolve: () => void; reject: (e: VoicewireError) => void } | undefined;
   private counters = { audioDroppedNotOpen: 0, reconnects: 0 };
 
@@ -117,37 +128,78 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    */
   sendAudio(pcm: Float32Array): boolean {
     const codec = this.codec;
-    if (this.current !== 'open' || codec === undefined) {
+    if (this.current !== 'open' || codec === undefined || this.closing) {
       this.counters.audioDroppedNotOpen++;
       return false;
     }
     const frame = pcm.slice();
-    this.encodeChain = this.encodeChain
-      .then(async () => {
-        const messages = await codec.encodeAudio(frame);
-        if (codec === this.codec && this.current === 'open') this.outbox.audio(messages);
-      })
+    this.enqueue(codec, async () => {
+      const messages = await codec.encodeAudio(frame);
+      if (codec === this.codec && this.current === 'open') this.outbox.audio(messages);
+    });
+    return true;
+  }
+
+  /**
+   * Sends protocol messages that are never dropped (control, text to speak), after everything given before them.
+   * False when no socket is open. `messages` may be a function, called in turn (for messages built from codec state).
+   */
+  sendControl(messages: readonly WireMessage[] | ((codec: VoiceProtocol) => readonly WireMessage[])): boolean {
+    const codec = this.codec;
+    if ((this.current !== 'open' && this.current !== 'awaiting-hello') || codec === undefined || this.closing) return false;
+    this.enqueue(codec, () => this.outbox.control(typeof messages === 'function' ? messages(codec) : messages));
+    return true;
+  }
+
+  /** Asks the server to process everything sent so far (the protocol's flush message), after that audio. */
+  flush(): boolean {
+    return this.sendControl((codec) => codec.flush());
+  }
+
+  /** No more audio follows: the protocol's end of input (its `endInput()`, else its flush), after that audio. */
+  endInput(): boolean {
+    return this.sendControl((codec) => codec.endInput?.() ?? codec.flush());
+  }
+
+  /**
+   * Closes the session. What was given before still leaves first, then the protocol's goodbye (Moshi's Ogg EOS
+   * page), then the close frame; waits at most `closeDrainMs` for encodes still running.
+   */
+  close(code = 1000, reason = ''): void {
+    if (this.current === 'closed' || this.closing) return;
+    const codec = this.codec;
+    const goodbye = () => {
+      if (codec === undefined || codec !== this.codec || this.current !== 'open') return;
+      this.outbox.control(codec.goodbye?.() ?? []);
+      this.outbox.drain();
+    };
+    if (this.pendingSteps === 0 || codec === undefined) {
+      // Nothing is being encoded: the goodbye and the close go now (the state is `closed` on return).
+      goodbye();
+      this.finish(code, reason, null);
+      return;
+    }
+    this.closing = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<void>((done) => { timer = setTimeout(done, this.options.closeDrainMs ?? 1000); });
+    this.enqueue(codec, goodbye);
+    void Promise.race([this.sendChain, timeout]).then(() => {
+      clearTimeout(timer);
+      if (codec === this.codec && this.current !== 'closed') this.finish(code, reason, null);
+    });
+  }
+
+  /** Runs `step` after every step given before it; a step of a socket that is gone is skipped. */
+  private enqueue(codec: VoiceProtocol, step: () => Promise<void> | void): void {
+    this.pendingSteps++;
+    this.sendChain = this.sendChain
+      .then(() => (codec === this.codec ? step() : undefined))
       .catch((e: unknown) => {
         this.emit('error', toError(e, this.secrets, ErrorCode.CODEC_UNSUPPORTED), false);
+      })
+      .finally(() => {
+        this.pendingSteps--;
       });
-    return true;
-  }
-
-  /** Sends protocol messages that are never dropped (control, text to speak). False when no socket is open. */
-  sendControl(messages: readonly WireMessage[]): boolean {
-    if (this.current !== 'open' && this.current !== 'awaiting-hello') return false;
-    this.outbox.control(messages);
-    return true;
-  }
-
-  /** Asks the server to process everything sent so far (the protocol's flush message). */
-  flush(): boolean {
-    return this.codec !== undefined && this.sendControl(this.codec.flush());
-  }
-
-  close(code = 1000, reason = ''): void {
-    if (this.current === 'closed') return;
-    this.finish(code, reason, null);
   }
 
   private openSocket(): void {
@@ -297,6 +349,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Ends the connection for good: closes any socket, reports the error (fatal), `closed`, `close`. */
   private finish(code: number, reason: string, error: VoicewireError | null): void {
     clearTimeout(this.retryTimer);
+    this.closing = false;
     this.dropSocket()?.close(code, reason);
     this.codec = undefined;
     if (error) this.emit('error', error, true);

@@ -54,6 +54,12 @@ export class Outbox {
     this.pump();
   }
 
+  /** Gives everything queued to the socket now, audio budget or not (the last messages before a close). */
+  drain(): void {
+    for (const item of this.queue) if (this.sink.send(item.message) && item.audio) this.counters.audioSent++;
+    this.clear();
+  }
+
   /** Forgets everything queued (the socket is gone); counters stay. */
   clear(): void {
     clearTimeout(this.timer);
