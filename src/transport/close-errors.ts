@@ -28,7 +28,7 @@ const DOCTOR = 'run `npx voicewire doctor <url>` (coming in a later release) fro
 
 /** Maps how a socket ended to a VoicewireError; null for a normal close (1000) with nothing else wrong. */
 export function closeError(f: CloseFacts): VoicewireError | null {
-  const details = { url: f.url, closeCode: f.code, closeReason: f.reason, protocols: redactSubprotocols(f.protocols), ...(f.httpStatus ? { httpStatus: f.httpStatus } : {}) };
+  const details = { url: f.url, closeCode: f.code, closeReason: f.reason, protocols: redactSubprotocols(f.protocols, f.secrets), ...(f.httpStatus ? { httpStatus: f.httpStatus } : {}) };
   const make = (code: ErrorCode, message: string, remedy: string): VoicewireError =>
     new VoicewireError({ code, message, remedy, details, cause: f.cause, secrets: f.secrets });
   const reason = f.reason ? ` ("${f.reason}")` : '';
@@ -96,6 +96,6 @@ function unreachable(make: Make, f: CloseFacts): VoicewireError {
   return make(ErrorCode.CONNECTION_FAILED,
     `Could not open a WebSocket to ${f.url} (1006, no reason given). A browser hides the cause; it is one of: the server is down or unreachable, ` +
     'its TLS certificate was refused (self-signed? open the https:// URL once in a tab to see), or it did not echo the subprotocol offered ' +
-    `(${redactSubprotocols(f.protocols).join(', ') || 'none'}).`,
+    `(${redactSubprotocols(f.protocols, f.secrets).join(', ') || 'none'}).`,
     `Open the server's URL with https:// in a browser tab to check the certificate; ${DOCTOR} it is.`);
 }
