@@ -10,6 +10,8 @@ export abstract class KyutaiCodec implements VoiceProtocol {
   abstract readonly name: 'kyutai-stt' | 'kyutai-tts';
   readonly subprotocols: readonly string[] = [];
   readonly reconnectable = false;
+  /** moshi-server ends a finished stream with an empty Close frame (seen as 1005): a normal end, not a failure. */
+  readonly normalCloseCodes: readonly number[] = [1005];
   readonly sampleRate: number;
   private decoder: Decoder | undefined;
   private isReady = false;

@@ -36,6 +36,11 @@ export interface VoiceProtocol {
   readonly subprotocols: readonly string[];
   /** Whether a dropped connection may be silently reopened (false where the server keeps per-session state). */
   readonly reconnectable: boolean;
+  /**
+   * Optional: close codes besides 1000 that end this protocol's session normally (Kyutai's moshi-server closes a
+   * finished TTS stream with an empty Close frame, which clients see as 1005). See transport/close-codes.ts.
+   */
+  readonly normalCloseCodes?: readonly number[];
   /** True once the server's hello/handshake was decoded; audio must not be sent before. */
   readonly ready: boolean;
   /** Messages to send as soon as the socket opens (a hello, a session.update); may be empty. */

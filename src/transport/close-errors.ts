@@ -1,5 +1,6 @@
 import { ErrorCode, VoicewireError } from '../errors.js';
 import { redactSubprotocols } from '../redact.js';
+import { closeOutcome } from './close-codes.js';
 
 /** What the socket wrapper saw when a socket ended; turned into one typed error (or none for a normal end). */
 export interface CloseFacts {
@@ -22,6 +23,8 @@ export interface CloseFacts {
   url: string;
   protocols: readonly string[];
   secrets: readonly string[];
+  /** Codes that are this protocol's normal end besides 1000 (see closeOutcome). */
+  normalCodes?: readonly number[];
 }
 
 const DOCTOR = 'run `npx voicewire doctor <url>` (coming in a later release) from a terminal to see which';
@@ -49,29 +52,26 @@ export function closeError(f: CloseFacts): VoicewireError | null {
     return make(ErrorCode.CONNECTION_FAILED, `The server answered the WebSocket upgrade with HTTP ${f.httpStatus} instead of 101.`,
       f.httpStatus === 404 ? 'Check the path: this server has no WebSocket endpoint there.' : 'Check the URL and the server logs; a proxy in front of it may not forward WebSocket upgrades.');
   }
-  switch (f.code) {
-    case 1000:
-      return null;
-    case 4401:
-    case 4403:
-      return make(ErrorCode.AUTH_REJECTED, `The server closed the session (${f.code}): credentials refused${reason}.`, 'Check the token and how it is sent (`auth`).');
-    case 1002:
-    case 1003:
-    case 1007:
-    case 4406:
-      return make(ErrorCode.PROTOCOL_ERROR, `The server closed the session with ${f.code}: it could not read what this client sent${reason}.`,
-        'Check that the client uses the protocol and version this server speaks (see docs/protocol.md for voicewire).');
-    case 1009:
-      return make(ErrorCode.PROTOCOL_ERROR, `The server closed the session with 1009: a message from this client was over its size limit${reason}.`, 'Send smaller audio frames.');
-    case 1011:
-      return make(ErrorCode.SERVER_ERROR, `The server closed the session with 1011: it hit an internal error${reason}.`, 'Look at the server logs.');
-    case 1013:
-    case 4429:
+  if (f.code === 1006) return f.wasOpen ? lost(make, f) : unreachable(make, f);
+  const outcome = closeOutcome(f.code, f.normalCodes);
+  if (outcome.outcome === 'normal' || outcome.error === undefined) return null;
+  const what = `${f.code}, ${outcome.name}`;
+  switch (outcome.error) {
+    case ErrorCode.AUTH_REJECTED:
+      return make(ErrorCode.AUTH_REJECTED, `The server closed the session (${what}): credentials refused${reason}.`, 'Check the token and how it is sent (`auth`).');
+    case ErrorCode.PROTOCOL_ERROR:
+      return f.code === 1009
+        ? make(ErrorCode.PROTOCOL_ERROR, `The server closed the session with 1009: a message from this client was over its size limit${reason}.`, 'Send smaller audio frames.')
+        : make(ErrorCode.PROTOCOL_ERROR, `The server closed the session (${what}): it could not read what this client sent${reason}.`,
+          'Check that the client uses the protocol and version this server speaks (see docs/protocol.md for voicewire).');
+    case ErrorCode.SERVER_ERROR:
+      return make(ErrorCode.SERVER_ERROR, `The server closed the session (${what}): it hit an error or is restarting${reason}.`, 'Look at the server logs; voicewire reconnects on its own for protocols that allow it.');
+    case ErrorCode.SERVER_BUSY:
       return make(ErrorCode.SERVER_BUSY, `The server closed the session with ${f.code}: it has no free session slot${reason}.`, 'Wait and try again, or add server capacity.');
-    case 1006:
-      return f.wasOpen ? lost(make, f) : unreachable(make, f);
     default:
-      return make(ErrorCode.CONNECTION_CLOSED, `The connection to ${f.url} closed with ${f.code}${reason}.`, 'Reconnect; if it keeps happening, look at the server logs for why it ends sessions.');
+      return make(outcome.error, `The connection to ${f.url} closed (${what})${reason}.`,
+        f.code === 1008 ? 'The server refused something by policy (an Origin check, a quota, the payload): its close reason and logs say which.'
+          : 'Reconnect; if it keeps happening, look at the server logs for why it ends sessions.');
   }
 }
 

@@ -6,6 +6,7 @@ import { resolveSocketUrl } from '../url.js';
 import { applyAuth, type AuthOptions } from './auth.js';
 import type { ConnectionEvents, ConnectionState, StateChange } from './connection-events.js';
 import { Outbox, type OutboxStats } from './outbox.js';
+import { closeOutcome } from './close-codes.js';
 import { ExponentialBackoff, type ReconnectPolicy } from './reconnect.js';
 import { VoiceSocket, socketCanSendHeaders, type SocketCloseInfo } from './socket.js';
 
@@ -217,6 +218,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       const socket = new VoiceSocket({
         url: req.url, protocols: req.protocols, headers: { ...this.options.headers, ...req.headers },
         connectTimeoutMs: this.options.connectTimeoutMs ?? 10_000, maxMessageBytes: this.options.maxMessageBytes ?? 4 * 1024 * 1024, secrets: req.secrets,
+        normalCloseCodes: codec.normalCloseCodes,
       });
       this.socket = socket;
       socket.on('open', () => this.onOpen(socket, codec));
@@ -315,14 +317,21 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       error = new VoicewireError({ code: ErrorCode.CONNECTION_CLOSED, message: `The server closed the connection (${info.code}) before its hello.`,
         remedy: 'Check the server logs: it may have refused the client hello or the requested session.', details: { closeCode: info.code } });
     }
-    const mayRetry = error !== null && this.everOpen && RETRYABLE.has(error.code) &&
+    const table = closeOutcome(info.code, codec.normalCloseCodes);
+    if (error === null && table.outcome === 'normal' && info.code !== 1000 && this.everOpen) this.emit('end', { type: 'end' });
+    // A close code chosen after the socket opened decides by the table; other failures (timeout, refused upgrade,
+    // a close before the hello) by their error code.
+    const retryable = error !== null && (info.wasOpen && table.error === error.code ? table.outcome === 'retry' : RETRYABLE.has(error.code));
+    const mayRetry = error !== null && this.everOpen && retryable &&
       (this.options.reconnect === 'always' || ((this.options.reconnect ?? 'auto') === 'auto' && codec.reconnectable));
     if (!mayRetry || error === null) {
       this.finish(info.code, info.reason, error);
       return;
     }
     this.attempt++;
-    const delayMs = this.policy.nextRetryDelayMs(this.attempt);
+    const policyDelayMs = this.policy.nextRetryDelayMs(this.attempt);
+    // The server asked for time (1012, 1013, 4429): never sooner than that, whatever the policy says.
+    const delayMs = policyDelayMs === null ? null : Math.max(policyDelayMs, table.minRetryDelayMs ?? 0);
     if (delayMs === null) {
       this.finish(info.code, info.reason, new VoicewireError({
         code: error.code, message: `Gave up reconnecting after ${this.attempt - 1} attempts. Last failure: ${error.message}`,

@@ -35,6 +35,8 @@ export interface SocketOptions {
   connectTimeoutMs: number;
   maxMessageBytes: number;
   secrets: readonly string[];
+  /** Close codes that end this protocol's session normally besides 1000 (e.g. 1005 for Kyutai TTS). */
+  normalCloseCodes?: readonly number[];
 }
 
 export interface SocketCloseInfo {
@@ -169,7 +171,7 @@ export class VoiceSocket extends EventEmitter<SocketEvents> {
     const error = this.closedByUs && this.tooBigBytes === undefined ? null : closeError({
       code, reason, wasOpen: this.wasOpen, timedOut: this.timedOut, connectTimeoutMs: o.connectTimeoutMs,
       tooBigBytes: this.tooBigBytes, maxMessageBytes: o.maxMessageBytes, httpStatus: this.httpStatus, cause: this.cause,
-      detailed: socketCanSendHeaders, url: redactUrl(o.url.href), protocols: o.protocols, secrets: o.secrets,
+      detailed: socketCanSendHeaders, url: redactUrl(o.url.href), protocols: o.protocols, secrets: o.secrets, normalCodes: o.normalCloseCodes,
     });
     this.emit('close', { code, reason, wasOpen: this.wasOpen, error });
   }
