@@ -5,6 +5,7 @@ import { createOpusDecoder, type OpusPacketDecoder } from '../codecs/opus-decode
 import { createOpusEncoder, type OpusEncoder, type OpusEncoderFactory } from '../codecs/opus-encoder.js';
 import type { OpusHead } from '../codecs/opus-head.js';
 import {
+  MoshiControl,
   MoshiKind,
   moshiAudioMessage,
   moshiControlMessage,
@@ -12,7 +13,7 @@ import {
   moshiServerError,
   type MoshiControlAction,
 } from './moshi-messages.js';
-import type { ProtocolEvent, VoiceProtocol, WireMessage } from './protocol.js';
+import type { ProtocolControl, ProtocolEvent, VoiceProtocol, WireMessage } from './protocol.js';
 
 const RATE = 24000;
 
@@ -128,9 +129,15 @@ export class MoshiProtocol implements VoiceProtocol {
     return this.endInput();
   }
 
-  /** A 0x03 control message, or nothing before the handshake (the client must not speak first). */
-  control(action: MoshiControlAction): WireMessage[] {
-    return this.isReady ? [moshiControlMessage(action)] : [];
+  /**
+   * A 0x03 control message (`start`, `endTurn`, `pause`, `restart`, as a name or `{ action }`), or nothing before
+   * the handshake (the client must not speak first) or for another action (the Rust servers end the session on
+   * anything they do not know).
+   */
+  control(control: MoshiControlAction | ProtocolControl): WireMessage[] {
+    const action = typeof control === 'string' ? control : control.action;
+    if (!this.isReady || !Object.hasOwn(MoshiControl, action)) return [];
+    return [moshiControlMessage(action as MoshiControlAction)];
   }
 
   decode(message: WireMessage): Promise<ProtocolEvent[]> {

@@ -22,6 +22,12 @@ export type ProtocolEvent =
   /** PROTOCOL_ERROR for bytes we cannot read, SERVER_ERROR / SERVER_BUSY / AUTH_REJECTED for what the server said. */
   | { type: 'error'; error: VoicewireError; fatal: boolean };
 
+/** A control message for {@link VoiceProtocol.control}: an action name and its fields. */
+export interface ProtocolControl {
+  action: string;
+  [field: string]: unknown;
+}
+
 export type ProtocolName = 'voicewire' | 'moshi' | 'kyutai-stt' | 'kyutai-tts' | 'realtime';
 
 /**
@@ -57,6 +63,17 @@ export interface VoiceProtocol {
    * `flush()`. Called in order after every frame given before it.
    */
   endInput?(): WireMessage[];
+  /**
+   * Optional: after `endInput()`, the server finishes only once more audio pushed its model past its delay; the
+   * transport sends silence (at most this many ms) until the protocol reports `end` (Kyutai STT's last Marker).
+   */
+  readonly endInputSilenceMs?: number;
+  /** Optional capability: a text piece for the server to speak or to read (Kyutai TTS `Text`). */
+  text?(text: string): WireMessage[];
+  /** Optional capability: an application control message (voicewire `control`, Moshi 0x03 by `action`). */
+  control?(control: ProtocolControl): WireMessage[];
+  /** Optional capability: a round-trip probe whose answer comes back as metadata `{ pong: { t } }` (voicewire). */
+  ping?(id: number, t: number): WireMessage[];
   /**
    * Optional: messages that must precede a client-initiated close (Moshi's end-of-stream page when the input had
    * not ended yet). Called once, in order after all audio, just before the close frame.

@@ -8,6 +8,7 @@ import type { ConnectionEvents, ConnectionState, StateChange } from './connectio
 import { Outbox, type OutboxStats } from './outbox.js';
 import { closeOutcome } from './close-codes.js';
 import { ExponentialBackoff, type ReconnectPolicy } from './reconnect.js';
+import { SilenceTail } from './silence-tail.js';
 import { VoiceSocket, socketCanSendHeaders, type SocketCloseInfo } from './socket.js';
 
 export interface ConnectionOptions {
@@ -43,6 +44,9 @@ export interface ConnectionStats extends OutboxStats {
   bufferedAmount: number;
 }
 
+/** Silence after the end of input goes out in steps of this many ms (one Kyutai model step). */
+const TAIL_FRAME_MS = 80;
+
 /** Errors after which a new socket may help (a retry after AUTH_REJECTED or a PROTOCOL_ERROR would fail the same way). */
 const RETRYABLE = new Set<ErrorCode>([ErrorCode.CONNECTION_CLOSED, ErrorCode.CONNECTION_FAILED, ErrorCode.CONNECTION_TIMEOUT, ErrorCode.SERVER_ERROR]);
 
@@ -72,6 +76,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private sendChain: Promise<void> = Promise.resolve();
   /** close() was called: the goodbye and the close frame wait behind what was given before; nothing new is taken. */
   private closing = false;
+  /** endInput() was called for this session: the microphone's audio is no longer taken. */
+  private inputEnded = false;
+  private tail: SilenceTail | undefined;
   /** Steps given to the send chain and not finished yet. */
   private pendingSteps = 0;
   private pending: { promise: Promise<void>; resolve: () => void; reject: (e: VoicewireError) => void } | undefined;
@@ -113,6 +120,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.pending = { promise, resolve, reject };
     this.attempt = 0;
     this.everOpen = false;
+    this.inputEnded = false;
     try {
       this.url = resolveSocketUrl(this.options.url, this.options.base === undefined ? {} : { base: this.options.base });
     } catch (e) {
@@ -133,12 +141,16 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.counters.audioDroppedNotOpen++;
       return false;
     }
-    const frame = pcm.slice();
+    if (this.inputEnded) return false;
+    this.enqueueAudio(codec, pcm.slice());
+    return true;
+  }
+
+  private enqueueAudio(codec: VoiceProtocol, frame: Float32Array): void {
     this.enqueue(codec, async () => {
       const messages = await codec.encodeAudio(frame);
       if (codec === this.codec && this.current === 'open') this.outbox.audio(messages);
     });
-    return true;
   }
 
   /**
@@ -157,9 +169,30 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return this.sendControl((codec) => codec.flush());
   }
 
-  /** No more audio follows: the protocol's end of input (its `endInput()`, else its flush), after that audio. */
+  /**
+   * No more audio follows: the protocol's end of input (its `endInput()`, else its flush), after that audio. Later
+   * sendAudio calls return false. A protocol with `endInputSilenceMs` then gets silence until it reports `end`.
+   */
   endInput(): boolean {
-    return this.sendControl((codec) => codec.endInput?.() ?? codec.flush());
+    const codec = this.codec;
+    if (this.inputEnded || codec === undefined || !this.sendControl((c) => c.endInput?.() ?? c.flush())) return false;
+    this.inputEnded = true;
+    const maxMs = codec.endInputSilenceMs;
+    if (maxMs !== undefined && maxMs > 0) {
+      const tail = new SilenceTail({
+        frameSamples: Math.round((codec.sampleRate * TAIL_FRAME_MS) / 1000), frameMs: TAIL_FRAME_MS, maxMs,
+        send: (pcm) => this.enqueueAudio(codec, pcm),
+        onExhausted: (sentMs) => this.finish(1000, 'no end', new VoicewireError({
+          code: ErrorCode.SERVER_ERROR,
+          message: `The ${codec.name} server did not confirm the end of the input after ${sentMs} ms of silence: the last words may be missing.`,
+          remedy: 'Raise the protocol\'s `endInputSilenceMs` if the model\'s delay is longer; check the server logs otherwise.',
+          details: { protocol: codec.name, silenceMs: sentMs },
+        })),
+      });
+      this.tail = tail;
+      this.enqueue(codec, () => tail.start());
+    }
+    return true;
   }
 
   /**
@@ -304,6 +337,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         this.emit('metadata', redactValue(event, s));
         return;
       case 'end':
+        this.tail?.stop();
         this.emit('end', event);
         return;
     }
@@ -350,6 +384,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.socket = undefined;
     socket?.removeAllListeners();
     clearTimeout(this.helloTimer);
+    this.tail?.stop();
+    this.tail = undefined;
     this.outbox.clear();
     this.codec?.close();
     return socket;
