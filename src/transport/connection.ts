@@ -1,5 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
-import { ErrorCode, VoicewireError, isVoicewireError } from '../errors.js';
+import { ErrorCode, VoicewireError } from '../errors.js';
+import { wrongEndpointError } from '../protocols/identify.js';
 import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocols/protocol.js';
 import { redactText, redactValue } from '../redact.js';
 import { resolveSocketUrl } from '../url.js';
@@ -8,7 +9,9 @@ import type { ConnectionEvents, ConnectionState, StateChange } from './connectio
 import { Outbox, type OutboxStats } from './outbox.js';
 import { closeOutcome } from './close-codes.js';
 import { ExponentialBackoff, type ReconnectPolicy } from './reconnect.js';
-import { SilenceTail } from './silence-tail.js';
+import { scrub, toError } from './scrub.js';
+import { SendChain } from './send-chain.js';
+import { endInputTail, type SilenceTail } from './silence-tail.js';
 import { VoiceSocket, socketCanSendHeaders, type SocketCloseInfo } from './socket.js';
 
 export interface ConnectionOptions {
@@ -68,19 +71,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private helloTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private decodeChain: Promise<void> = Promise.resolve();
-  /**
-   * The one owner of outgoing order: audio (after its encode), flush, end of input, control, text and the close
-   * all leave in the order they were given, whatever each encode takes. Per-protocol chains could not order a
-   * flush against audio still being encoded (`input_audio_buffer.commit` overtook its `append`s).
-   */
-  private sendChain: Promise<void> = Promise.resolve();
+  private readonly sendChain = new SendChain((e) => this.emit('error', toError(e, this.secrets, ErrorCode.CODEC_UNSUPPORTED), false));
   /** close() was called: the goodbye and the close frame wait behind what was given before; nothing new is taken. */
   private closing = false;
   /** endInput() was called for this session: the microphone's audio is no longer taken. */
   private inputEnded = false;
   private tail: SilenceTail | undefined;
-  /** Steps given to the send chain and not finished yet. */
-  private pendingSteps = 0;
   private pending: { promise: Promise<void>; resolve: () => void; reject: (e: VoicewireError) => void } | undefined;
   private counters = { audioDroppedNotOpen: 0, reconnects: 0 };
 
@@ -179,16 +175,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.inputEnded = true;
     const maxMs = codec.endInputSilenceMs;
     if (maxMs !== undefined && maxMs > 0) {
-      const tail = new SilenceTail({
-        frameSamples: Math.round((codec.sampleRate * TAIL_FRAME_MS) / 1000), frameMs: TAIL_FRAME_MS, maxMs,
-        send: (pcm) => this.enqueueAudio(codec, pcm),
-        onExhausted: (sentMs) => this.finish(1000, 'no end', new VoicewireError({
-          code: ErrorCode.SERVER_ERROR,
-          message: `The ${codec.name} server did not confirm the end of the input after ${sentMs} ms of silence: the last words may be missing.`,
-          remedy: 'Raise the protocol\'s `endInputSilenceMs` if the model\'s delay is longer; check the server logs otherwise.',
-          details: { protocol: codec.name, silenceMs: sentMs },
-        })),
-      });
+      const tail = endInputTail(codec, maxMs, TAIL_FRAME_MS, (pcm) => this.enqueueAudio(codec, pcm), (error) => this.finish(1000, 'no end', error));
       this.tail = tail;
       this.enqueue(codec, () => tail.start());
     }
@@ -207,33 +194,22 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.outbox.control(codec.goodbye?.() ?? []);
       this.outbox.drain();
     };
-    if (this.pendingSteps === 0 || codec === undefined) {
+    if (this.sendChain.idle || codec === undefined) {
       // Nothing is being encoded: the goodbye and the close go now (the state is `closed` on return).
       goodbye();
       this.finish(code, reason, null);
       return;
     }
     this.closing = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<void>((done) => { timer = setTimeout(done, this.options.closeDrainMs ?? 1000); });
     this.enqueue(codec, goodbye);
-    void Promise.race([this.sendChain, timeout]).then(() => {
-      clearTimeout(timer);
+    void this.sendChain.settled(this.options.closeDrainMs ?? 1000).then(() => {
       if (codec === this.codec && this.current !== 'closed') this.finish(code, reason, null);
     });
   }
 
   /** Runs `step` after every step given before it; a step of a socket that is gone is skipped. */
   private enqueue(codec: VoiceProtocol, step: () => Promise<void> | void): void {
-    this.pendingSteps++;
-    this.sendChain = this.sendChain
-      .then(() => (codec === this.codec ? step() : undefined))
-      .catch((e: unknown) => {
-        this.emit('error', toError(e, this.secrets, ErrorCode.CODEC_UNSUPPORTED), false);
-      })
-      .finally(() => {
-        this.pendingSteps--;
-      });
+    this.sendChain.add(() => (codec === this.codec ? step() : undefined));
   }
 
   private openSocket(): void {
@@ -258,7 +234,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       socket.on('message', (m) => {
         this.decodeChain = this.decodeChain.then(() => this.receive(codec, m));
       });
-      socket.on('close', (info) => this.onSocketClose(socket, codec, info));
+      // Messages that arrived before the close are read first: a server's last words (an error naming the
+      // problem, the final audio) explain its close.
+      socket.on('close', (info) => {
+        this.decodeChain = this.decodeChain.then(() => this.onSocketClose(socket, codec, info));
+      });
     } catch (e) {
       // A browser throws synchronously for a URL or subprotocol it refuses (SyntaxError, SecurityError).
       this.finish(1000, '', toError(e, this.secrets, ErrorCode.CONNECTION_FAILED));
@@ -289,12 +269,20 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       // The interface forbids throwing; a codec that does anyway is still only a bad message.
       events = [{ type: 'error', error: toError(e, this.secrets, ErrorCode.PROTOCOL_ERROR), fatal: false }];
     }
+    if (this.current === 'awaiting-hello' && this.wrongEndpoint(codec, message, events)) return;
     const replies = codec.takeReplies?.() ?? [];
     if (replies.length > 0) this.outbox.control(replies);
     for (const event of events) {
       if (codec !== this.codec) return;
       this.dispatch(event);
     }
+  }
+
+  /** Before the hello, a message of another protocol's server ends the session at once (see wrongEndpointError). */
+  private wrongEndpoint(codec: VoiceProtocol, message: WireMessage, events: readonly ProtocolEvent[]): boolean {
+    const error = wrongEndpointError(codec.name, message, events, this.secrets);
+    if (error) this.finish(1002, 'wrong protocol', error);
+    return error !== null;
   }
 
   private dispatch(event: ProtocolEvent): void {
@@ -409,17 +397,4 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.current = state;
     this.emit('state', { state, previous, attempt: this.attempt, ...extra });
   }
-}
-
-/** Any thrown value as a VoicewireError with this connection's secrets scrubbed. */
-function toError(e: unknown, secrets: readonly string[], code: ErrorCode = ErrorCode.CONNECTION_FAILED): VoicewireError {
-  if (isVoicewireError(e)) return scrub(e, secrets);
-  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  return new VoicewireError({ code, message: `Unexpected failure: ${text}`, remedy: 'Check the URL and options; report this if it persists.', cause: e, secrets });
-}
-
-/** Errors made by codecs don't know the token; a server may still echo it. Rebuilt so construction scrubs it. */
-function scrub(error: VoicewireError, secrets: readonly string[]): VoicewireError {
-  if (secrets.length === 0) return error;
-  return new VoicewireError({ code: error.code, message: error.message, remedy: error.remedy, details: error.details, cause: error.cause, secrets });
 }

@@ -1,3 +1,6 @@
+import { ErrorCode, VoicewireError } from '../errors.js';
+import type { VoiceProtocol } from '../protocols/protocol.js';
+
 /**
  * After the input ended, some servers only finish once more audio pushes the model past its delay: Kyutai's STT
  * lags the audio by 0.5–2.6 s, and its Marker comes back only after that much more audio (Kyutai's own file client
@@ -44,4 +47,17 @@ export class SilenceTail {
     clearInterval(this.timer);
     this.timer = undefined;
   }
+}
+
+/** The tail after `protocol`'s end of input: `fail` gets SERVER_ERROR when its end does not come within `maxMs`. */
+export function endInputTail(protocol: VoiceProtocol, maxMs: number, frameMs: number, send: (pcm: Float32Array) => void, fail: (error: VoicewireError) => void): SilenceTail {
+  return new SilenceTail({
+    frameSamples: Math.round((protocol.sampleRate * frameMs) / 1000), frameMs, maxMs, send,
+    onExhausted: (sentMs) => fail(new VoicewireError({
+      code: ErrorCode.SERVER_ERROR,
+      message: `The ${protocol.name} server did not confirm the end of the input after ${sentMs} ms of silence: the last words may be missing.`,
+      remedy: 'Raise the protocol\'s `endInputSilenceMs` if the model\'s delay is longer; check the server logs otherwise.',
+      details: { protocol: protocol.name, silenceMs: sentMs },
+    })),
+  });
 }
