@@ -1,4 +1,4 @@
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '../errors/errors.js';
 
 /** What a session does when its socket closes with a given code. */
 export interface CloseOutcome {

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'eventemitter3';
-import { ErrorCode, VoicewireError } from '../errors.js';
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
 import { wrongEndpointError } from '../protocols/identify.js';
 import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocols/protocol.js';
-import { redactText, redactValue } from '../redact.js';
-import { resolveSocketUrl } from '../url.js';
+import { redactText, redactValue } from '../errors/redact.js';
+import { resolveSocketUrl } from '../environment/url.js';
 import { applyAuth, type AuthOptions } from './auth.js';
 import type { ConnectionEvents, ConnectionState, StateChange } from './connection-events.js';
 import { Outbox, type OutboxStats } from './outbox.js';
@@ -41,8 +41,8 @@ export interface ConnectionOptions {
 }
 
 export interface ConnectionStats extends OutboxStats {
-  /** Audio offered while not `open` (before the hello, while reconnecting): never sent. */
-  audioDroppedNotOpen: number;
+  /** Audio offered while not `connected` (before the hello, while reconnecting): never sent. */
+  audioDroppedNotConnected: number;
   reconnects: number;
   bufferedAmount: number;
 }
@@ -78,7 +78,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private inputEnded = false;
   private tail: SilenceTail | undefined;
   private pending: { promise: Promise<void>; resolve: () => void; reject: (e: VoicewireError) => void } | undefined;
-  private counters = { audioDroppedNotOpen: 0, reconnects: 0 };
+  private counters = { audioDroppedNotConnected: 0, reconnects: 0 };
 
   constructor(options: ConnectionOptions) {
     super();
@@ -106,7 +106,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return { ...this.outbox.stats, ...this.counters, bufferedAmount: this.socket?.bufferedAmount ?? 0 };
   }
 
-  /** Opens the session; resolves once the server greeted (`open`), rejects with the VoicewireError that ended it. */
+  /** Opens the session; resolves once the server greeted (`connected`), rejects with the VoicewireError that ended it. */
   connect(): Promise<void> {
     if (this.pending) return this.pending.promise;
     if (this.current !== 'closed') return Promise.resolve();
@@ -128,13 +128,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   /**
-   * Queues one frame of mono PCM at the protocol's rate. Returns false (and counts it) when not `open`. The frame is
+   * Queues one frame of mono PCM at the protocol's rate. Returns false (and counts it) when not `connected`. The frame is
    * copied, so the caller may reuse its buffer.
    */
   sendAudio(pcm: Float32Array): boolean {
     const codec = this.codec;
-    if (this.current !== 'open' || codec === undefined || this.closing) {
-      this.counters.audioDroppedNotOpen++;
+    if (this.current !== 'connected' || codec === undefined || this.closing) {
+      this.counters.audioDroppedNotConnected++;
       return false;
     }
     if (this.inputEnded) return false;
@@ -145,7 +145,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private enqueueAudio(codec: VoiceProtocol, frame: Float32Array): void {
     this.enqueue(codec, async () => {
       const messages = await codec.encodeAudio(frame);
-      if (codec === this.codec && this.current === 'open') this.outbox.audio(messages);
+      if (codec === this.codec && this.current === 'connected') this.outbox.audio(messages);
     });
   }
 
@@ -155,7 +155,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    */
   sendControl(messages: readonly WireMessage[] | ((codec: VoiceProtocol) => readonly WireMessage[])): boolean {
     const codec = this.codec;
-    if ((this.current !== 'open' && this.current !== 'awaiting-hello') || codec === undefined || this.closing) return false;
+    if ((this.current !== 'connected' && this.current !== 'waiting') || codec === undefined || this.closing) return false;
     this.enqueue(codec, () => this.outbox.control(typeof messages === 'function' ? messages(codec) : messages));
     return true;
   }
@@ -190,7 +190,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.current === 'closed' || this.closing) return;
     const codec = this.codec;
     const goodbye = () => {
-      if (codec === undefined || codec !== this.codec || this.current !== 'open') return;
+      if (codec === undefined || codec !== this.codec || this.current !== 'connected') return;
       this.outbox.control(codec.goodbye?.() ?? []);
       this.outbox.drain();
     };
@@ -247,7 +247,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   private onOpen(socket: VoiceSocket, codec: VoiceProtocol): void {
     if (socket !== this.socket) return;
-    this.setState('awaiting-hello');
+    this.setState('waiting');
     this.outbox.control(codec.open());
     const ms = this.options.helloTimeoutMs ?? 30_000;
     this.helloTimer = setTimeout(() => {
@@ -269,7 +269,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       // The interface forbids throwing; a codec that does anyway is still only a bad message.
       events = [{ type: 'error', error: toError(e, this.secrets, ErrorCode.PROTOCOL_ERROR), fatal: false }];
     }
-    if (this.current === 'awaiting-hello' && this.wrongEndpoint(codec, message, events)) return;
+    if (this.current === 'waiting' && this.wrongEndpoint(codec, message, events)) return;
     const replies = codec.takeReplies?.() ?? [];
     if (replies.length > 0) this.outbox.control(replies);
     for (const event of events) {
@@ -289,12 +289,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const s = this.secrets;
     switch (event.type) {
       case 'ready':
-        if (this.current !== 'awaiting-hello') return;
+        if (this.current !== 'waiting') return;
         clearTimeout(this.helloTimer);
         if (this.everOpen) this.counters.reconnects++;
         this.everOpen = true;
         this.attempt = 0;
-        this.setState('open');
+        this.setState('connected');
         this.pending?.resolve();
         this.pending = undefined;
         this.emit('ready', redactValue(event, s));
@@ -397,4 +397,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.current = state;
     this.emit('state', { state, previous, attempt: this.attempt, ...extra });
   }
+}
+
+/** A connection (see ConnectionOptions); nothing is opened until connect(). */
+export function createConnection(options: ConnectionOptions): Connection {
+  return new Connection(options);
 }

@@ -1,4 +1,4 @@
-import { ErrorCode, VoicewireError, isVoicewireError } from '../errors.js';
+import { ErrorCode, VoicewireError, isVoicewireError } from '../errors/errors.js';
 
 /** Any thrown value as a VoicewireError with this connection's secrets scrubbed. */
 export function toError(e: unknown, secrets: readonly string[], code: ErrorCode = ErrorCode.CONNECTION_FAILED): VoicewireError {

@@ -1,4 +1,4 @@
-import { ErrorCode, VoicewireError } from '../errors.js';
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
 import type { VoiceProtocol } from '../protocols/protocol.js';
 
 /**

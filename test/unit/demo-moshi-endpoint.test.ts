@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { MOSHI_SERVER_KINDS, moshiEndpoint } from '../../demo/server/moshi-endpoint.js';
 import { startLocalServer, type LocalServer } from '../../demo/server/server.js';
 import { createOpusEncoder } from '../../src/codecs/opus-encoder.js';
-import { createMoshiProtocol } from '../../src/protocols/moshi.js';
+import { MoshiProtocol } from '../../src/protocols/moshi/moshi.js';
 import { until } from '../support/voice-server.js';
 
 /**
@@ -33,7 +33,7 @@ describe('the local Moshi endpoint speaks like a Moshi server', () => {
     const { ws, got } = await session('/api/chat');
     await until(() => got.length > 0);
     expect(got[0]).toMatchObject({ kind: 0x00, bytes: 1 });
-    const moshi = createMoshiProtocol({ encoder: (o) => createOpusEncoder({ ...o, implementation: 'wasm' }) });
+    const moshi = new MoshiProtocol({ encoder: (o) => createOpusEncoder({ ...o, implementation: 'wasm' }) });
     await moshi.decode(new Uint8Array([0]));
     const tone = Float32Array.from({ length: 24000 }, (_, i) => 0.4 * Math.sin(i / 8));
     for (let at = 0; at < tone.length; at += 480) for (const m of await moshi.encodeAudio(tone.subarray(at, at + 480))) ws.send(m);

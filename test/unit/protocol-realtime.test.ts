@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../src/errors.js';
-import { decodeBase64, encodeBase64 } from '../../src/protocols/base64.js';
-import { encodePcm } from '../../src/protocols/pcm.js';
+import { ErrorCode } from '../../src/errors/errors.js';
+import { decodeBase64, encodeBase64 } from '../../src/protocols/realtime/base64.js';
+import { encodePcm } from '../../src/dsp/pcm.js';
 import type { ProtocolEvent } from '../../src/protocols/protocol.js';
-import { RealtimeProtocol } from '../../src/protocols/realtime.js';
-import type { RealtimeAudioCodec } from '../../src/protocols/realtime-audio.js';
+import { RealtimeProtocol } from '../../src/protocols/realtime/realtime.js';
+import type { RealtimeAudioCodec } from '../../src/protocols/realtime/realtime-audio.js';
 
 function only(events: ProtocolEvent[]): ProtocolEvent {
   expect(events).toHaveLength(1);
@@ -95,7 +95,7 @@ describe('Realtime protocol: server → client golden messages', () => {
 describe('Realtime pcm16 deltas are one byte stream (issue 15 case 5)', () => {
   it('50 deltas of 481/479 bytes play all 12 000 samples of the source tone within 16-bit rounding', async () => {
     const tone = Float32Array.from({ length: 12000 }, (_, i) => 0.6 * Math.sin((2 * Math.PI * 440 * i) / 24000));
-    const bytes = encodePcm(tone, 's16le');
+    const bytes = encodePcm(tone, 'int16');
     const p = new RealtimeProtocol();
     const played: number[] = [];
     let offset = 0;

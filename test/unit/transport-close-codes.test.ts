@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { VoicewireError } from '../../src/errors.js';
-import { createKyutaiTtsProtocol } from '../../src/protocols/kyutai-tts.js';
-import { createVoicewireProtocol } from '../../src/protocols/voicewire.js';
+import type { VoicewireError } from '../../src/errors/errors.js';
+import { kyutaiTts } from '../../src/protocols/kyutai/index.js';
+import { voicewire } from '../../src/protocols/voicewire/index.js';
 import { CLOSE_CODES, closeOutcome } from '../../src/transport/close-codes.js';
 import { Connection } from '../../src/transport/connection.js';
 import { startVoiceServer, until, type VoiceServer } from '../support/voice-server.js';
@@ -56,7 +56,7 @@ describe('close codes (IANA registry, RFC 6455 §7.4.1) → outcome, docs and be
       });
       cleanups.push(() => s.close());
       const asked: number[] = [];
-      const conn = new Connection({ url: s.url, protocol: () => createVoicewireProtocol(), reconnectPolicy: { nextRetryDelayMs: (n) => (asked.push(n), n === 1 ? 10 : null) } });
+      const conn = new Connection({ url: s.url, protocol: voicewire(), reconnectPolicy: { nextRetryDelayMs: (n) => (asked.push(n), n === 1 ? 10 : null) } });
       cleanups.push(() => conn.close());
       const errors: [VoicewireError, boolean][] = [];
       const delays: number[] = [];
@@ -89,7 +89,7 @@ describe('close codes (IANA registry, RFC 6455 §7.4.1) → outcome, docs and be
       setTimeout(() => ws.close(), 20);
     } });
     cleanups.push(() => s.close());
-    const conn = new Connection({ url: s.url, protocol: () => Object.assign(createKyutaiTtsProtocol(), { subprotocols: ['voicewire.v1'] }) });
+    const conn = new Connection({ url: s.url, protocol: () => Object.assign(kyutaiTts()(), { subprotocols: ['voicewire.v1'] }) });
     const seen: string[] = [];
     conn.on('audio', () => seen.push('audio'));
     conn.on('end', () => seen.push('end'));

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../../src/protocols/protocol.js';
-import { createRealtimeProtocol } from '../../src/protocols/realtime.js';
-import type { RealtimeAudioCodec } from '../../src/protocols/realtime-audio.js';
+import { realtime } from '../../src/protocols/realtime/index.js';
+import type { RealtimeAudioCodec } from '../../src/protocols/realtime/index.js';
 import { Connection } from '../../src/transport/connection.js';
 import { prng } from '../support/prng.js';
 import { startVoiceServer, until, type VoiceServer } from '../support/voice-server.js';
@@ -26,6 +26,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 class RecordingCodec implements VoiceProtocol {
   readonly name = 'voicewire';
   readonly sampleRate = 24000;
+  readonly frameMs = 20;
   readonly subprotocols = ['voicewire.v1'];
   readonly reconnectable = false;
   readonly calls: number[] = [];
@@ -108,7 +109,7 @@ describe('one owner of outgoing order (issue 15 case 2)', () => {
       decode: async () => new Float32Array(0),
       close() {},
     };
-    const conn = new Connection({ url: s.url, protocol: () => Object.assign(createRealtimeProtocol({ audio: slow }), { subprotocols: ['voicewire.v1'] }) });
+    const conn = new Connection({ url: s.url, protocol: () => Object.assign(realtime({ audio: slow })(), { subprotocols: ['voicewire.v1'] }) });
     cleanups.push(() => conn.close());
     await conn.connect();
     for (let i = 0; i < 50; i++) conn.sendAudio(frame(i));

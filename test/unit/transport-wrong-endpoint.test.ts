@@ -2,8 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { moshiEndpoint } from '../../demo/server/moshi-endpoint.js';
 import { pcmEndpoint } from '../../demo/server/pcm-endpoint.js';
 import { startLocalServer, type LocalServer } from '../../demo/server/server.js';
-import { ErrorCode, type VoicewireError } from '../../src/errors.js';
+import { ErrorCode, type VoicewireError } from '../../src/errors/errors.js';
 import { identifyProtocol } from '../../src/protocols/identify.js';
+import { kyutaiStt } from '../../src/protocols/kyutai/index.js';
+import { moshi } from '../../src/protocols/moshi/index.js';
+import type { ProtocolFactory } from '../../src/protocols/protocol.js';
+import { realtime } from '../../src/protocols/realtime/index.js';
+import { voicewire } from '../../src/protocols/voicewire/index.js';
 import { createVoiceSession, type SessionState } from '../../src/session/voice-session.js';
 import { startKyutaiStt } from '../support/kyutai-server.js';
 import { startVoiceServer } from '../support/voice-server.js';
@@ -12,6 +17,8 @@ import { startVoiceServer } from '../support/voice-server.js';
  * A client pointed at another protocol's endpoint is told so from the server's first message, at once, and the
  * session ends (issue 15 case 8); SERVER_BUSY stays for a server that says nothing at all.
  */
+const FACTORIES: Record<string, ProtocolFactory> = { voicewire: voicewire(), moshi: moshi(), realtime: realtime(), 'kyutai-stt': kyutaiStt() };
+
 describe('wrong protocol at an endpoint', () => {
   let server: LocalServer;
   let base: string;
@@ -24,8 +31,8 @@ describe('wrong protocol at an endpoint', () => {
   });
   afterAll(() => server.close());
 
-  async function run(url: string, protocol: 'voicewire' | 'moshi' | 'realtime' | 'kyutai-stt', helloTimeoutMs = 20_000) {
-    const session = createVoiceSession({ url, protocol, helloTimeoutMs });
+  async function run(url: string, name: 'voicewire' | 'moshi' | 'realtime' | 'kyutai-stt', helloTimeoutMs = 20_000) {
+    const session = createVoiceSession({ url, protocol: FACTORIES[name], helloTimeoutMs });
     const states: SessionState[] = [];
     session.on('state', (s) => states.push(s));
     const started = Date.now();
