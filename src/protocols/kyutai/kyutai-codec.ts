@@ -1,6 +1,7 @@
 import type { Decoder } from '@msgpack/msgpack';
 import { decodeMessage, kyutaiError, loadDecoder } from './kyutai-msgpack.js';
 import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
+import { fixedWireRate } from '../protocol-error.js';
 
 /**
  * What Kyutai's STT and TTS codecs share: MessagePack maps with a `type`, the server speaks first with `Ready`,
@@ -18,8 +19,9 @@ export abstract class KyutaiCodec implements VoiceProtocol {
   private decoder: Decoder | undefined;
   private isReady = false;
 
-  constructor(sampleRate = 24000) {
-    this.sampleRate = sampleRate;
+  /** @throws VoicewireError INVALID_OPTION for a rate other than 24 000 Hz: Kyutai's models run at 24 kHz only. */
+  constructor(name: string, sampleRate?: number) {
+    this.sampleRate = fixedWireRate(name, sampleRate, 24000);
   }
 
   get ready(): boolean {

@@ -28,7 +28,7 @@ export class KyutaiSttProtocol extends KyutaiCodec {
   private endMarker: number | undefined;
 
   constructor(options: KyutaiSttProtocolOptions = {}) {
-    super(options.sampleRate);
+    super('kyutai-stt', options.sampleRate);
     this.endInputSilenceMs = options.endInputSilenceMs ?? 10_000;
   }
 
