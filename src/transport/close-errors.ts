@@ -15,6 +15,8 @@ export interface CloseFacts {
   maxMessageBytes: number;
   /** HTTP status of a refused upgrade (Node only: browsers never see it). */
   httpStatus?: number;
+  /** Its reason phrase, when the server gave one. */
+  httpReason?: string;
   /** The socket library's error, when it gave one (Node: ECONNREFUSED, certificate errors, …). */
   cause?: unknown;
   /** Whether the runtime can see failure causes (Node's ws can; a browser page cannot). */
@@ -43,6 +45,10 @@ export function closeError(f: CloseFacts): VoicewireError | null {
   if (f.tooBigBytes !== undefined) {
     return make(ErrorCode.PROTOCOL_ERROR, `The server sent a message of ${f.tooBigBytes} bytes, over the ${f.maxMessageBytes}-byte limit; the session was closed (1009).`,
       'Raise `maxMessageBytes` if the server really sends messages this large, or check that the URL points at the voice endpoint.');
+  }
+  if (f.httpStatus === 403 && /origin/i.test(f.httpReason ?? '')) {
+    return make(ErrorCode.CONNECTION_FAILED, `The server refused this page's Origin (HTTP 403 "${f.httpReason}"): it accepts WebSocket upgrades only from origins it allows.`,
+      `Serve the page from an origin the server allows, or allow this one on the server (voicewire's local server: \`npm start -- --allow-origin <page origin>\`).`);
   }
   if (f.httpStatus === 401 || f.httpStatus === 403) {
     return make(ErrorCode.AUTH_REJECTED, `The server refused the WebSocket upgrade with HTTP ${f.httpStatus}: the credentials were rejected.`,
@@ -95,7 +101,8 @@ function unreachable(make: Make, f: CloseFacts): VoicewireError {
   }
   return make(ErrorCode.CONNECTION_FAILED,
     `Could not open a WebSocket to ${f.url} (1006, no reason given). A browser hides the cause; it is one of: the server is down or unreachable, ` +
-    'its TLS certificate was refused (self-signed? open the https:// URL once in a tab to see), or it did not echo the subprotocol offered ' +
-    `(${redactSubprotocols(f.protocols, f.secrets).join(', ') || 'none'}).`,
+    'its TLS certificate was refused (self-signed? open the https:// URL once in a tab to see), it refused this page\'s Origin ' +
+    '(servers that check Origin answer a foreign page with 403; voicewire\'s local server admits one with `--allow-origin <page origin>`), ' +
+    `or it did not echo the subprotocol offered (${redactSubprotocols(f.protocols, f.secrets).join(', ') || 'none'}).`,
     `Open the server's URL with https:// in a browser tab to check the certificate; ${DOCTOR} it is.`);
 }
