@@ -13,6 +13,7 @@ import { scrub, toError } from './scrub.js';
 import { SendChain } from './send-chain.js';
 import { endInputTail, type SilenceTail } from './silence-tail.js';
 import { VoiceSocket, socketCanSendHeaders, type SocketCloseInfo } from './socket.js';
+import { describeError } from '../errors/describe.js';
 
 export interface ConnectionOptions {
   /** ws://, wss://, http(s):// or a path resolved against the page (see resolveSocketUrl). */
@@ -51,7 +52,6 @@ export interface ConnectionStats extends OutboxStats {
 const TAIL_FRAME_MS = 80;
 
 /** Errors after which a new socket may help (a retry after AUTH_REJECTED or a PROTOCOL_ERROR would fail the same way). */
-const RETRYABLE = new Set<ErrorCode>([ErrorCode.CONNECTION_CLOSED, ErrorCode.CONNECTION_FAILED, ErrorCode.CONNECTION_TIMEOUT, ErrorCode.SERVER_ERROR]);
 
 /**
  * A voice session over one WebSocket at a time: drives a VoiceProtocol codec, reports typed states and events,
@@ -68,6 +68,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private secrets: readonly string[] = [];
   private attempt = 0;
   private everOpen = false;
+  /** When the open connection was lost (Date.now()), for the reconnect policy's `elapsedMs`. */
+  private lostAt = 0;
   private helloTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private decodeChain: Promise<void> = Promise.resolve();
@@ -341,17 +343,18 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     }
     const table = closeOutcome(info.code, codec.normalCloseCodes);
     if (error === null && table.outcome === 'normal' && info.code !== 1000 && this.everOpen) this.emit('end', { type: 'end' });
-    // A close code chosen after the socket opened decides by the table; other failures (timeout, refused upgrade,
-    // a close before the hello) by their error code.
-    const retryable = error !== null && (info.wasOpen && table.error === error.code ? table.outcome === 'retry' : RETRYABLE.has(error.code));
+    // A close code chosen after the socket opened decides by the table (docs/close-codes.md); other failures
+    // (timeout, refused upgrade, a close before the hello) by their error code.
+    const retryable = error !== null && (info.wasOpen && table.error === error.code ? table.outcome === 'retry' : error.retryable);
     const mayRetry = error !== null && this.everOpen && retryable &&
       (this.options.reconnect === 'always' || ((this.options.reconnect ?? 'auto') === 'auto' && codec.reconnectable));
     if (!mayRetry || error === null) {
       this.finish(info.code, info.reason, error);
       return;
     }
+    if (this.attempt === 0) this.lostAt = Date.now();
     this.attempt++;
-    const policyDelayMs = this.policy.nextRetryDelayMs(this.attempt);
+    const policyDelayMs = this.policy.nextRetryDelayMs({ attempt: this.attempt, elapsedMs: Date.now() - this.lostAt, lastError: error });
     // The server asked for time (1012, 1013, 4429): never sooner than that, whatever the policy says.
     const delayMs = policyDelayMs === null ? null : Math.max(policyDelayMs, table.minRetryDelayMs ?? 0);
     if (delayMs === null) {

@@ -1,10 +1,10 @@
+import { describeError } from '../errors/describe.js';
 import { ErrorCode, VoicewireError, isVoicewireError } from '../errors/errors.js';
 
 /** Any thrown value as a VoicewireError with this connection's secrets scrubbed. */
 export function toError(e: unknown, secrets: readonly string[], code: ErrorCode = ErrorCode.CONNECTION_FAILED): VoicewireError {
   if (isVoicewireError(e)) return scrub(e, secrets);
-  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  return new VoicewireError({ code, message: `Unexpected failure: ${text}`, remedy: 'Check the URL and options; report this if it persists.', cause: e, secrets });
+  return new VoicewireError({ code, message: `Unexpected failure: ${describeError(e)}`, remedy: 'Check the URL and options; report this if it persists.', cause: e, secrets });
 }
 
 /** Errors made by codecs don't know the token; a server may still echo it. Rebuilt so construction scrubs it. */

@@ -56,7 +56,7 @@ describe('close codes (IANA registry, RFC 6455 §7.4.1) → outcome, docs and be
       });
       cleanups.push(() => s.close());
       const asked: number[] = [];
-      const conn = new Connection({ url: s.url, protocol: voicewire(), reconnectPolicy: { nextRetryDelayMs: (n) => (asked.push(n), n === 1 ? 10 : null) } });
+      const conn = new Connection({ url: s.url, protocol: voicewire(), reconnectPolicy: { nextRetryDelayMs: ({ attempt }) => (asked.push(attempt), attempt === 1 ? 10 : null) } });
       cleanups.push(() => conn.close());
       const errors: [VoicewireError, boolean][] = [];
       const delays: number[] = [];
