@@ -1,13 +1,14 @@
 import { EventEmitter } from 'eventemitter3';
 import { ErrorCode, VoicewireError, isVoicewireError } from '../errors/errors.js';
 import type { ProtocolEvent, ProtocolFactory } from '../protocols/protocol.js';
-import { VoicewireProtocol, voicewire } from '../protocols/voicewire/voicewire.js';
+import { voicewire } from '../protocols/voicewire/voicewire.js';
 import { Connection, type ConnectionOptions } from '../transport/connection.js';
 import type { ConnectionState } from '../transport/connection-events.js';
 import { resolveSocketUrl } from '../environment/url.js';
 import type { AudioPath, AudioSink } from './audio-path.js';
 import { BrowserAudio, type BrowserAudioOptions } from './browser-audio.js';
 import { checkEncodedInput } from './encoded-input.js';
+import { sendControl, sendPing, sendText } from './outgoing.js';
 import { StreamAudio, type StreamAudioOptions } from './stream-audio.js';
 import { mouthToEarMs, type PlayoutStats } from './mouth-to-ear.js';
 import { describeError } from '../errors/describe.js';
@@ -76,6 +77,13 @@ export interface VoiceSessionEvents {
   /** Levels in dBFS, every statsIntervalMs. */
   level: (level: { micDb: number; playbackDb: number }) => void;
   stats: (stats: SessionStats) => void;
+  /** A flush marker came back: everything sent before it was processed (Kyutai STT). */
+  marker: (marker: { id: number }) => void;
+  /**
+   * The server finished the stream normally (Kyutai STT: the end-of-input Marker came back after the last words;
+   * Kyutai TTS: the close after the last audio). The session then stops without an error.
+   */
+  end: () => void;
   /** Server metadata (Moshi's 0x04 JSON, Kyutai steps). */
   metadata: (data: Readonly<Record<string, unknown>>) => void;
   /** Every failure. `fatal` ones end the session (state `closed` follows). */
@@ -214,11 +222,26 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     this.audioPath?.interrupt();
   }
 
-  /** Sends a control message (voicewire protocol only), e.g. `{ action: 'tone', frequency: 440, durationMs: 1000 }` to the local server. */
+  /**
+   * Sends a control message where the protocol has them: voicewire (e.g. `{ action: 'tone', frequency: 440,
+   * durationMs: 1000 }` to the local server), Moshi (`{ action: 'endTurn' }`). False where it has none.
+   */
   sendControl(control: { action: string; [field: string]: unknown }): boolean {
-    const codec = this.connection?.protocol;
-    if (!(codec instanceof VoicewireProtocol)) return false;
-    return this.connection!.sendControl([codec.message({ type: 'control', ...control })]);
+    return sendControl(this.connection, control);
+  }
+
+  /** Sends text for the server to speak (Kyutai TTS), after the audio sent before it. False where the protocol takes no text. */
+  sendText(text: string): boolean {
+    return sendText(this.connection, text);
+  }
+
+  /**
+   * Ends the input: no more audio is sent, and the protocol finishes its stream (Moshi: the Ogg end-of-stream page;
+   * Kyutai STT: a Marker, then silence until it returns and `end`; Realtime: a commit; Kyutai TTS: `Eos`).
+   * Stream input calls it when the iterable ends. False when not connected or already ended.
+   */
+  endInput(): boolean {
+    return this.connection?.endInput() ?? false;
   }
 
   private createAudioPath(): AudioPath {
@@ -235,10 +258,11 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
         this.connection.sendAudio(pcm);
       },
       packets: (packets, preSkip) => {
-        if (this.audioPath === audio && this.current === 'connected' && this.connection?.sendEncodedAudio(packets, preSkip)) this.framesSent += packets.length;
+        // Sent and refused packets are counted by the connection (framesSent = its audioSent).
+        if (this.audioPath === audio) this.connection?.sendEncodedAudio(packets, preSkip);
       },
       end: () => {
-        if (this.audioPath === audio) this.connection?.flush();
+        if (this.audioPath === audio) this.endInput();
       },
       error: (error, fatal) => {
         this.emit('error', error, fatal);
@@ -264,6 +288,11 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     connection.on('text', (e) => this.emit('text', { text: e.text, source: e.source, final: e.final }));
     connection.on('speech', (e) => this.emit('speech', speechOf(e)));
     connection.on('metadata', (e) => this.onMetadata(e.data));
+    connection.on('marker', (e) => this.emit('marker', { id: e.id }));
+    connection.on('end', () => {
+      this.emit('end');
+      void this.end();
+    });
     connection.on('error', (error, fatal) => this.emit('error', error, fatal));
     connection.on('close', () => void this.end());
     return connection;
@@ -282,10 +311,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     const audio = this.audioPath?.stats();
     const connection = this.connection;
     if (!audio || !connection) return;
-    const codec = connection.protocol;
-    if (codec instanceof VoicewireProtocol && this.current === 'connected') {
-      connection.sendControl([codec.message({ type: 'ping', id: ++this.pingId, t: now() })]);
-    }
+    if (this.current === 'connected') sendPing(connection, ++this.pingId, now());
     const c = connection.stats;
     this.emit('level', { micDb: audio.micDb, playbackDb: audio.playbackDb });
     this.emit('stats', {

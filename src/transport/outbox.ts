@@ -59,6 +59,13 @@ export class Outbox {
     for (const message of messages) this.countDropped(sizeOf(message));
   }
 
+  /** Gives everything queued to the socket now, audio budget or not (the last messages before a close). */
+  drain(): void {
+    for (const item of this.queue) if (this.sink.send(item.message) && item.audio) this.counters.audioSent++;
+    this.queue.length = 0;
+    this.clear();
+  }
+
   /** Forgets everything queued (the socket is gone); queued audio counts as dropped: nothing vanishes uncounted. */
   clear(): void {
     for (const item of this.queue) if (item.audio) this.countDropped(item.bytes);

@@ -18,7 +18,7 @@ interface SocketLike {
   send(data: string | Uint8Array): void;
   close(code?: number, reason?: string): void;
   /** Node's ws only. */
-  on?: ((event: 'unexpected-response', listener: (req: { destroy(error?: Error): void }, res: { statusCode?: number; resume(): void }) => void) => void) &
+  on?: ((event: 'unexpected-response', listener: (req: { destroy(error?: Error): void }, res: { statusCode?: number; statusMessage?: string; resume(): void }) => void) => void) &
     ((event: 'pong', listener: () => void) => void);
   terminate?: () => void;
   ping?: () => void;
@@ -37,6 +37,8 @@ export interface SocketOptions {
   connectTimeoutMs: number;
   maxMessageBytes: number;
   secrets: readonly string[];
+  /** Close codes that end this protocol's session normally besides 1000 (e.g. 1005 for Kyutai TTS). */
+  normalCloseCodes?: readonly number[];
 }
 
 export interface SocketCloseInfo {
@@ -71,6 +73,8 @@ export class VoiceSocket extends EventEmitter<SocketEvents> {
   private ended = false;
   private tooBigBytes: number | undefined;
   private httpStatus: number | undefined;
+  /** The reason phrase of a refused upgrade ("Forbidden Origin" from voicewire's local server). */
+  private httpReason: string | undefined;
   private cause: unknown;
 
   constructor(options: SocketOptions) {
@@ -81,6 +85,7 @@ export class VoiceSocket extends EventEmitter<SocketEvents> {
     this.ws.binaryType = 'arraybuffer';
     this.ws.on?.('unexpected-response', (req, res) => {
       this.httpStatus = res.statusCode;
+      this.httpReason = res.statusMessage;
       res.resume();
       req.destroy(new Error(`HTTP ${res.statusCode ?? '?'} on upgrade`));
     });
@@ -190,8 +195,8 @@ export class VoiceSocket extends EventEmitter<SocketEvents> {
     const o = this.options;
     const error = this.closedByUs && this.tooBigBytes === undefined ? null : closeError({
       code, reason, wasOpen: this.wasOpen, timedOut: this.timedOut, connectTimeoutMs: o.connectTimeoutMs,
-      tooBigBytes: this.tooBigBytes, maxMessageBytes: o.maxMessageBytes, httpStatus: this.httpStatus, cause: this.cause,
-      detailed: socketCanSendHeaders, url: redactUrl(o.url.href), protocols: o.protocols, secrets: o.secrets,
+      tooBigBytes: this.tooBigBytes, maxMessageBytes: o.maxMessageBytes, httpStatus: this.httpStatus, httpReason: this.httpReason, cause: this.cause,
+      detailed: socketCanSendHeaders, url: redactUrl(o.url.href), protocols: o.protocols, secrets: o.secrets, normalCodes: o.normalCloseCodes,
     });
     this.emit('close', { code, reason, wasOpen: this.wasOpen, error });
   }

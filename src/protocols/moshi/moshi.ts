@@ -5,6 +5,7 @@ import { createOpusDecoder, type OpusPacketDecoder } from '../../codecs/opus-dec
 import { createOpusEncoder, type OpusEncoder, type OpusEncoderFactory } from '../../codecs/opus-encoder.js';
 import { opusPacketSamples48k, type OpusHead } from '../../codecs/opus-head.js';
 import {
+  MoshiControl,
   MoshiKind,
   moshiAudioMessage,
   moshiControlMessage,
@@ -13,7 +14,7 @@ import {
   type MoshiControlAction,
 } from './moshi-messages.js';
 import { OPUS_FRAME_MS } from '../../dsp/frame-chunker.js';
-import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
+import type { ProtocolControl, ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
 import { describeError } from '../../errors/describe.js';
 
 const RATE = 24000;
@@ -40,6 +41,8 @@ export interface MoshiProtocolOptions {
 export interface MoshiStats {
   /** Samples passed to encodeAudio before the handshake, dropped (see encodeAudio). */
   samplesDroppedBeforeReady: number;
+  /** Samples passed to encodeAudio after endInput() ended the upload's Ogg stream, dropped. */
+  samplesDroppedAfterEnd: number;
   pings: number;
   /** Messages of kinds we do not handle (images, codes, future kinds), discarded as the protocol says. */
   ignoredMessages: number;
@@ -59,11 +62,13 @@ export class MoshiProtocol implements VoiceProtocol {
   readonly subprotocols: readonly string[] = [];
   /** A Moshi conversation lives in the server's model state: a new socket is a new conversation. */
   readonly reconnectable = false;
-  readonly stats: MoshiStats = { samplesDroppedBeforeReady: 0, pings: 0, ignoredMessages: 0 };
+  readonly stats: MoshiStats = { samplesDroppedBeforeReady: 0, samplesDroppedAfterEnd: 0, pings: 0, ignoredMessages: 0 };
 
   private readonly options: MoshiProtocolOptions;
   private isReady = false;
   private closed = false;
+  /** The upload's Ogg stream got its EOS page: it takes no more packets (RFC 3533 §6). */
+  private inputEnded = false;
   private encoder: Promise<OpusEncoder> | null = null;
   private writer: OggOpusWriter | null = null;
   /** OpusHead + OpusTags pages, held until the first audio page goes out. */
@@ -94,8 +99,9 @@ export class MoshiProtocol implements VoiceProtocol {
    * reach a real-time model as stale speech and an ever-growing delay, while buffering would grow memory unbounded.
    */
   encodeAudio(pcm: Float32Array): Promise<WireMessage[]> {
-    if (!this.isReady || this.closed) {
-      if (!this.closed) this.stats.samplesDroppedBeforeReady += pcm.length;
+    if (!this.isReady || this.closed || this.inputEnded) {
+      if (this.inputEnded) this.stats.samplesDroppedAfterEnd += pcm.length;
+      else if (!this.closed) this.stats.samplesDroppedBeforeReady += pcm.length;
       return Promise.resolve([]);
     }
     const copy = pcm.slice(); // the caller may reuse its buffer before the chain reaches this frame
@@ -106,7 +112,7 @@ export class MoshiProtocol implements VoiceProtocol {
 
   /** Sends what the encoder holds (a half-filled page) and, if configured, an endTurn control. */
   flush(): WireMessage[] {
-    if (!this.isReady || !this.writer) return [];
+    if (!this.isReady || !this.writer || this.inputEnded) return [];
     const out: WireMessage[] = [];
     const page = this.writer.flush();
     if (page) out.push(this.audioMessage(page));
@@ -114,9 +120,32 @@ export class MoshiProtocol implements VoiceProtocol {
     return out;
   }
 
-  /** A 0x03 control message, or nothing before the handshake (the client must not speak first). */
-  control(action: MoshiControlAction): WireMessage[] {
-    return this.isReady ? [moshiControlMessage(action)] : [];
+  /**
+   * Ends the upload: the packets held and the end-of-stream page (RFC 3533 §4, RFC 7845 §5: a stream ends with
+   * an EOS page), so a server or a recorder sees a finished stream. Call after every encodeAudio promise settled
+   * (the transport's send chain does). Nothing was uploaded → nothing to end. Later audio is dropped and counted.
+   */
+  endInput(): WireMessage[] {
+    if (this.inputEnded || !this.writer) return [];
+    this.inputEnded = true;
+    const page = this.writer.flush(true);
+    return page ? [this.audioMessage(page)] : [];
+  }
+
+  /** A client-initiated close ends the upload's Ogg stream first, unless endInput() already did. */
+  goodbye(): WireMessage[] {
+    return this.endInput();
+  }
+
+  /**
+   * A 0x03 control message (`start`, `endTurn`, `pause`, `restart`, as a name or `{ action }`), or nothing before
+   * the handshake (the client must not speak first) or for another action (the Rust servers end the session on
+   * anything they do not know).
+   */
+  control(control: MoshiControlAction | ProtocolControl): WireMessage[] {
+    const action = typeof control === 'string' ? control : control.action;
+    if (!this.isReady || !Object.hasOwn(MoshiControl, action)) return [];
+    return [moshiControlMessage(action as MoshiControlAction)];
   }
 
   decode(message: WireMessage): Promise<ProtocolEvent[]> {

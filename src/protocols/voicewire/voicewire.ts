@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../errors/errors.js';
 import { BYTES_PER_SAMPLE, decodePcm, encodePcm, type SampleFormat } from '../../dsp/pcm.js';
-import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
+import type { ProtocolControl, ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
 import { preview, protocolError, serverError } from '../protocol-error.js';
 import { isRecord, num } from '../values.js';
 import { describeError } from '../../errors/describe.js';
@@ -80,9 +80,14 @@ export class VoicewireProtocol implements VoiceProtocol {
     return [this.message({ type: 'end' })];
   }
 
-  /** A ping the server answers with a pong (docs/protocol.md); `t` on the clock the session measures RTT with. */
-  ping(): WireMessage[] {
-    return [this.message({ type: 'ping', id: 0, t: typeof performance === 'undefined' ? Date.now() : performance.now() })];
+  /** An application control message, e.g. `{ action: 'tone', frequency: 440, durationMs: 1000 }` for the local server. */
+  control(control: ProtocolControl): WireMessage[] {
+    return [this.message({ type: 'control', ...control })];
+  }
+
+  /** A ping the server answers with a pong carrying `t` back (round-trip time). */
+  ping(id: number, t: number): WireMessage[] {
+    return [this.message({ type: 'ping', id, t })];
   }
 
   /** Encodes one client control message. */
