@@ -150,6 +150,20 @@ function noWebAudioOutsideBrowser(runtime: EnvironmentReport['runtime']): Voicew
   });
 }
 
+/**
+ * `navigator.getAutoplayPolicy('audiocontext')` (Autoplay Policy Detection; Firefox 112+), or null where the
+ * browser cannot say (Chromium, Safari): then only the context's own state tells.
+ */
+export function autoplayPolicy(scope: Globals = globalThis): EnvironmentReport['autoplayPolicy'] {
+  return readAutoplayPolicy(scope.navigator);
+}
+
+/** `navigator.userActivation.isActive`: the page is inside a user gesture's activation window now; null where unknown. */
+export function hasTransientActivation(scope: Globals = globalThis): boolean | null {
+  const active = (scope.navigator?.userActivation as { isActive?: unknown } | undefined)?.isActive;
+  return typeof active === 'boolean' ? active : null;
+}
+
 function readAutoplayPolicy(nav: Globals['navigator']): EnvironmentReport['autoplayPolicy'] {
   try {
     return nav?.getAutoplayPolicy?.('audiocontext') ?? null;

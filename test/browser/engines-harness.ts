@@ -94,9 +94,22 @@ export interface Opened {
   sockets: number[];
 }
 
-/** Starts a session in the page from a call (no gesture), with plain-data options. */
-export function connectInPage(page: EnginePage, options: Record<string, unknown>): Promise<PageOutcome> {
-  return page.evaluate((o) => (window as unknown as T).t.connect(o), options);
+/**
+ * Starts a session the way an app does, from a click on #talk (a real gesture in every driver), and resolves with
+ * start()'s outcome.
+ */
+export async function clickConnect(page: EnginePage, options: Record<string, unknown>): Promise<PageOutcome> {
+  const count = await page.evaluate((o) => {
+    const t = (window as unknown as { t: { options: unknown; outcomes: unknown[] } }).t;
+    t.options = o;
+    return t.outcomes.length;
+  }, options);
+  await page.click('#talk');
+  await page.waitFor((n) => (window as unknown as { t: { outcomes: unknown[] } }).t.outcomes.length > n, count, { what: 'start() after the click' });
+  await page.evaluate(() => {
+    (window as unknown as { t: { options: unknown } }).t.options = null;
+  });
+  return page.evaluate(() => (window as unknown as { t: { outcomes: PageOutcome[] } }).t.outcomes.at(-1)!);
 }
 
 export function pageEvents(page: EnginePage): Promise<PageEvent[]> {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/engines/index.js';
-import { assertEchoesMicrophone, connectInPage, openedInPage, pageEvents, RAW_MIC, startEngineRig, stopInPage, type EngineRig } from './engines-harness.js';
+import { assertEchoesMicrophone, clickConnect, openedInPage, pageEvents, RAW_MIC, startEngineRig, stopInPage, type EngineRig } from './engines-harness.js';
 
 describe.each(ENGINES)('session in %s (echo server, fake microphone)', (engine) => {
   let rig: EngineRig;
@@ -16,7 +16,7 @@ describe.each(ENGINES)('session in %s (echo server, fake microphone)', (engine) 
   ])('%s on %s: the microphone comes back through playback (checked through a tap); stop() releases socket, microphone and context', async (protocol, url) => {
     const { page } = rig;
     const before = rig.received[url];
-    const outcome = await connectInPage(page, { url, protocol, engine: { microphone: RAW_MIC } });
+    const outcome = await clickConnect(page, { url, protocol, engine: { microphone: RAW_MIC } });
     expect(outcome).toEqual({ ok: true });
     await assertEchoesMicrophone(page);
     expect(rig.received[url]).toBeGreaterThan(before + 20);

@@ -40,7 +40,7 @@ export async function launchFirefoxEngine(options: EngineOptions = {}): Promise<
   page.on('console', (m) => {
     if (m.type() === 'error') seen.push(`console.error: ${m.text()}`);
   });
-  const evaluate = <R, A>(fn: (arg: A) => R | Promise<R>, arg?: A) => page.evaluate(fn as (a: A) => R, arg as A) as Promise<R>;
+  const evaluate = <R, A>(fn: (arg: A) => R | Promise<R>, arg?: A) => (page.evaluate as (f: unknown, a: unknown) => Promise<R>).call(page, fn, arg);
   return {
     engine: 'firefox',
     goto: async (url) => {
