@@ -86,13 +86,12 @@ export class AudioLifecycle {
     const onVisible = () => {
       if (document.visibilityState === 'visible') resume();
     };
-    for (const type of GESTURES) this.gestureTarget.addEventListener(type, resume, { capture: true, passive: true });
-    const doc = typeof document === 'undefined' ? null : document;
-    doc?.addEventListener('visibilitychange', onVisible);
-    this.armed = () => {
-      for (const type of GESTURES) this.gestureTarget.removeEventListener(type, resume, true);
-      doc?.removeEventListener('visibilitychange', onVisible);
-    };
+    // One abort removes them all (a listener added with capture is removed only with the same capture flag).
+    const listening = new AbortController();
+    const options = { capture: true, passive: true, signal: listening.signal };
+    for (const type of GESTURES) this.gestureTarget.addEventListener(type, resume, options);
+    if (typeof document !== 'undefined') document.addEventListener('visibilitychange', onVisible, { signal: listening.signal });
+    this.armed = () => listening.abort();
   }
 
   private disarm(): void {
