@@ -188,6 +188,12 @@ export function autoplayPolicy(scope: Globals = globalThis): EnvironmentReport['
   return readAutoplayPolicy(scope.navigator);
 }
 
+/** Safari's `navigator.audioSession` (Audio Session API, Safari 16.4+), or null where the browser has none. */
+export function audioSessionOf(scope: Globals = globalThis): { type: string } | null {
+  const session = (scope.navigator as { audioSession?: { type?: unknown } } | undefined)?.audioSession;
+  return typeof session?.type === 'string' ? (session as { type: string }) : null;
+}
+
 /** `navigator.userActivation.isActive`: the page is inside a user gesture's activation window now; null where unknown. */
 export function hasTransientActivation(scope: Globals = globalThis): boolean | null {
   const active = (scope.navigator?.userActivation as { isActive?: unknown } | undefined)?.isActive;

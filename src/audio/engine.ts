@@ -2,6 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import { assertAudioCapable } from '../environment.js';
 import { ErrorCode, VoicewireError } from '../errors.js';
 import { autoplayPolicy } from '../environment.js';
+import { claimPlayAndRecord } from './audio-session.js';
 import { DEFAULT_AUTOPLAY_WAIT_MS, autoplayBlockedError, autoplayVerdict, closeAudioContext, createAudioContext, unlockOnGesture, type AudioContextOptions, type AutoplayVerdict } from './context.js';
 import { installPlaybackPolyfill, lacksSecureWorklet } from './insecure-playback.js';
 import { openMicrophone, watchMicrophone, type MicrophoneOptions } from './microphone.js';
@@ -88,6 +89,8 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
     const ctx = createAudioContext(o);
     this.ctx = ctx;
     try {
+      // Before the context runs: Safari picks the route when audio starts. stop() restores it.
+      if (micOptions) this.cleanups.push(claimPlayAndRecord());
       // Asked for first, while a click handler's user activation is still fresh.
       const waitMs = o.autoplayWaitMs ?? DEFAULT_AUTOPLAY_WAIT_MS;
       const verdict = autoplayVerdict(ctx, waitMs);
