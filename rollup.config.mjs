@@ -20,28 +20,56 @@ const esmTwins = {
 };
 const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts', 'worklets/**/*.ts'], compilerOptions: { noEmit: false, declaration: false, sourceMap: true } });
 
+/** The package's entries: `voicewire` and its subpaths (package.json `exports` lists the same names). */
+export const ENTRIES = {
+  index: 'src/index.ts',
+  'protocols/voicewire': 'src/protocols/voicewire/index.ts',
+  'protocols/moshi': 'src/protocols/moshi/index.ts',
+  'protocols/kyutai': 'src/protocols/kyutai/index.ts',
+  'protocols/realtime': 'src/protocols/realtime/index.ts',
+  audio: 'src/audio/index.ts',
+  transport: 'src/transport/index.ts',
+  codecs: 'src/codecs/index.ts',
+  dsp: 'src/dsp/index.ts',
+};
+// The browser build names the root entry after the package: dist/browser/voicewire.js.
+const { index, ...subpaths } = ENTRIES;
+const BROWSER_ENTRIES = { voicewire: index, ...subpaths };
+
 export default [
   // The npm package: dependencies stay external, the consumer's bundler resolves them.
   {
-    input: 'src/index.ts',
+    input: ENTRIES,
     external,
     plugins: [workletSources({ emitFiles: true }), ts()],
     output: [
-      { file: 'dist/index.js', format: 'es', sourcemap: true },
-      { file: 'dist/index.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
+      { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      { dir: 'dist', format: 'cjs', sourcemap: true, exports: 'named', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
     ],
   },
-  // A self-contained ES module for a <script type="module"> (the demo, the browser tests, the size budget).
-  // Heavy codecs stay behind dynamic imports, in chunks of their own.
+  // Self-contained ES modules for a <script type="module"> (the demo, the browser tests): one file per entry
+  // (dist/browser/voicewire.js, dist/browser/protocols/moshi.js, …) over shared chunks; heavy codecs stay behind
+  // dynamic imports, in chunks of their own.
   {
-    input: { voicewire: 'src/index.ts' },
+    input: BROWSER_ENTRIES,
     plugins: [workletSources(), esmTwins, resolve({ browser: true, preferBuiltins: false }), ts()],
-    output: { dir: 'dist/browser', format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js', plugins: [terser({ module: true })] },
+    output: { dir: 'dist/browser', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', plugins: [terser({ module: true })] },
   },
+  // `voicewire/doctor` and the `voicewire` command (package.json "bin"): Node only, ES modules, shared code in one chunk.
   {
-    input: 'src/index.ts',
+    input: { doctor: 'src/doctor/index.ts', cli: 'src/doctor/bin.ts' },
+    external,
+    plugins: [ts()],
+    output: {
+      dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'doctor/[name]-[hash].js',
+      banner: (chunk) => (chunk.isEntry && chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
+    },
+  },
+  { input: 'src/doctor/index.ts', external, plugins: [dts()], output: { file: 'dist/doctor.d.ts', format: 'es' } },
+  {
+    input: ENTRIES,
     external: [...external, WORKLET_SOURCES_ID],
     plugins: [dts()],
-    output: { file: 'dist/index.d.ts', format: 'es' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
   },
 ];

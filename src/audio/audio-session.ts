@@ -1,4 +1,4 @@
-import { audioSessionOf } from '../environment.js';
+import { audioSessionOf } from '../environment/diagnose.js';
 
 /**
  * Quirk Q8 (Safari 16.4+, iOS): without an audio session type, Safari plays Web Audio as media — silenced by the

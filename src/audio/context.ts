@@ -1,5 +1,5 @@
-import { autoplayPolicy, hasTransientActivation } from '../environment.js';
-import { ErrorCode, VoicewireError } from '../errors.js';
+import { autoplayPolicy, hasTransientActivation } from '../environment/diagnose.js';
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
 
 export interface AudioContextOptions {
   /** Passed through to the AudioContext; 'interactive' (the default) is what a conversation wants. */

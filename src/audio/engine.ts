@@ -1,7 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
-import { assertAudioCapable } from '../environment.js';
-import { ErrorCode, VoicewireError } from '../errors.js';
-import { autoplayPolicy } from '../environment.js';
+import { assertAudioCapable, autoplayPolicy } from '../environment/diagnose.js';
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
 import { claimPlayAndRecord } from './audio-session.js';
 import { DEFAULT_AUTOPLAY_WAIT_MS, autoplayBlockedError, autoplayVerdict, closeAudioContext, createAudioContext, unlockOnGesture, type AudioContextOptions, type AutoplayVerdict } from './context.js';
 import { installPlaybackPolyfill, lacksSecureWorklet } from './insecure-playback.js';
@@ -171,4 +170,9 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
     target.addEventListener(type, listener);
     this.cleanups.push(() => target.removeEventListener(type, listener));
   }
+}
+
+/** An audio engine (see AudioEngineOptions); nothing is opened until start(). */
+export function createAudioEngine(options: AudioEngineOptions = {}): AudioEngine {
+  return new AudioEngine(options);
 }

@@ -1,16 +1,16 @@
 import { AudioEngine, type AudioEngineOptions } from '../audio/engine.js';
-import { CapturePipeline, type CaptureOptions } from '../pipeline/capture.js';
-import { PlaybackPipeline, type PlaybackOptions, type PlaybackStats } from '../pipeline/playback.js';
+import { CapturePipeline, type CaptureOptions } from '../audio/capture.js';
+import { PlaybackPipeline, type PlaybackOptions, type PlaybackStats } from '../audio/playback.js';
 import { AudioLifecycle } from './audio-lifecycle.js';
 import type { AudioPath, AudioPathStats, AudioSink } from './audio-path.js';
-import { rmsOf, toDb } from './audio-path.js';
+import { rmsOf, toDb } from '../dsp/level.js';
 
 export interface BrowserAudioOptions {
   /** Context, worklet loading and microphone options (see AudioEngine). */
   engine?: AudioEngineOptions;
   /** Jitter buffer: `targetMs` (default 60) and `maxMs`. */
-  playback?: Pick<PlaybackOptions, 'targetMs' | 'maxMs' | 'transport'>;
-  capture?: Pick<CaptureOptions, 'transport' | 'bufferMs'>;
+  playback?: Pick<PlaybackOptions, 'targetMs' | 'maxMs' | 'handoff'>;
+  capture?: Pick<CaptureOptions, 'handoff' | 'bufferMs'>;
 }
 
 /**
@@ -99,9 +99,9 @@ export class BrowserAudio implements AudioPath {
       bufferMs: p?.depthMs ?? 0,
       underruns: p?.underruns ?? 0,
       overruns: p?.overruns ?? 0,
-      droppedInFrames: p?.droppedFrames ?? 0,
+      droppedInMs: p?.droppedMs ?? 0,
       droppedCaptureFrames: this.droppedCaptureFrames,
-      ringTransport: this.capture?.transport ?? 'none',
+      handoff: this.capture?.handoff ?? 'none',
       deviceRate: this.engine.context?.sampleRate ?? 0,
     };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { VoicewireError } from '../../src/errors.js';
+import type { VoicewireError } from '../../src/errors/errors.js';
 import type { AudioState, MicrophoneChange } from '../../src/session/audio-lifecycle.js';
 import { createVoiceSession, type VoiceSession, type VoiceSessionEvents } from '../../src/session/voice-session.js';
 

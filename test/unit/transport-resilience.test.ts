@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorCode, type VoicewireError } from '../../src/errors.js';
-import { createRealtimeProtocol } from '../../src/protocols/realtime.js';
-import { createVoicewireProtocol } from '../../src/protocols/voicewire.js';
+import { ErrorCode, type VoicewireError } from '../../src/errors/errors.js';
+import { realtime } from '../../src/protocols/realtime/realtime.js';
+import { voicewire } from '../../src/protocols/voicewire/voicewire.js';
 import { Connection } from '../../src/transport/connection.js';
 import type { StateChange } from '../../src/transport/connection-events.js';
-import { ExponentialBackoff, type ReconnectPolicy } from '../../src/transport/reconnect.js';
+import { ExponentialBackoff, type ReconnectContext, type ReconnectPolicy } from '../../src/transport/reconnect.js';
 import { startVoiceServer, until, type VoiceServer } from '../support/voice-server.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -21,9 +21,12 @@ async function server(options: Parameters<typeof startVoiceServer>[0] = {}): Pro
 /** Records the attempts it was asked about; fixed short delays so tests stay quick. */
 class RecordingPolicy implements ReconnectPolicy {
   readonly asked: number[] = [];
+  readonly contexts: ReconnectContext[] = [];
   constructor(private readonly delays: readonly number[]) {}
-  nextRetryDelayMs(attempt: number): number | null {
+  nextRetryDelayMs(context: ReconnectContext): number | null {
+    const { attempt } = context;
     this.asked.push(attempt);
+    this.contexts.push(context);
     return this.delays[attempt - 1] ?? null;
   }
 }
@@ -31,11 +34,11 @@ class RecordingPolicy implements ReconnectPolicy {
 describe('ExponentialBackoff', () => {
   it('doubles from the initial delay, caps, jitters within bounds and gives up', () => {
     const fixed = new ExponentialBackoff({ initialDelayMs: 100, factor: 2, maxDelayMs: 1000, maxAttempts: 6, jitter: 0 });
-    expect([1, 2, 3, 4, 5, 6, 7].map((a) => fixed.nextRetryDelayMs(a))).toEqual([100, 200, 400, 800, 1000, 1000, null]);
+    expect([1, 2, 3, 4, 5, 6, 7].map((attempt) => fixed.nextRetryDelayMs({ attempt }))).toEqual([100, 200, 400, 800, 1000, 1000, null]);
     const low = new ExponentialBackoff({ initialDelayMs: 100, jitter: 0.5, random: () => 0 });
     const high = new ExponentialBackoff({ initialDelayMs: 100, jitter: 0.5, random: () => 0.999999 });
-    expect(low.nextRetryDelayMs(3)).toBe(200);
-    expect(high.nextRetryDelayMs(3)).toBe(400);
+    expect(low.nextRetryDelayMs({ attempt: 3 })).toBe(200);
+    expect(high.nextRetryDelayMs({ attempt: 3 })).toBe(400);
   });
 });
 
@@ -44,7 +47,7 @@ describe('reconnect', () => {
     const s1 = await startVoiceServer();
     const port = s1.port;
     const policy = new RecordingPolicy([50, 100, 200, 400, 800, 1600]);
-    const conn = new Connection({ url: s1.url, protocol: () => createVoicewireProtocol(), reconnectPolicy: policy });
+    const conn = new Connection({ url: s1.url, protocol: voicewire(), reconnectPolicy: policy });
     cleanups.push(() => conn.close());
     const changes: StateChange[] = [];
     const nonFatal: VoicewireError[] = [];
@@ -57,13 +60,18 @@ describe('reconnect', () => {
     // Down long enough for at least two failed attempts, then back on the same port.
     await until(() => policy.asked.length >= 3, 10_000, 'three attempts');
     const s2 = await server({ port });
-    await until(() => conn.state === 'open', 10_000, 'reopen');
+    await until(() => conn.state === 'connected', 10_000, 'reopen');
     expect(conn.stats.reconnects).toBe(1);
     const states = changes.map((c) => c.state);
-    expect(states.slice(0, 4)).toEqual(['connecting', 'awaiting-hello', 'open', 'reconnecting']);
-    expect(states.slice(-3)).toEqual(['connecting', 'awaiting-hello', 'open']);
+    expect(states.slice(0, 4)).toEqual(['connecting', 'waiting', 'connected', 'reconnecting']);
+    expect(states.slice(-3)).toEqual(['connecting', 'waiting', 'connected']);
     const retries = changes.filter((c) => c.state === 'reconnecting');
     expect(retries.map((c) => c.attempt)).toEqual(policy.asked);
+    // The policy sees why and for how long: the last failure's code and a clock that only moves forward.
+    expect(policy.contexts[0].lastError.code).toBe(ErrorCode.CONNECTION_CLOSED);
+    const elapsed = policy.contexts.map((c) => c.elapsedMs);
+    expect(elapsed[0]).toBeGreaterThanOrEqual(0);
+    for (let i = 1; i < elapsed.length; i++) expect(elapsed[i]).toBeGreaterThanOrEqual(elapsed[i - 1] + 50 * 2 ** (i - 1) - 2); // Date.now() ticks in whole ms
     expect(retries.map((c) => c.delayMs)).toEqual(policy.asked.map((a) => [50, 100, 200, 400, 800, 1600][a - 1]));
     expect(retries[0].error?.code).toBe(ErrorCode.CONNECTION_CLOSED);
     expect(retries[1].error?.code).toBe(ErrorCode.CONNECTION_FAILED);
@@ -75,7 +83,7 @@ describe('reconnect', () => {
 
   it('gives up when the policy says null: closed with the last error, fatal', async () => {
     const s = await startVoiceServer();
-    const conn = new Connection({ url: s.url, protocol: () => createVoicewireProtocol(), reconnectPolicy: new RecordingPolicy([20, 20]) });
+    const conn = new Connection({ url: s.url, protocol: voicewire(), reconnectPolicy: new RecordingPolicy([20, 20]) });
     cleanups.push(() => conn.close());
     const fatal: VoicewireError[] = [];
     conn.on('error', (e, f) => { if (f) fatal.push(e); });
@@ -90,7 +98,7 @@ describe('reconnect', () => {
   it('does not reconnect a session-bound protocol unless asked; does with reconnect: "always"', async () => {
     for (const mode of ['auto', 'always'] as const) {
       const s = await startVoiceServer({ hello: false, onConnection: (ws) => ws.on('message', () => ws.send('{"type":"session.updated","session":{}}')) });
-      const conn = new Connection({ url: s.url, protocol: () => Object.assign(createRealtimeProtocol(), { subprotocols: ['voicewire.v1'] }), reconnect: mode, reconnectPolicy: new RecordingPolicy([20]) });
+      const conn = new Connection({ url: s.url, protocol: () => Object.assign(realtime()(), { subprotocols: ['voicewire.v1'] }), reconnect: mode, reconnectPolicy: new RecordingPolicy([20]) });
       cleanups.push(() => conn.close());
       const states: string[] = [];
       conn.on('state', (c) => states.push(c.state));
@@ -114,7 +122,7 @@ describe('backpressure', () => {
       }),
     });
     const budget = 64 * 1024;
-    const conn = new Connection({ url: s.url, protocol: () => createVoicewireProtocol(), audioBudgetBytes: budget });
+    const conn = new Connection({ url: s.url, protocol: voicewire(), audioBudgetBytes: budget });
     cleanups.push(() => conn.close());
     await conn.connect();
     await until(() => paused !== undefined);
