@@ -1,7 +1,8 @@
 import { EventEmitter } from 'eventemitter3';
-import { assertAudioCapable } from '../environment/diagnose.js';
+import { assertAudioCapable, autoplayPolicy } from '../environment/diagnose.js';
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
-import { DEFAULT_AUTOPLAY_WAIT_MS, autoplayBlockedError, closeAudioContext, createAudioContext, resumeWithin, unlockOnGesture, type AudioContextOptions } from './context.js';
+import { claimPlayAndRecord } from './audio-session.js';
+import { DEFAULT_AUTOPLAY_WAIT_MS, autoplayBlockedError, autoplayVerdict, closeAudioContext, createAudioContext, unlockOnGesture, type AudioContextOptions, type AutoplayVerdict } from './context.js';
 import { installPlaybackPolyfill, lacksSecureWorklet } from './insecure-playback.js';
 import { openMicrophone, watchMicrophone, type MicrophoneOptions } from './microphone.js';
 import { loadWorklets, type LoadedWorklets, type WorkletLoadOptions } from './worklet-loader.js';
@@ -48,6 +49,7 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
   private loaded: LoadedWorklets | null = null;
   private readonly nodes = new Set<AudioWorkletNode>();
   private readonly cleanups: Array<() => void> = [];
+  private autoplay: AutoplayVerdict | null = null;
 
   constructor(private readonly options: AudioEngineOptions = {}) {
     super();
@@ -66,6 +68,11 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
     return this.source;
   }
 
+  /** How start() found the context: 'running', 'starting' (allowed, not running yet), 'blocked' (waits for a gesture). */
+  get autoplayVerdict(): AutoplayVerdict | null {
+    return this.autoplay;
+  }
+
   get worklets(): LoadedWorklets | null {
     return this.loaded;
   }
@@ -81,9 +88,11 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
     const ctx = createAudioContext(o);
     this.ctx = ctx;
     try {
+      // Before the context runs: Safari picks the route when audio starts. stop() restores it.
+      if (micOptions) this.cleanups.push(claimPlayAndRecord());
       // Asked for first, while a click handler's user activation is still fresh.
       const waitMs = o.autoplayWaitMs ?? DEFAULT_AUTOPLAY_WAIT_MS;
-      const running = resumeWithin(ctx, waitMs);
+      const verdict = autoplayVerdict(ctx, waitMs);
       this.listen(ctx, 'statechange', () => this.emit('statechange', ctx.state));
       if (polyfill) {
         await installPlaybackPolyfill();
@@ -93,7 +102,8 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
       this.assertCurrent(ctx);
       this.loaded = loaded;
       if (micOptions) await this.openMicrophone(ctx, micOptions);
-      if (!(await running)) this.handleBlocked(ctx, waitMs);
+      this.autoplay = await verdict;
+      if (this.autoplay === 'blocked') this.handleBlocked(ctx, waitMs);
       this.assertCurrent(ctx);
     } catch (e) {
       if (this.ctx === ctx) await this.stop();
@@ -122,7 +132,7 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
     this.source?.disconnect();
     for (const track of this.stream?.getTracks() ?? []) track.stop();
     const ctx = this.ctx;
-    this.ctx = this.stream = this.source = this.loaded = null;
+    this.ctx = this.stream = this.source = this.loaded = this.autoplay = null;
     if (ctx) await closeAudioContext(ctx);
   }
 
@@ -146,7 +156,7 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
   }
 
   private handleBlocked(ctx: AudioContext, waitMs: number): void {
-    const error = autoplayBlockedError(waitMs);
+    const error = autoplayBlockedError(waitMs, autoplayPolicy());
     if (this.options.onBlocked === 'throw') throw error;
     const abort = new AbortController();
     this.cleanups.push(() => abort.abort());

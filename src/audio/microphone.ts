@@ -55,8 +55,9 @@ export function microphoneError(error: unknown, constraints: MediaTrackConstrain
       return new VoicewireError({
         ...common,
         code: ErrorCode.MICROPHONE_NOT_FOUND,
-        message: name === 'OverconstrainedError'
-          ? `No microphone satisfies the requested constraints (${details.constraint ?? 'unknown constraint'}).`
+        // Quirk Q6: WebKit with no capture device at all throws OverconstrainedError naming no constraint.
+        message: name === 'OverconstrainedError' && details.constraint
+          ? `No microphone satisfies the requested constraints (${String(details.constraint)}).`
           : 'No microphone was found.',
         remedy: 'Plug in or enable a microphone; if you passed a deviceId, pick one from navigator.mediaDevices.enumerateDevices() (ids change when site data is cleared).',
       });

@@ -1,5 +1,6 @@
 import type { VoicewireError } from '../errors/errors.js';
 import type { PlayoutStats } from './mouth-to-ear.js';
+import type { AudioState, MicrophoneChange } from './audio-lifecycle.js';
 
 /** Where a session's audio comes from and goes to: the browser's devices, or streams in Node. */
 export interface AudioPath {
@@ -26,6 +27,9 @@ export interface AudioSink {
   end(): void;
   /** A report from the audio side (AUDIO_CONTEXT_BLOCKED, MICROPHONE_ENDED, a CSP fallback). */
   error(error: VoicewireError, fatal: boolean): void;
+  /** The audio lifecycle (browser only): see AudioLifecycle. */
+  audio?(state: AudioState): void;
+  microphone?(change: MicrophoneChange): void;
 }
 
 export interface AudioPathStats {

@@ -1,6 +1,7 @@
 import { AudioEngine, type AudioEngineOptions } from '../audio/engine.js';
 import { CapturePipeline, type CaptureOptions } from '../audio/capture.js';
 import { PlaybackPipeline, type PlaybackOptions, type PlaybackStats } from '../audio/playback.js';
+import { AudioLifecycle } from './audio-lifecycle.js';
 import type { AudioPath, AudioPathStats, AudioSink } from './audio-path.js';
 import { rmsOf, toDb } from '../dsp/level.js';
 import type { PlayoutStats } from './mouth-to-ear.js';
@@ -26,6 +27,7 @@ export class BrowserAudio implements AudioPath {
   private micDb = -Infinity;
   private playbackStats: PlaybackStats | null = null;
   private droppedCaptureFrames = 0;
+  private lifecycle: AudioLifecycle | null = null;
 
   constructor(private readonly options: BrowserAudioOptions, private readonly wireRate: number, private readonly frameMs: number) {
     this.engine = new AudioEngine(options.engine);
@@ -52,6 +54,8 @@ export class BrowserAudio implements AudioPath {
     await this.engine.start();
     const context = this.engine.context!;
     const source = this.engine.microphoneSource!;
+    this.lifecycle = new AudioLifecycle(context, this.engine.microphone, { state: (s) => sink.audio?.(s), microphone: (c) => sink.microphone?.(c) }, this.options.engine?.gestureTarget);
+    this.lifecycle.start(this.engine.autoplayVerdict);
     this.capture = new CapturePipeline(context, source, { ...this.options.capture, wireRate: this.wireRate, frameMs: this.frameMs, format: 'float32' });
     this.capture.on('frame', (f) => {
       this.micDb = toDb(f.level);
@@ -105,6 +109,8 @@ export class BrowserAudio implements AudioPath {
   }
 
   async stop(): Promise<void> {
+    this.lifecycle?.dispose();
+    this.lifecycle = null;
     this.capture?.close();
     this.playback?.close();
     this.analyser?.disconnect();

@@ -5,6 +5,7 @@ import { voicewire } from '../protocols/voicewire/voicewire.js';
 import { Connection, type ConnectionOptions } from '../transport/connection.js';
 import type { ConnectionState } from '../transport/connection-events.js';
 import { resolveSocketUrl } from '../environment/url.js';
+import type { AudioState, MicrophoneChange } from './audio-lifecycle.js';
 import type { AudioPath, AudioSink } from './audio-path.js';
 import { BrowserAudio, type BrowserAudioOptions } from './browser-audio.js';
 import { checkEncodedInput } from './encoded-input.js';
@@ -88,6 +89,10 @@ export interface VoiceSessionEvents {
   metadata: (data: Readonly<Record<string, unknown>>) => void;
   /** Every failure. `fatal` ones end the session (state `closed` follows). */
   error: (error: VoicewireError, fatal: boolean) => void;
+  /** Browser audio as it runs: blocked → running after a gesture; interrupted mid-call (resumed on the next gesture or when the page is visible again); device-lost. See src/session/audio-lifecycle.ts. */
+  audio: (state: AudioState) => void;
+  /** The microphone track was muted/unmuted/ended by the system, or the device list changed. */
+  microphone: (change: MicrophoneChange) => void;
 }
 
 /**
@@ -268,6 +273,8 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
         this.emit('error', error, fatal);
         if (fatal) void this.end();
       },
+      audio: (state) => this.emit('audio', state),
+      microphone: (change) => this.emit('microphone', change),
     };
   }
 
