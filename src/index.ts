@@ -7,6 +7,7 @@
  */
 export { createVoiceSession } from './session/voice-session.js';
 export type { VoiceSession, VoiceSessionOptions, VoiceSessionEvents, SessionState, SessionStats, SessionText } from './session/voice-session.js';
+export type { PlayoutStats } from './session/mouth-to-ear.js';
 export type { BrowserAudioOptions } from './session/browser-audio.js';
 export type { StreamAudioOptions } from './session/stream-audio.js';
 export { ErrorCode, VoicewireError, isVoicewireError } from './errors/errors.js';
@@ -16,3 +17,5 @@ export type { EnvironmentReport, AudioNeeds } from './environment/diagnose.js';
 export type { VoiceProtocol, ProtocolFactory, ProtocolEvent, WireMessage } from './protocols/protocol.js';
 export { exponentialBackoff } from './transport/reconnect.js';
 export type { ReconnectPolicy, ReconnectContext, BackoffOptions } from './transport/reconnect.js';
+export type { EncodedInput, EncodedInputOptions } from './session/encoded-input.js';
+export { PlayoutClock } from './session/playout-clock.js';

@@ -9,6 +9,8 @@ export type ProtocolEvent =
   | { type: 'ready'; info: Readonly<Record<string, unknown>> }
   /** Decoded server audio, mono, at `sampleRate`. */
   | { type: 'audio'; pcm: Float32Array; sampleRate: number }
+  /** Server audio left encoded (a codec told not to decode, e.g. Moshi's `decodeAudio: false` in a load test). */
+  | { type: 'encoded-audio'; packets: Uint8Array[]; durationMs: number }
   /** A piece of text: what the model says (`response`) or what it heard (`transcript`). */
   | { type: 'text'; text: string; source: 'response' | 'transcript'; final: boolean; startS?: number; endS?: number }
   /** The server's voice-activity detector. */
@@ -49,6 +51,11 @@ export interface VoiceProtocol {
   open(): WireMessage[];
   /** Encodes one frame of mono PCM at `sampleRate`. May return nothing while a codec buffers. */
   encodeAudio(pcm: Float32Array): Promise<WireMessage[]>;
+  /**
+   * Optional, for codecs that carry Opus: wraps already-encoded Opus packets as `encodeAudio` would wrap the packets
+   * it encodes (a pre-encoded file as input, no live encoder). `preSkip` in 48 kHz samples (RFC 7845 §4.2).
+   */
+  encodePackets?(packets: readonly Uint8Array[], preSkip: number): WireMessage[];
   /** Decodes one incoming message. Never throws and never rejects: bad input becomes an `error` event. */
   decode(message: WireMessage): Promise<ProtocolEvent[]>;
   /** Asks the server to process everything sent so far (a Marker, an end-of-turn, an Eos); may be empty. */
@@ -60,4 +67,10 @@ export interface VoiceProtocol {
    * transport calls it after every `decode` and sends the result as control messages (never dropped).
    */
   takeReplies?(): WireMessage[];
+  /**
+   * Optional: a message the server must answer (the transport's liveness probe where the runtime cannot send a
+   * WebSocket ping, i.e. in browsers). Absent where the protocol has none (Moshi's servers end a session on a kind
+   * they don't know).
+   */
+  ping?(): WireMessage[];
 }

@@ -1,4 +1,5 @@
 import type { VoicewireError } from '../errors/errors.js';
+import type { PlayoutStats } from './mouth-to-ear.js';
 
 /** Where a session's audio comes from and goes to: the browser's devices, or streams in Node. */
 export interface AudioPath {
@@ -19,6 +20,8 @@ export interface AudioPath {
 export interface AudioSink {
   /** One frame of mono PCM at the wire rate; the path reuses nothing it hands over. */
   frame(pcm: Float32Array): void;
+  /** Already-encoded Opus packets (an encoded input), sent as the protocol wraps them. */
+  packets?(packets: readonly Uint8Array[], preSkip: number): void;
   /** The input has no more audio (a file ended). */
   end(): void;
   /** A report from the audio side (AUDIO_CONTEXT_BLOCKED, MICROPHONE_ENDED, a CSP fallback). */
@@ -42,4 +45,6 @@ export interface AudioPathStats {
   handoff: 'shared' | 'port' | 'none';
   /** The device (AudioContext) rate, or the input's rate in Node. */
   deviceRate: number;
+  /** Jitter-buffer figures in ms; null where there is no speaker (Node) or before the first report. */
+  playout: PlayoutStats | null;
 }

@@ -7,7 +7,9 @@ import type { ConnectionState } from '../transport/connection-events.js';
 import { resolveSocketUrl } from '../environment/url.js';
 import type { AudioPath, AudioSink } from './audio-path.js';
 import { BrowserAudio, type BrowserAudioOptions } from './browser-audio.js';
+import { checkEncodedInput } from './encoded-input.js';
 import { StreamAudio, type StreamAudioOptions } from './stream-audio.js';
+import { mouthToEarMs, type PlayoutStats } from './mouth-to-ear.js';
 import { describeError } from '../errors/describe.js';
 
 /**
@@ -18,7 +20,7 @@ import { describeError } from '../errors/describe.js';
 export type SessionState = 'idle' | 'starting' | ConnectionState | 'stopping';
 
 export interface VoiceSessionOptions extends BrowserAudioOptions, StreamAudioOptions,
-  Pick<ConnectionOptions, 'auth' | 'headers' | 'base' | 'connectTimeoutMs' | 'helloTimeoutMs' | 'maxMessageBytes' | 'audioBudgetBytes' | 'reconnect' | 'reconnectPolicy'> {
+  Pick<ConnectionOptions, 'auth' | 'headers' | 'base' | 'connectTimeoutMs' | 'helloTimeoutMs' | 'maxMessageBytes' | 'audioBudgetBytes' | 'livenessTimeoutMs' | 'reconnect' | 'reconnectPolicy'> {
   /** `/ws`, `wss://host/api/chat`, …: resolved against the page (https → wss). */
   url: string | URL;
   /**
@@ -42,9 +44,12 @@ export interface SessionStats {
   overruns: number;
   /** Server audio dropped before playing, ms. */
   droppedInMs: number;
-  /** Microphone audio dropped before sending (backpressure, a stalled main thread, not yet connected), ms. */
+  /** Microphone audio dropped before sending (backpressure, a stalled main thread, not yet connected, reconnecting), ms. */
   droppedOutMs: number;
-  /** Frames sent (each `frameMs` long). */
+  /**
+   * Audio messages handed to the socket: one per frame for PCM protocols (Moshi packs two frames in an Ogg page).
+   * Every captured frame is either sent, dropped (counted above) or still queued: none vanishes uncounted.
+   */
   framesSent: number;
   /** How samples cross to the audio thread: 'shared' memory, 'port' messages, or 'none' in Node. */
   handoff: 'shared' | 'port' | 'none';
@@ -52,6 +57,10 @@ export interface SessionStats {
   deviceRate: number;
   /** The protocol's rate, Hz. */
   wireRate: number;
+  /** Jitter-buffer figures in ms (target and current delay, concealment, stretching); null in Node. */
+  playout: PlayoutStats | null;
+  /** Estimated mouth-to-ear delay, ms (see mouthToEarMs); NaN in Node. */
+  mouthToEarMs: number;
 }
 
 export interface SessionText {
@@ -83,9 +92,11 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
   private audioPath: AudioPath | null = null;
   private timer: ReturnType<typeof setInterval> | undefined;
   private isMuted = false;
+  private startPending = false;
+  /** stop() was called while start() was still running. */
+  private stopCalled = false;
   private rttMs = Number.NaN;
   private pingId = 0;
-  private framesSent = 0;
   private readonly protocol: ProtocolFactory;
   private readonly wireRate: number;
   private readonly frameMs: number;
@@ -132,8 +143,9 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       throw new VoicewireError({ code: ErrorCode.INVALID_OPTION, message: `start() while the session is ${this.current}.`, remedy: 'Call stop() first, or wait for the session to close.' });
     }
     this.setState('starting');
+    this.stopCalled = false;
+    this.startPending = true;
     this.rttMs = Number.NaN;
-    this.framesSent = 0;
     try {
       // Before any device is touched: a mixed-content or malformed URL fails here, with nothing to undo.
       resolveSocketUrl(this.options.url, this.options.base === undefined ? {} : { base: this.options.base });
@@ -145,15 +157,21 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       this.connection = connection;
       await connection.connect();
       if (this.connection !== connection) throw stoppedWhileStarting();
+      checkEncodedInput(this.options, connection.protocol);
       audio.connected();
       this.timer = setInterval(() => this.tick(), this.options.statsIntervalMs ?? 250);
     } catch (e) {
+      // stop() while starting: what failed underneath is a consequence (a closed AudioContext aborts addModule,
+      // which reads like a CSP block), so report the stop itself, with that failure as the cause.
+      if (this.stopCalled) throw isVoicewireError(e) && e.code === ErrorCode.CONNECTION_CLOSED ? e : stoppedWhileStarting(e);
       const error = asVoicewireError(e);
       if (!this.isEnding()) {
         this.emit('error', error, true);
-        await this.stop();
+        await this.end();
       }
       throw error;
+    } finally {
+      this.startPending = false;
     }
   }
 
@@ -163,6 +181,12 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
 
   /** Closes the connection, the microphone, the worklets and the AudioContext. Safe to call at any time. */
   async stop(): Promise<void> {
+    if (this.startPending) this.stopCalled = true;
+    await this.end();
+  }
+
+  /** stop() for the session's own reasons (the connection ended, a fatal audio error): start() reports those. */
+  private async end(): Promise<void> {
     if (this.current === 'idle' || this.isEnding()) return;
     this.setState('stopping');
     clearInterval(this.timer);
@@ -205,16 +229,20 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
   private audioSink(audio: AudioPath): AudioSink {
     return {
       frame: (pcm) => {
-        if (this.audioPath !== audio || this.current !== 'connected') return;
+        // Not connected yet or reconnecting: the connection refuses the frame and counts it as dropped.
+        if (this.audioPath !== audio || this.connection === null) return;
         if (this.isMuted) pcm.fill(0);
-        if (this.connection?.sendAudio(pcm)) this.framesSent++;
+        this.connection.sendAudio(pcm);
+      },
+      packets: (packets, preSkip) => {
+        if (this.audioPath === audio && this.current === 'connected' && this.connection?.sendEncodedAudio(packets, preSkip)) this.framesSent += packets.length;
       },
       end: () => {
         if (this.audioPath === audio) this.connection?.flush();
       },
       error: (error, fatal) => {
         this.emit('error', error, fatal);
-        if (fatal) void this.stop();
+        if (fatal) void this.end();
       },
     };
   }
@@ -223,7 +251,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     const o = this.options;
     const connection = new Connection({
       url: o.url, auth: o.auth, headers: o.headers, base: o.base, connectTimeoutMs: o.connectTimeoutMs, helloTimeoutMs: o.helloTimeoutMs,
-      maxMessageBytes: o.maxMessageBytes, audioBudgetBytes: o.audioBudgetBytes, reconnect: o.reconnect, reconnectPolicy: o.reconnectPolicy,
+      maxMessageBytes: o.maxMessageBytes, audioBudgetBytes: o.audioBudgetBytes, livenessTimeoutMs: o.livenessTimeoutMs, reconnect: o.reconnect, reconnectPolicy: o.reconnectPolicy,
       protocol: this.protocol,
     });
     connection.on('state', ({ state }) => {
@@ -232,11 +260,12 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       if (state !== 'closed') this.setState(state);
     });
     connection.on('audio', (e) => this.audioPath?.play(e.pcm, e.sampleRate));
+    connection.on('encodedAudio', (e) => this.options.onEncodedAudio?.(e.packets, e.durationMs));
     connection.on('text', (e) => this.emit('text', { text: e.text, source: e.source, final: e.final }));
     connection.on('speech', (e) => this.emit('speech', speechOf(e)));
     connection.on('metadata', (e) => this.onMetadata(e.data));
     connection.on('error', (error, fatal) => this.emit('error', error, fatal));
-    connection.on('close', () => void this.stop());
+    connection.on('close', () => void this.end());
     return connection;
   }
 
@@ -266,10 +295,12 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       overruns: audio.overruns,
       droppedInMs: audio.droppedInMs,
       droppedOutMs: (c.audioDropped + c.audioDroppedNotConnected + audio.droppedCaptureFrames) * this.frameMs,
-      framesSent: this.framesSent,
+      framesSent: c.audioSent,
       handoff: audio.handoff,
       deviceRate: audio.deviceRate,
       wireRate: this.wireRate,
+      playout: audio.playout,
+      mouthToEarMs: audio.playout ? mouthToEarMs({ frameMs: this.frameMs, rttMs: this.rttMs, playout: audio.playout }) : Number.NaN,
     });
   }
 
@@ -288,8 +319,8 @@ function speechOf(e: Extract<ProtocolEvent, { type: 'speech' }>) {
 
 const now = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
 
-function stoppedWhileStarting(): VoicewireError {
-  return new VoicewireError({ code: ErrorCode.CONNECTION_CLOSED, message: 'The session was stopped while it was starting.', remedy: 'Nothing to fix: start() again when you want a session.' });
+function stoppedWhileStarting(cause?: unknown): VoicewireError {
+  return new VoicewireError({ code: ErrorCode.CONNECTION_CLOSED, message: 'The session was stopped while it was starting.', remedy: 'Nothing to fix: start() again when you want a session.', cause });
 }
 
 function asVoicewireError(e: unknown): VoicewireError {

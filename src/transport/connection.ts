@@ -6,6 +6,7 @@ import { resolveSocketUrl } from '../environment/url.js';
 import { applyAuth, type AuthOptions } from './auth.js';
 import type { ConnectionEvents, ConnectionState, StateChange } from './connection-events.js';
 import { Outbox, type OutboxStats } from './outbox.js';
+import { LivenessWatchdog, livenessTimeoutError } from './liveness.js';
 import { ExponentialBackoff, type ReconnectPolicy } from './reconnect.js';
 import { VoiceSocket, socketCanSendHeaders, type SocketCloseInfo } from './socket.js';
 import { describeError } from '../errors/describe.js';
@@ -28,6 +29,13 @@ export interface ConnectionOptions {
   maxMessageBytes?: number;
   /** Outgoing audio allowed to wait (socket buffer + outbox) before the oldest is dropped. Default 128 KiB. */
   audioBudgetBytes?: number;
+  /**
+   * Silence from the server after which an open connection counts as dead → CONNECTION_TIMEOUT, then a reconnect
+   * where allowed. Half-way through a silence it is probed: a WebSocket ping in Node, the protocol's ping in
+   * browsers. Default 20 000 ms where such a probe exists (always in Node; the voicewire protocol in browsers),
+   * otherwise off (a browser cannot tell a quiet server from a dead one). 0 turns it off.
+   */
+  livenessTimeoutMs?: number;
   /** `auto` (default): reconnect only protocols marked `reconnectable`; `always`; `never`. */
   reconnect?: 'auto' | 'always' | 'never';
   /** Default: exponential backoff, 0.5 s doubling to 15 s, with jitter, giving up after 8 tries. */
@@ -62,6 +70,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private lostAt = 0;
   private helloTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private watchdog: LivenessWatchdog | undefined;
+  /** Messages of the current socket the codec could not read before the hello: a sign of the wrong protocol. */
+  private unreadableBeforeHello = 0;
   private decodeChain: Promise<void> = Promise.resolve();
   private encodeChain: Promise<void> = Promise.resolve();
   private pending: { promise: Promise<void>; resolve: () => void; reject: (e: VoicewireError) => void } | undefined;
@@ -127,11 +138,27 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.encodeChain = this.encodeChain
       .then(async () => {
         const messages = await codec.encodeAudio(frame);
+        // The socket went away while this frame was encoded: it is dropped, and counted like any other drop.
         if (codec === this.codec && this.current === 'connected') this.outbox.audio(messages);
+        else this.outbox.discard(messages);
       })
       .catch((e: unknown) => {
         this.emit('error', toError(e, this.secrets, ErrorCode.CODEC_UNSUPPORTED), false);
       });
+    return true;
+  }
+
+  /**
+   * Queues already-encoded Opus packets (a pre-encoded input) as the protocol wraps them; no encoder runs. False
+   * (and counted) when not `connected`. The protocol must have `encodePackets` (see checkEncodedInput).
+   */
+  sendEncodedAudio(packets: readonly Uint8Array[], preSkip: number): boolean {
+    const codec = this.codec;
+    if (this.current !== 'connected' || codec?.encodePackets === undefined) {
+      this.counters.audioDroppedNotConnected++;
+      return false;
+    }
+    this.outbox.audio(codec.encodePackets(packets, preSkip));
     return true;
   }
 
@@ -171,8 +198,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.socket = socket;
       socket.on('open', () => this.onOpen(socket, codec));
       socket.on('message', (m) => {
+        this.watchdog?.heard();
         this.decodeChain = this.decodeChain.then(() => this.receive(codec, m));
       });
+      socket.on('pong', () => this.watchdog?.heard());
       socket.on('close', (info) => this.onSocketClose(socket, codec, info));
     } catch (e) {
       // A browser throws synchronously for a URL or subprotocol it refuses (SyntaxError, SecurityError).
@@ -185,7 +214,19 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.setState('waiting');
     this.outbox.control(codec.open());
     const ms = this.options.helloTimeoutMs ?? 30_000;
+    this.unreadableBeforeHello = 0;
     this.helloTimer = setTimeout(() => {
+      const unreadable = this.unreadableBeforeHello;
+      if (unreadable > 0) {
+        // A busy server is silent; one that talks in a language the codec cannot read is another protocol.
+        this.finish(1002, 'no hello', new VoicewireError({
+          code: ErrorCode.PROTOCOL_ERROR,
+          message: `The server sent ${unreadable} message(s) this client could not read and no ${codec.name} hello within ${ms} ms: it does not seem to speak ${codec.name} at this URL.`,
+          remedy: `Check the URL and the \`protocol\` option (e.g. Moshi's endpoint is /api/chat with protocol 'moshi'; voicewire's local server has /ws).`,
+          details: { protocol: codec.name, helloTimeoutMs: ms, unreadableMessages: unreadable },
+        }));
+        return;
+      }
       this.finish(1000, 'no hello', new VoicewireError({
         code: ErrorCode.SERVER_BUSY,
         message: `The server accepted the connection but did not greet within ${ms} ms. A server that runs one session at a time (Moshi's Python server) keeps extra connections waiting for a free slot like this.`,
@@ -208,11 +249,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (replies.length > 0) this.outbox.control(replies);
     for (const event of events) {
       if (codec !== this.codec) return;
-      this.dispatch(event);
+      this.dispatch(event, codec);
     }
   }
 
-  private dispatch(event: ProtocolEvent): void {
+  private dispatch(event: ProtocolEvent, codec: VoiceProtocol): void {
     const s = this.secrets;
     switch (event.type) {
       case 'ready':
@@ -222,12 +263,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         this.everOpen = true;
         this.attempt = 0;
         this.setState('connected');
+        this.watchLiveness(codec);
         this.pending?.resolve();
         this.pending = undefined;
         this.emit('ready', redactValue(event, s));
         return;
       case 'error': {
         const error = scrub(event.error, s);
+        if (this.current === 'waiting' && error.code === ErrorCode.PROTOCOL_ERROR) this.unreadableBeforeHello++;
         if (!event.fatal) {
           this.emit('error', error, false);
           return;
@@ -238,6 +281,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       }
       case 'audio':
         this.emit('audio', event);
+        return;
+      case 'encoded-audio':
+        this.emit('encodedAudio', event);
         return;
       case 'text':
         this.emit('text', s.length > 0 ? { ...event, text: redactText(event.text, s) } : event);
@@ -286,12 +332,29 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.retryTimer = setTimeout(() => this.openSocket(), delayMs);
   }
 
+  private watchLiveness(codec: VoiceProtocol): void {
+    const socket = this.socket;
+    const canProbe = socketCanSendHeaders || codec.ping !== undefined;
+    const ms = this.options.livenessTimeoutMs ?? (canProbe ? 20_000 : 0);
+    if (socket === undefined || !(ms > 0)) return;
+    this.watchdog = new LivenessWatchdog(ms, () => {
+      if (!socket.ping() && codec.ping) this.outbox.control(codec.ping());
+    }, (silentMs) => {
+      if (socket !== this.socket) return;
+      socket.abort();
+      this.onSocketClose(socket, codec, { code: 1006, reason: '', wasOpen: true, error: livenessTimeoutError(ms, silentMs, codec.name) });
+    });
+    this.watchdog.start();
+  }
+
   /** Forgets the current socket and codec (listeners, timers, queued messages). */
   private dropSocket(): VoiceSocket | undefined {
     const socket = this.socket;
     this.socket = undefined;
     socket?.removeAllListeners();
     clearTimeout(this.helloTimer);
+    this.watchdog?.stop();
+    this.watchdog = undefined;
     this.outbox.clear();
     this.codec?.close();
     return socket;

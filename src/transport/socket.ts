@@ -18,8 +18,10 @@ interface SocketLike {
   send(data: string | Uint8Array): void;
   close(code?: number, reason?: string): void;
   /** Node's ws only. */
-  on?: (event: 'unexpected-response', listener: (req: { destroy(error?: Error): void }, res: { statusCode?: number; resume(): void }) => void) => void;
+  on?: ((event: 'unexpected-response', listener: (req: { destroy(error?: Error): void }, res: { statusCode?: number; resume(): void }) => void) => void) &
+    ((event: 'pong', listener: () => void) => void);
   terminate?: () => void;
+  ping?: () => void;
 }
 
 type SocketConstructor = new (url: string, protocols?: string[], options?: { headers?: Record<string, string>; maxPayload?: number }) => SocketLike;
@@ -48,6 +50,8 @@ export interface SocketCloseInfo {
 export interface SocketEvents {
   open: (protocol: string) => void;
   message: (message: WireMessage) => void;
+  /** A WebSocket pong arrived (Node's ws only: browsers answer pings themselves and report nothing). */
+  pong: () => void;
   close: (info: SocketCloseInfo) => void;
 }
 
@@ -80,6 +84,7 @@ export class VoiceSocket extends EventEmitter<SocketEvents> {
       res.resume();
       req.destroy(new Error(`HTTP ${res.statusCode ?? '?'} on upgrade`));
     });
+    this.ws.on?.('pong', () => this.emit('pong'));
     this.ws.onopen = () => this.onOpen();
     this.ws.onmessage = (event) => this.onMessage(event.data);
     this.ws.onerror = (event) => this.onError(event);
@@ -100,6 +105,23 @@ export class VoiceSocket extends EventEmitter<SocketEvents> {
     if (this.ws.readyState !== OPEN) return false;
     this.ws.send(message);
     return true;
+  }
+
+  /** Sends a WebSocket ping (RFC 6455 §5.5.2); false where the runtime has no ping API (browsers). */
+  ping(): boolean {
+    if (this.ws.readyState !== OPEN || this.ws.ping === undefined) return false;
+    this.ws.ping();
+    return true;
+  }
+
+  /**
+   * Drops the connection without waiting for the peer: on a dead link a close handshake would wait for an answer
+   * that never comes (ws waits 30 s). Browsers have no such call: their close() is the best there is.
+   */
+  abort(): void {
+    this.closedByUs = true;
+    if (this.ws.terminate) this.ws.terminate();
+    else this.shut(1000, '');
   }
 
   /** Closes from this side; the `close` event follows with no error unless something else already went wrong. */

@@ -3,7 +3,7 @@ import { OggOpusReader } from '../../codecs/ogg-opus-reader.js';
 import { OggOpusWriter, concat } from '../../codecs/ogg-writer.js';
 import { createOpusDecoder, type OpusPacketDecoder } from '../../codecs/opus-decoder.js';
 import { createOpusEncoder, type OpusEncoder, type OpusEncoderFactory } from '../../codecs/opus-encoder.js';
-import type { OpusHead } from '../../codecs/opus-head.js';
+import { opusPacketSamples48k, type OpusHead } from '../../codecs/opus-head.js';
 import {
   MoshiKind,
   moshiAudioMessage,
@@ -27,6 +27,11 @@ export interface MoshiProtocolOptions {
   bitrate?: number;
   /** Serial number of the outgoing Ogg stream; random by default (fix it only for reproducible recordings/tests). */
   oggSerial?: number;
+  /**
+   * Decode the server's Opus into PCM `audio` events (default true). False: `encoded-audio` events with the packets
+   * and their duration instead, for clients that only time the audio (load generators): no decoder runs.
+   */
+  decodeAudio?: boolean;
   /** Also send 0x03 endTurn from `flush()`: for turn-based Moshi variants; full-duplex servers ignore it. */
   endTurnOnFlush?: boolean;
 }
@@ -126,17 +131,28 @@ export class MoshiProtocol implements VoiceProtocol {
     void this.decoder?.then((d) => d.close(), () => undefined);
   }
 
+  /**
+   * Pre-encoded Opus packets into 0x01 messages, paged exactly as encodeAudio pages what it encodes (the first
+   * carries the header pages). One session sends either these or encodeAudio's, never both: one Ogg stream has one
+   * pre-skip. Dropped (and counted) before the handshake, as encodeAudio's PCM is.
+   */
+  encodePackets(packets: readonly Uint8Array[], preSkip: number): WireMessage[] {
+    if (!this.isReady || this.closed) {
+      if (!this.closed) for (const p of packets) this.stats.samplesDroppedBeforeReady += opusPacketSamples48k(p) / (48000 / RATE);
+      return [];
+    }
+    return this.page(packets, preSkip, 'pre-encoded');
+  }
+
   private async encodeNow(pcm: Float32Array): Promise<WireMessage[]> {
     const encoder = await this.startEncoder();
     const packets = await encoder.encode(pcm);
-    if (packets.length === 0) return [];
+    return packets.length === 0 ? [] : this.page(packets, encoder.preSkip, encoder.implementation);
+  }
+
+  private page(packets: readonly Uint8Array[], preSkip: number, source: string): WireMessage[] {
     if (!this.writer) {
-      this.writer = new OggOpusWriter({
-        inputSampleRate: RATE,
-        preSkip: encoder.preSkip,
-        serial: this.options.oggSerial,
-        vendor: `voicewire (${encoder.implementation})`,
-      });
+      this.writer = new OggOpusWriter({ inputSampleRate: RATE, preSkip, serial: this.options.oggSerial, vendor: `voicewire (${source})` });
       this.headerPages = this.writer.headers();
     }
     const out: WireMessage[] = [];
@@ -201,7 +217,7 @@ export class MoshiProtocol implements VoiceProtocol {
   private handshake(payload: Uint8Array): ProtocolEvent[] {
     if (this.isReady) return [];
     this.isReady = true;
-    void this.startEncoder(); // warm the encoder up while the first microphone frame is on its way
+    // No encoder is started here: a session with pre-encoded input never needs one (in Node it is a worker thread).
     const info: Record<string, unknown> = { payloadBytes: payload.length };
     if (payload.length >= 8) {
       const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
@@ -214,6 +230,10 @@ export class MoshiProtocol implements VoiceProtocol {
   private async audio(payload: Uint8Array): Promise<ProtocolEvent[]> {
     const chunk = this.reader.push(payload);
     const events: ProtocolEvent[] = chunk.issues.map((i) => error(`audio stream: ${i.reason}`, { kind: MoshiKind.AUDIO, offset: i.offset }));
+    if (this.options.decodeAudio === false) {
+      if (chunk.packets.length > 0) events.push({ type: 'encoded-audio', packets: chunk.packets, durationMs: durationMs(chunk.packets) });
+      return events;
+    }
     if (chunk.head) this.restartDecoder(chunk.head);
     if (chunk.packets.length === 0 || !this.decoder) return events;
     let decoder: OpusPacketDecoder;
@@ -251,6 +271,12 @@ export function moshi(options: MoshiProtocolOptions = {}): () => MoshiProtocol {
 
 function error(message: string, details: Record<string, unknown>): ProtocolEvent {
   return { type: 'error', fatal: false, error: moshiProtocolError(message, details) };
+}
+
+function durationMs(packets: readonly Uint8Array[]): number {
+  let samples = 0;
+  for (const p of packets) samples += opusPacketSamples48k(p);
+  return samples / 48;
 }
 
 function text(payload: Uint8Array, kind: number): ProtocolEvent[] {

@@ -80,6 +80,11 @@ export class VoicewireProtocol implements VoiceProtocol {
     return [this.message({ type: 'end' })];
   }
 
+  /** A ping the server answers with a pong (docs/protocol.md); `t` on the clock the session measures RTT with. */
+  ping(): WireMessage[] {
+    return [this.message({ type: 'ping', id: 0, t: typeof performance === 'undefined' ? Date.now() : performance.now() })];
+  }
+
   /** Encodes one client control message. */
   message(message: VoicewireClientMessage): string {
     return JSON.stringify(message);
