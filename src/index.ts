@@ -57,6 +57,7 @@ export type { RingArray } from '../worklets/ring.js';
 // Session: the public entry point.
 export { VoiceSession, createVoiceSession } from './session/voice-session.js';
 export type { VoiceSessionOptions, VoiceSessionEvents, SessionState, SessionStats, SessionText } from './session/voice-session.js';
+export type { ReconnectInfo } from './session/reconnect-info.js';
 export type { ProtocolChoice } from './session/protocols.js';
 export type { StreamAudioOptions } from './session/stream-audio.js';
 export type { BrowserAudioOptions } from './session/browser-audio.js';

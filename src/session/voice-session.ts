@@ -8,6 +8,7 @@ import { resolveSocketUrl } from '../url.js';
 import type { AudioPath, AudioSink } from './audio-path.js';
 import { BrowserAudio, type BrowserAudioOptions } from './browser-audio.js';
 import { createProtocol, type ProtocolChoice } from './protocols.js';
+import { NOT_RECONNECTING, trackReconnects, type ReconnectInfo } from './reconnect-info.js';
 import { StreamAudio, type StreamAudioOptions } from './stream-audio.js';
 
 export type SessionState = 'idle' | 'starting' | 'connecting' | 'waiting' | 'connected' | 'reconnecting' | 'stopping' | 'closed';
@@ -60,6 +61,8 @@ export interface VoiceSessionEvents {
   stats: (stats: SessionStats) => void;
   /** Server metadata (Moshi's 0x04 JSON, Kyutai steps). */
   metadata: (data: Readonly<Record<string, unknown>>) => void;
+  /** Automatic reconnection: each scheduled retry (attempt, delay), the way back (all reset), giving up (`gaveUp`). */
+  reconnect: (info: ReconnectInfo) => void;
   /** Every failure. `fatal` ones end the session (state `closed` follows). */
   error: (error: VoicewireError, fatal: boolean) => void;
 }
@@ -77,6 +80,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
   private rttMs = Number.NaN;
   private pingId = 0;
   private framesSent = 0;
+  private reconnectInfo: ReconnectInfo = NOT_RECONNECTING;
   private readonly wireRate: number;
   private readonly frameMs: number;
 
@@ -88,6 +92,11 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
 
   get state(): SessionState {
     return this.current;
+  }
+
+  /** Which reconnect attempt runs, the delay before it, and why the session gave up (kept after `closed`). */
+  get reconnect(): ReconnectInfo {
+    return this.reconnectInfo;
   }
 
   get muted(): boolean {
@@ -120,6 +129,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     this.setState('starting');
     this.rttMs = Number.NaN;
     this.framesSent = 0;
+    this.reconnectInfo = NOT_RECONNECTING;
     try {
       // Before any device is touched: a mixed-content or malformed URL fails here, with nothing to undo.
       resolveSocketUrl(this.options.url, this.options.base === undefined ? {} : { base: this.options.base });
@@ -211,6 +221,10 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       url: o.url, auth: o.auth, headers: o.headers, base: o.base, connectTimeoutMs: o.connectTimeoutMs, helloTimeoutMs: o.helloTimeoutMs,
       maxMessageBytes: o.maxMessageBytes, audioBudgetBytes: o.audioBudgetBytes, reconnect: o.reconnect, reconnectPolicy: o.reconnectPolicy,
       protocol: () => createProtocol(o.protocol ?? 'voicewire', { sampleRate: this.wireRate, frameMs: this.frameMs }),
+    });
+    trackReconnects(connection, (info) => {
+      this.reconnectInfo = info;
+      this.emit('reconnect', info);
     });
     connection.on('state', ({ state }) => {
       // The connection's end is the session's too ('close' below), but only stop() may say `closed`: it releases the
