@@ -17,6 +17,8 @@ export interface KyutaiSttProtocolOptions {
  */
 export class KyutaiSttProtocol extends KyutaiCodec {
   readonly name = 'kyutai-stt';
+  /** The model transcribes as audio arrives and lags it by its delay: a gap holds back the text. */
+  readonly continuousAudio = true;
   private nextMarker = 1;
 
   constructor(options: KyutaiSttProtocolOptions = {}) {

@@ -36,6 +36,11 @@ export interface VoiceProtocol {
   readonly subprotocols: readonly string[];
   /** Whether a dropped connection may be silently reopened (false where the server keeps per-session state). */
   readonly reconnectable: boolean;
+  /**
+   * The server needs audio without gaps (its model steps on the input: Moshi, Kyutai STT): input mute must send
+   * silence, never nothing. Absent = gaps are fine.
+   */
+  readonly continuousAudio?: boolean;
   /** True once the server's hello/handshake was decoded; audio must not be sent before. */
   readonly ready: boolean;
   /** Messages to send as soon as the socket opens (a hello, a session.update); may be empty. */

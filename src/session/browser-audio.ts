@@ -1,11 +1,13 @@
+import { microphoneOptionsOf, type MicrophoneSettings } from '../audio/devices.js';
 import { AudioEngine, type AudioEngineOptions } from '../audio/engine.js';
+import type { AudioOutput } from '../audio/output.js';
 import { CapturePipeline, type CaptureOptions } from '../pipeline/capture.js';
 import { PlaybackPipeline, type PlaybackOptions, type PlaybackStats } from '../pipeline/playback.js';
 import type { AudioPath, AudioPathStats, AudioSink } from './audio-path.js';
 import { rmsOf, toDb } from './audio-path.js';
 
-export interface BrowserAudioOptions {
-  /** Context, worklet loading and microphone options (see AudioEngine). */
+export interface BrowserAudioOptions extends MicrophoneSettings {
+  /** Context and worklet loading options (see AudioEngine); the microphone's are the top-level MicrophoneSettings. */
   engine?: AudioEngineOptions;
   /** Jitter buffer: `targetMs` (default 60) and `maxMs`. */
   playback?: Pick<PlaybackOptions, 'targetMs' | 'maxMs' | 'transport'>;
@@ -25,9 +27,22 @@ export class BrowserAudio implements AudioPath {
   private micDb = -Infinity;
   private playbackStats: PlaybackStats | null = null;
   private droppedCaptureFrames = 0;
+  private sink: AudioSink | null = null;
 
-  constructor(private readonly options: BrowserAudioOptions, private readonly wireRate: number, private readonly frameMs: number) {
-    this.engine = new AudioEngine(options.engine);
+  constructor(private readonly options: BrowserAudioOptions, private readonly wireRate: number, private readonly frameMs: number, private readonly output: AudioOutput) {
+    this.engine = new AudioEngine({ ...options.engine, microphone: microphoneOptionsOf(options, options.engine?.microphone) });
+  }
+
+  /** What the browser applied to the microphone (echo cancellation, device, rate…); null without one. */
+  get microphoneSettings(): MediaTrackSettings | null {
+    return this.engine.microphone?.getAudioTracks()[0]?.getSettings() ?? null;
+  }
+
+  /** Switches the microphone without touching the connection: the new track feeds the same capture node. */
+  async switchMicrophone(settings: MicrophoneSettings): Promise<void> {
+    const options = microphoneOptionsOf({ ...this.options, ...settings }, this.options.engine?.microphone);
+    if (options === false) return;
+    await this.engine.replaceMicrophone(options, (source) => this.capture?.replaceSource(source));
   }
 
   /** The playback worklet node, for visualisers and taps; null before start(). */
@@ -45,6 +60,7 @@ export class BrowserAudio implements AudioPath {
   }
 
   async start(sink: AudioSink): Promise<void> {
+    this.sink = sink;
     this.engine.on('blocked', (e) => sink.error(e, false));
     this.engine.on('microphoneEnded', (e) => sink.error(e, false));
     this.engine.on('workletFallback', (e) => sink.error(e, false));
@@ -61,6 +77,7 @@ export class BrowserAudio implements AudioPath {
     });
     this.analyser = new AnalyserNode(context, { fftSize: 2048 });
     this.analysis = new Float32Array(this.analyser.fftSize);
+    await this.output.attach(context);
     this.openPlayback(this.wireRate);
   }
 
@@ -109,6 +126,8 @@ export class BrowserAudio implements AudioPath {
     this.capture = null;
     this.playback = null;
     this.analyser = null;
+    this.sink = null;
+    this.output.detach();
     this.engine.removeAllListeners();
     await this.engine.stop();
   }
@@ -118,9 +137,10 @@ export class BrowserAudio implements AudioPath {
     const playback = new PlaybackPipeline(context, { ...this.options.playback, inputRate });
     playback.on('stats', (s) => {
       this.playbackStats = s;
+      this.sink?.playing?.(s.playing);
     });
     playback.node.connect(this.analyser!);
-    playback.node.connect(context.destination);
+    playback.node.connect(this.output.input ?? context.destination);
     this.playback = playback;
   }
 }

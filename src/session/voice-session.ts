@@ -1,4 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
+import { watchDevices, type DeviceChange, type MicrophoneSettings } from '../audio/devices.js';
+import { AudioOutput, type AudioOutputOptions } from '../audio/output.js';
 import { ErrorCode, VoicewireError, isVoicewireError } from '../errors.js';
 import type { ProtocolEvent } from '../protocols/protocol.js';
 import { VoicewireProtocol } from '../protocols/voicewire.js';
@@ -7,13 +9,14 @@ import type { ConnectionState } from '../transport/connection-events.js';
 import { resolveSocketUrl } from '../url.js';
 import type { AudioPath, AudioSink } from './audio-path.js';
 import { BrowserAudio, type BrowserAudioOptions } from './browser-audio.js';
-import { createProtocol, type ProtocolChoice } from './protocols.js';
+import { assertGapsAllowed, createProtocol, type ProtocolChoice } from './protocols.js';
 import { NOT_RECONNECTING, trackReconnects, type ReconnectInfo } from './reconnect-info.js';
 import { StreamAudio, type StreamAudioOptions } from './stream-audio.js';
+import { TurnTracker, type TurnChange, type TurnOptions, type TurnState } from './turns.js';
 
 export type SessionState = 'idle' | 'starting' | 'connecting' | 'waiting' | 'connected' | 'reconnecting' | 'stopping' | 'closed';
 
-export interface VoiceSessionOptions extends BrowserAudioOptions, StreamAudioOptions,
+export interface VoiceSessionOptions extends BrowserAudioOptions, StreamAudioOptions, AudioOutputOptions, TurnOptions,
   Pick<ConnectionOptions, 'auth' | 'headers' | 'base' | 'connectTimeoutMs' | 'helloTimeoutMs' | 'maxMessageBytes' | 'audioBudgetBytes' | 'reconnect' | 'reconnectPolicy'> {
   /** `/ws`, `wss://host/api/chat`, …: resolved against the page (https → wss). */
   url: string | URL;
@@ -25,6 +28,12 @@ export interface VoiceSessionOptions extends BrowserAudioOptions, StreamAudioOpt
   frameMs?: number;
   /** 'browser' (microphone and speakers) or 'stream' (async iterable in, callback out). Default: 'browser' where there is a page, else 'stream'. */
   audio?: 'browser' | 'stream';
+  /**
+   * What input mute sends: 'silence' (default: zeros, the stream stays continuous) or 'nothing' (no frames at all).
+   * 'nothing' is refused (INVALID_OPTION) for protocols whose server needs continuous audio (Moshi, Kyutai STT);
+   * with voicewire and realtime the server's own turn detection then waits for audio to resume.
+   */
+  muteMode?: 'silence' | 'nothing';
   /** How often `stats` and `level` are emitted (and the RTT pinged), ms, while either has a listener. Default 250. */
   statsIntervalMs?: number;
 }
@@ -63,6 +72,14 @@ export interface VoiceSessionEvents {
   metadata: (data: Readonly<Record<string, unknown>>) => void;
   /** Automatic reconnection: each scheduled retry (attempt, delay), the way back (all reset), giving up (`gaveUp`). */
   reconnect: (info: ReconnectInfo) => void;
+  /** Input mute changed (`mute()`/`unmute()`): what is sent from now on. */
+  mute: (muted: boolean) => void;
+  /** The user or the agent started or stopped speaking (browser; see TurnOptions). */
+  turn: (turn: TurnChange) => void;
+  /** Barge-in: user speech while the agent spoke interrupted playback; `atMs` is the detection (performance.now()). */
+  bargeIn: (info: { atMs: number }) => void;
+  /** A microphone or speaker was plugged in or out while the session ran (browser). */
+  devices: (change: DeviceChange) => void;
   /** Every failure. `fatal` ones end the session (state `closed` follows). */
   error: (error: VoicewireError, fatal: boolean) => void;
 }
@@ -83,11 +100,29 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
   private reconnectInfo: ReconnectInfo = NOT_RECONNECTING;
   private readonly wireRate: number;
   private readonly frameMs: number;
+  /**
+   * Speakers: `output.setVolume(0–1)` (ramped, no clicks), `output.setMuted()`, `output.setDevice(id)` (setSinkId:
+   * OUTPUT_DEVICE_UNSUPPORTED outside Chromium; headless Chromium took ~3.6 s per switch, docs/browser-quirks.md).
+   * Kept across start/stop.
+   */
+  readonly output: AudioOutput;
+  private readonly turns: TurnTracker;
+  private unwatchDevices = () => {};
 
+  /** Throws INVALID_OPTION for a volume outside 0–1, or muteMode 'nothing' with a protocol that needs continuous audio. */
   constructor(private readonly options: VoiceSessionOptions) {
     super();
     this.frameMs = options.frameMs ?? 20;
     this.wireRate = options.wireRate ?? 24000;
+    this.output = new AudioOutput(options);
+    if (options.muteMode === 'nothing') assertGapsAllowed(options.protocol ?? 'voicewire', { sampleRate: this.wireRate, frameMs: this.frameMs });
+    this.turns = new TurnTracker(options, this.wireRate, {
+      change: (change) => this.emit('turn', change),
+      bargeIn: (atMs) => {
+        this.interrupt();
+        this.emit('bargeIn', { atMs });
+      },
+    });
   }
 
   get state(): SessionState {
@@ -99,8 +134,33 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     return this.reconnectInfo;
   }
 
+  /** True while input is muted: what is sent is silence (or nothing, per `muteMode`), never the microphone. */
   get muted(): boolean {
     return this.isMuted;
+  }
+
+  /** Who is speaking now (see the `turn` event). */
+  get turn(): TurnState {
+    return this.turns.current;
+  }
+
+  /**
+   * Switches the microphone while connected, without reconnecting: the new track feeds the same capture node (frames
+   * keep flowing; the switch costs the getUserMedia wait). Processing flags not given keep the session's. Throws
+   * MICROPHONE_* (the old microphone stays) or INVALID_OPTION outside a browser session.
+   */
+  async switchMicrophone(settings: MicrophoneSettings): Promise<void> {
+    const audio = this.audioPath;
+    if (!(audio instanceof BrowserAudio)) {
+      throw new VoicewireError({ code: ErrorCode.INVALID_OPTION, message: `switchMicrophone() needs a started browser session (the session is ${this.current}).`, remedy: 'Await start() with audio: "browser" first.' });
+    }
+    await audio.switchMicrophone(settings);
+    this.turns.reset();
+  }
+
+  /** What the browser applied to the microphone (`track.getSettings()`: deviceId, echoCancellation…); null otherwise. */
+  get microphoneSettings(): MediaTrackSettings | null {
+    return this.audioPath instanceof BrowserAudio ? this.audioPath.microphoneSettings : null;
   }
 
   /** The playback node (browser), for visualisers and taps; null otherwise. */
@@ -142,6 +202,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       await connection.connect();
       if (this.connection !== connection) throw stoppedWhileStarting();
       audio.connected();
+      if (audio instanceof BrowserAudio) this.unwatchDevices = watchDevices((change) => this.emit('devices', change));
       this.timer = setInterval(() => this.tick(), this.options.statsIntervalMs ?? 250);
     } catch (e) {
       const error = asVoicewireError(e);
@@ -163,6 +224,8 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     this.setState('stopping');
     clearInterval(this.timer);
     this.timer = undefined;
+    this.unwatchDevices();
+    this.turns.reset();
     const { connection, audioPath } = this;
     this.connection = null;
     this.audioPath = null;
@@ -172,18 +235,25 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     this.setState('closed');
   }
 
-  /** Sends silence instead of the microphone (the stream stays continuous, as servers expect). */
+  /** Input mute: from the next frame on, sends silence or nothing (`muteMode`) instead of the microphone. */
   mute(): void {
-    this.isMuted = true;
+    this.setMuted(true);
   }
 
   unmute(): void {
-    this.isMuted = false;
+    this.setMuted(false);
+  }
+
+  private setMuted(muted: boolean): void {
+    if (muted === this.isMuted) return;
+    this.isMuted = muted;
+    this.emit('mute', muted);
   }
 
   /** Drops queued playback at once: the user talks over the agent. */
   interrupt(): void {
     this.audioPath?.interrupt();
+    this.turns.interrupted();
   }
 
   /** Sends a control message (voicewire protocol only), e.g. `{ action: 'tone', frequency: 440, durationMs: 1000 }` to the local server. */
@@ -195,15 +265,22 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
 
   private createAudioPath(): AudioPath {
     const kind = this.options.audio ?? (typeof document === 'undefined' ? 'stream' : 'browser');
-    return kind === 'browser' ? new BrowserAudio(this.options, this.wireRate, this.frameMs) : new StreamAudio(this.options, this.wireRate, this.frameMs);
+    return kind === 'browser' ? new BrowserAudio(this.options, this.wireRate, this.frameMs, this.output) : new StreamAudio(this.options, this.wireRate, this.frameMs);
   }
 
   private audioSink(audio: AudioPath): AudioSink {
     return {
       frame: (pcm) => {
         if (this.audioPath !== audio || this.current !== 'connected') return;
-        if (this.isMuted) pcm.fill(0);
+        if (this.isMuted) {
+          if (this.options.muteMode === 'nothing') return;
+          pcm.fill(0);
+        }
+        this.turns.frame(pcm);
         if (this.connection?.sendAudio(pcm)) this.framesSent++;
+      },
+      playing: (playing) => {
+        if (this.audioPath === audio) this.turns.playing(playing);
       },
       end: () => {
         if (this.audioPath === audio) this.connection?.flush();
