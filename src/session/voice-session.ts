@@ -102,7 +102,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
   private readonly frameMs: number;
   /**
    * Speakers: `output.setVolume(0–1)` (ramped, no clicks), `output.setMuted()`, `output.setDevice(id)` (setSinkId:
-   * OUTPUT_DEVICE_UNSUPPORTED outside Chromium; headless Chromium took ~3.6 s per switch, docs/browser-quirks.md).
+   * OUTPUT_DEVICE_UNSUPPORTED where there is no AudioContext.setSinkId: Firefox, Safari).
    * Kept across start/stop.
    */
   readonly output: AudioOutput;
