@@ -31,6 +31,7 @@ export interface TurnHandlers {
   bargeIn(atMs: number): void;
 }
 
+const STALE_REPORT_MS = 150;
 const clock = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
 
 /**
@@ -42,6 +43,7 @@ export class TurnTracker {
   private readonly idleMs: number;
   private state: TurnState = { userSpeaking: false, agentSpeaking: false };
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private interruptedAt = -Infinity;
 
   constructor(private readonly options: TurnOptions, wireRate: number, private readonly handlers: TurnHandlers) {
     const vad = options.voiceActivity ?? true;
@@ -59,13 +61,17 @@ export class TurnTracker {
     if (!transition) return;
     const at = clock();
     const speaking = transition === 'started';
-    if (speaking && this.state.agentSpeaking && this.options.bargeIn) this.handlers.bargeIn(at);
+    const bargeIn = speaking && this.state.agentSpeaking && this.options.bargeIn === true;
     this.set('user', speaking, at);
+    if (bargeIn) this.handlers.bargeIn(at);
   }
 
   /** A playback report: the jitter buffer is playing (true) or idle. */
   playing(playing: boolean): void {
     if (playing) {
+      // A report posted before the flush reached the audio thread still says "playing": one stats interval (100 ms)
+      // plus delivery is ignored after an interrupt, so the agent's turn does not flicker back on.
+      if (clock() - this.interruptedAt < STALE_REPORT_MS) return;
       clearTimeout(this.idleTimer);
       this.idleTimer = undefined;
       this.set('agent', true, clock());
@@ -79,6 +85,7 @@ export class TurnTracker {
 
   /** Playback was flushed: the agent's turn ends now. */
   interrupted(): void {
+    this.interruptedAt = clock();
     clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
     this.set('agent', false, clock());
@@ -87,6 +94,7 @@ export class TurnTracker {
   /** Both sides silent, detector reset (the session stopped, or the microphone changed). */
   reset(): void {
     this.interrupted();
+    this.interruptedAt = -Infinity;
     this.vad?.reset();
     this.set('user', false, clock());
   }
