@@ -20,7 +20,26 @@ const esmTwins = {
 };
 const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts', 'worklets/**/*.ts'], compilerOptions: { noEmit: false, declaration: false, sourceMap: true } });
 
+/** voicewire/react imports the root entry by the package's own name: one copy of the SDK, React left to the app. */
+const rootByName = {
+  name: 'root-by-name',
+  resolveId: (id, importer) => (id === '../index.js' && importer?.includes('/src/react/') ? { id: 'voicewire', external: true } : null),
+};
+const reactEntry = [
+  {
+    input: 'src/react/index.ts',
+    external: [...external, 'react', 'voicewire'],
+    plugins: [rootByName, ts()],
+    output: [
+      { file: 'dist/react.js', format: 'es', sourcemap: true },
+      { file: 'dist/react.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
+    ],
+  },
+  { input: 'src/react/index.ts', external: [...external, 'react', 'voicewire', WORKLET_SOURCES_ID], plugins: [rootByName, dts()], output: { file: 'dist/react.d.ts', format: 'es' } },
+];
+
 export default [
+  ...reactEntry,
   // The npm package: dependencies stay external, the consumer's bundler resolves them.
   {
     input: 'src/index.ts',
