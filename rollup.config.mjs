@@ -7,7 +7,8 @@ import terser from '@rollup/plugin-terser';
 import { WORKLET_SOURCES_ID, workletSources } from './scripts/worklet-sources.mjs';
 
 const pkg = JSON.parse(readFileSync('./package.json', 'utf8'));
-const external = [...Object.keys(pkg.dependencies), /^node:/];
+// React is an optional peer dependency of voicewire/react only: never bundled.
+const external = [...Object.keys(pkg.dependencies), 'react', /^node:/];
 // Two packages whose browser entries are CommonJS, which rollup cannot read without the commonjs plugin; each
 // ships an ES module twin: eventemitter3's ESM build, and opus-decoder's worker helper (`export default Worker`).
 const ESM_TWINS = {
@@ -20,47 +21,47 @@ const esmTwins = {
 };
 const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts', 'worklets/**/*.ts'], compilerOptions: { noEmit: false, declaration: false, sourceMap: true } });
 
-/** voicewire/react imports the root entry by the package's own name: one copy of the SDK, React left to the app. */
-const rootByName = {
-  name: 'root-by-name',
-  resolveId: (id, importer) => (id === '../index.js' && importer?.includes('/src/react/') ? { id: 'voicewire', external: true } : null),
+/** The package's entries: `voicewire` and its subpaths (package.json `exports` lists the same names). */
+export const ENTRIES = {
+  index: 'src/index.ts',
+  'protocols/voicewire': 'src/protocols/voicewire/index.ts',
+  'protocols/moshi': 'src/protocols/moshi/index.ts',
+  'protocols/kyutai': 'src/protocols/kyutai/index.ts',
+  'protocols/realtime': 'src/protocols/realtime/index.ts',
+  audio: 'src/audio/index.ts',
+  transport: 'src/transport/index.ts',
+  codecs: 'src/codecs/index.ts',
+  dsp: 'src/dsp/index.ts',
+  // React bindings: shares the chunks of the root entry (one VoiceSession class), React stays the app's.
+  react: 'src/react/index.ts',
 };
-const reactEntry = [
-  {
-    input: 'src/react/index.ts',
-    external: [...external, 'react', 'voicewire'],
-    plugins: [rootByName, ts()],
-    output: [
-      { file: 'dist/react.js', format: 'es', sourcemap: true },
-      { file: 'dist/react.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
-    ],
-  },
-  { input: 'src/react/index.ts', external: [...external, 'react', 'voicewire', WORKLET_SOURCES_ID], plugins: [rootByName, dts()], output: { file: 'dist/react.d.ts', format: 'es' } },
-];
+// The browser build names the root entry after the package: dist/browser/voicewire.js.
+const { index, react: _react, ...subpaths } = ENTRIES;
+const BROWSER_ENTRIES = { voicewire: index, ...subpaths };
 
 export default [
-  ...reactEntry,
   // The npm package: dependencies stay external, the consumer's bundler resolves them.
   {
-    input: 'src/index.ts',
+    input: ENTRIES,
     external,
     plugins: [workletSources({ emitFiles: true }), ts()],
     output: [
-      { file: 'dist/index.js', format: 'es', sourcemap: true },
-      { file: 'dist/index.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
+      { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      { dir: 'dist', format: 'cjs', sourcemap: true, exports: 'named', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
     ],
   },
-  // A self-contained ES module for a <script type="module"> (the demo, the browser tests, the size budget).
-  // Heavy codecs stay behind dynamic imports, in chunks of their own.
+  // Self-contained ES modules for a <script type="module"> (the demo, the browser tests): one file per entry
+  // (dist/browser/voicewire.js, dist/browser/protocols/moshi.js, …) over shared chunks; heavy codecs stay behind
+  // dynamic imports, in chunks of their own.
   {
-    input: { voicewire: 'src/index.ts' },
+    input: BROWSER_ENTRIES,
     plugins: [workletSources(), esmTwins, resolve({ browser: true, preferBuiltins: false }), ts()],
-    output: { dir: 'dist/browser', format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js', plugins: [terser({ module: true })] },
+    output: { dir: 'dist/browser', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', plugins: [terser({ module: true })] },
   },
   {
-    input: 'src/index.ts',
+    input: ENTRIES,
     external: [...external, WORKLET_SOURCES_ID],
     plugins: [dts()],
-    output: { file: 'dist/index.d.ts', format: 'es' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
   },
 ];

@@ -4,7 +4,7 @@ import { OggOpusReader } from '../src/codecs/ogg-opus-reader.js';
 import { OggOpusWriter } from '../src/codecs/ogg-writer.js';
 import { createOpusDecoder } from '../src/codecs/opus-decoder.js';
 import { createOpusEncoder } from '../src/codecs/opus-encoder.js';
-import { createMoshiProtocol } from '../src/protocols/moshi.js';
+import { MoshiProtocol } from '../src/protocols/moshi/moshi.js';
 import type { WireMessage } from '../src/protocols/protocol.js';
 import { voiceLike } from '../test/support/opus-tools.js';
 
@@ -50,7 +50,7 @@ export default async function bench(): Promise<void> {
   // Moshi client side: PCM → 0x01 messages (Opus + Ogg muxing + framing).
   let messages: WireMessage[] = [];
   const moshiEncodeS = await time(async () => {
-    const moshi = createMoshiProtocol({ encoder: (o) => createOpusEncoder({ ...o, implementation: 'wasm' }) });
+    const moshi = new MoshiProtocol({ encoder: (o) => createOpusEncoder({ ...o, implementation: 'wasm' }) });
     await moshi.decode(new Uint8Array([0]));
     messages = [];
     for (const f of frames) messages.push(...(await moshi.encodeAudio(f)));
@@ -60,7 +60,7 @@ export default async function bench(): Promise<void> {
 
   // Moshi server side: the same messages → audio events (demux + decode).
   const moshiDecodeS = await time(async () => {
-    const moshi = createMoshiProtocol();
+    const moshi = new MoshiProtocol();
     for (const m of messages) await moshi.decode(m);
     moshi.close();
   });

@@ -1,10 +1,11 @@
 // Pipeline figures, each against a baseline from the same run: resampler quality and speed vs linear
 // interpolation; process() cost per quantum vs the 2.67 ms budget of a 128-frame quantum at 48 kHz; heap growth.
 import { CaptureCore } from '../worklets/capture-core.js';
-import { SharedFrameWriter } from '../worklets/frame-transport.js';
-import { SharedPcmWriter, createControlStorage } from '../worklets/pcm-transport.js';
+import { SharedFrameWriter } from '../worklets/frame-handoff.js';
+import { SharedPcmWriter } from '../src/audio/pcm-handoff.js';
+import { createControlStorage } from '../worklets/pcm-handoff.js';
 import { PlaybackCore } from '../worklets/playback-core.js';
-import { RingBuffer } from '../worklets/ring.js';
+import { RingBuffer } from '../src/dsp/ring.js';
 import { measureQuality, viaLinear, viaResampler, type Convert } from '../test/support/spectrum.js';
 
 const QUANTUM = 128;

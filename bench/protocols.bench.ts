@@ -1,11 +1,11 @@
 // Encode/decode speed of each wire protocol in × realtime, and bytes per second on the wire, for 24 kHz mono in
 // 20 ms frames (80 ms for Kyutai TTS, which the server sends that way). Realtime factor = audio seconds / CPU seconds.
 import { encode } from '@msgpack/msgpack';
-import { KyutaiSttProtocol } from '../src/protocols/kyutai-stt.js';
-import { KyutaiTtsProtocol } from '../src/protocols/kyutai-tts.js';
+import { KyutaiSttProtocol } from '../src/protocols/kyutai/kyutai-stt.js';
+import { KyutaiTtsProtocol } from '../src/protocols/kyutai/kyutai-tts.js';
 import type { VoiceProtocol, WireMessage } from '../src/protocols/protocol.js';
-import { RealtimeProtocol } from '../src/protocols/realtime.js';
-import { VoicewireProtocol } from '../src/protocols/voicewire.js';
+import { RealtimeProtocol } from '../src/protocols/realtime/realtime.js';
+import { VoicewireProtocol } from '../src/protocols/voicewire/voicewire.js';
 
 const RATE = 24000;
 const AUDIO_S = 20;
@@ -60,7 +60,7 @@ export default async function run(): Promise<void> {
   const rows = [
     // What the server sends is built like the client's frames: the same format both ways.
     await measure('voicewire', 20, () => new VoicewireProtocol(), async (c, pcm) => (await c.encodeAudio(pcm))[0], true),
-    await measure('voicewire f32le', 20, () => new VoicewireProtocol({ format: 'f32le' }), async (c, pcm) => (await c.encodeAudio(pcm))[0], true),
+    await measure('voicewire f32le', 20, () => new VoicewireProtocol({ format: 'float32' }), async (c, pcm) => (await c.encodeAudio(pcm))[0], true),
     await measure('realtime pcm16', 20, () => new RealtimeProtocol(),
       async (c, pcm) => String((await c.encodeAudio(pcm))[0]).replace('input_audio_buffer.append","audio', 'response.audio.delta","delta'), true),
     await measure('kyutai-stt', 20, () => new KyutaiSttProtocol(), async (c, pcm) => (await c.encodeAudio(pcm))[0], true),

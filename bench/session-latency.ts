@@ -9,7 +9,7 @@ import { pcmEndpoint } from '../demo/server/pcm-endpoint.js';
 import { startLocalServer } from '../demo/server/server.js';
 import { launchChromium } from '../test/support/browser.js';
 import { startTestServer, type Route } from '../test/support/server.js';
-import { Resampler } from '../worklets/resampler.js';
+import { Resampler } from '../src/dsp/resampler.js';
 import { percentile } from './percentile.js';
 
 const MIC_RATE = 48000;
@@ -23,15 +23,15 @@ const FIXTURES = resolve(import.meta.dirname, 'fixtures');
 interface Config {
   frameMs: number;
   targetMs: number;
-  transport: 'shared' | 'port';
+  handoff: 'shared' | 'port';
 }
 
 const CONFIGS: Config[] = [
-  { frameMs: 20, targetMs: 60, transport: 'shared' },
-  { frameMs: 20, targetMs: 60, transport: 'port' },
-  { frameMs: 20, targetMs: 30, transport: 'shared' },
-  { frameMs: 40, targetMs: 60, transport: 'shared' },
-  { frameMs: 40, targetMs: 30, transport: 'shared' },
+  { frameMs: 20, targetMs: 60, handoff: 'shared' },
+  { frameMs: 20, targetMs: 60, handoff: 'port' },
+  { frameMs: 20, targetMs: 30, handoff: 'shared' },
+  { frameMs: 40, targetMs: 60, handoff: 'shared' },
+  { frameMs: 40, targetMs: 30, handoff: 'shared' },
 ];
 
 interface RunResult {
@@ -40,7 +40,7 @@ interface RunResult {
   outputLatency: number;
   mic: number[];
   out: number[];
-  stats: { underruns: number; ringTransport: string } | null;
+  stats: { underruns: number; handoff: string } | null;
   errors: string[];
 }
 
@@ -101,7 +101,7 @@ export async function latencyBench(): Promise<void> {
       for (let rep = 0; rep < REPEATS; rep++) {
         const r = (await browser.page.evaluate(`window.measure(${JSON.stringify({ url, ...c, seconds: RUN_SECONDS })})`)) as RunResult;
         if (r.errors.length > 0) throw new Error(`latency run failed: ${r.errors.join('; ')}`);
-        if (r.stats?.ringTransport !== c.transport) throw new Error(`asked for ${c.transport}, ran ${r.stats?.ringTransport}`);
+        if (r.stats?.handoff !== c.handoff) throw new Error(`asked for ${c.handoff}, ran ${r.stats?.handoff}`);
         const l = latencies(r);
         if (l.length === 0) throw new Error(`no pulse came back (${r.mic.length} sent, ${r.out.length} played)`);
         medians.push(percentile(l, 50));
@@ -115,7 +115,7 @@ export async function latencyBench(): Promise<void> {
       const goal = c.frameMs + c.targetMs + 10;
       const p50 = percentile(all, 50);
       rows.push({
-        frame: c.frameMs, target: c.targetMs, ring: c.transport, pulses: all.length,
+        frame: c.frameMs, target: c.targetMs, ring: c.handoff, pulses: all.length,
         'p50 ms': p50.toFixed(1), 'min–max': `${Math.min(...all).toFixed(1)}–${Math.max(...all).toFixed(1)}`,
         'per session': medians.map((m) => m.toFixed(1)).join(' / '),
         fill, resamplers: resamplers.toFixed(1), rest: (p50 - fill - resamplers).toFixed(1), underruns, goal, within: p50 <= goal ? 'yes' : 'NO',

@@ -7,7 +7,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import { encodePcm } from '../src/protocols/pcm.js';
+import { encodePcm } from '../src/dsp/pcm.js';
 // The built package (npm run bench builds first): the session pulls in the bundled worklet sources.
 import { createVoiceSession } from '../dist/index.js';
 import { percentile } from './percentile.js';
@@ -85,7 +85,7 @@ function voicewireClient(url: string): Client {
 /** The baseline: the hello, then the same s16le bytes on the same schedule, with `ws` alone. */
 function rawClient(url: string): Client {
   const playout = new Playout();
-  const bytes = encodePcm(TONE, 's16le');
+  const bytes = encodePcm(TONE, 'int16');
   let socket: WebSocket | undefined;
   let stopped = false;
   const pace = async () => {

@@ -19,7 +19,7 @@ export function listWorkletEntries(dir = 'worklets') {
 export async function bundleWorklet(file) {
   const bundle = await rollup({
     input: file,
-    plugins: [typescript({ tsconfig: './tsconfig.json', include: ['worklets/**/*.ts'], compilerOptions: { noEmit: false, declaration: false, sourceMap: false } })],
+    plugins: [typescript({ tsconfig: './tsconfig.json', include: ['worklets/**/*.ts', 'src/dsp/**/*.ts'], compilerOptions: { noEmit: false, declaration: false, sourceMap: false } })],
     onwarn(warning, warn) {
       if (warning.code !== 'PLUGIN_WARNING') warn(warning);
     },

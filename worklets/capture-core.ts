@@ -1,7 +1,7 @@
-import type { FrameWriter } from './frame-transport.js';
-import type { SampleFormat } from './messages.js';
-import type { RingArray } from './ring.js';
-import { Resampler } from './resampler.js';
+import type { FrameWriter } from './frame-handoff.js';
+import { floatToInt16, type SampleFormat } from '../src/dsp/pcm.js';
+import { Resampler } from '../src/dsp/resampler.js';
+import type { RingArray } from '../src/dsp/ring.js';
 
 export interface CaptureCoreOptions {
   /** The device (AudioContext) rate. */
@@ -56,10 +56,7 @@ export class CaptureCore {
     for (let i = 0; i < frame.length; i++) energy += frame[i] * frame[i];
     if (this.wire !== frame) {
       const wire = this.wire;
-      for (let i = 0; i < frame.length; i++) {
-        const x = frame[i] > 1 ? 1 : frame[i] < -1 ? -1 : frame[i];
-        wire[i] = Math.round(x < 0 ? x * 32768 : x * 32767);
-      }
+      for (let i = 0; i < frame.length; i++) wire[i] = floatToInt16(frame[i]);
     }
     if (this.writer.write(this.wire, Math.sqrt(energy / frame.length))) this.framesWritten++;
     else this.framesDropped++;

@@ -1,9 +1,9 @@
 // Registers 'voicewire-capture': microphone → wire-rate frames → ring (shared) or pooled chunks (port).
-import { ChunkPool } from './chunk-pool.js';
+import { ChunkPool } from '../src/dsp/chunk-pool.js';
 import { CaptureCore } from './capture-core.js';
-import { PortFrameWriter, SharedFrameWriter, type FrameWriter } from './frame-transport.js';
+import { PortFrameWriter, SharedFrameWriter, type FrameWriter } from './frame-handoff.js';
 import type { CaptureProcessorOptions, CaptureStatsMessage, ReturnMessage } from './messages.js';
-import type { RingArray, RingArrayType } from './ring.js';
+import type { RingArray, RingArrayType } from '../src/dsp/ring.js';
 
 /** Drops are reported at most this often (seconds of audio), never per quantum. */
 const STATS_SECONDS = 1;
@@ -19,7 +19,7 @@ class CaptureProcessor extends AudioWorkletProcessor {
     const o = options.processorOptions as CaptureProcessorOptions;
     const type: RingArrayType<RingArray> = o.format === 'int16' ? Int16Array : Float32Array;
     let writer: FrameWriter;
-    if (o.transport === 'shared') {
+    if (o.handoff === 'shared') {
       writer = new SharedFrameWriter(o.samples!, o.levels!, type);
     } else {
       const length = (o.wireRate * o.frameMs) / 1000;

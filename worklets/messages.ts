@@ -1,3 +1,5 @@
+import type { SampleFormat } from '../src/dsp/pcm.js';
+
 // What travels over an AudioWorkletNode's MessagePort, both directions. Transferred buffers go back to their
 // sender's pool once read, so the steady state makes no new sample memory on either side.
 
@@ -38,24 +40,22 @@ export interface PlaybackStatsMessage {
   /** Times the queue went over maxMs. */
   overruns: number;
   /** Device-rate samples dropped by overruns or because the queue was full. */
-  droppedFrames: number;
+  droppedSamples: number;
   /** Device-rate samples dropped by flush(). */
-  flushedFrames: number;
+  flushedSamples: number;
   playing: boolean;
 }
-
-export type SampleFormat = 'float32' | 'int16';
 
 /** processorOptions of 'voicewire-capture'. */
 export interface CaptureProcessorOptions {
   wireRate: number;
   frameMs: number;
   format: SampleFormat;
-  transport: 'shared' | 'port';
-  /** Shared transport: RingBuffer storage for samples (of `format`) and for levels (Float32, one per frame). */
+  handoff: 'shared' | 'port';
+  /** Shared handoff: RingBuffer storage for samples (of `format`) and for levels (Float32, one per frame). */
   samples?: SharedArrayBuffer;
   levels?: SharedArrayBuffer;
-  /** Port transport: frame buffers made up front; the pool grows to `maxPool` only if the main thread lags. */
+  /** Port handoff: frame buffers made up front; the pool grows to `maxPool` only if the main thread lags. */
   pool?: number;
   maxPool?: number;
 }
@@ -65,10 +65,10 @@ export interface PlaybackProcessorOptions {
   targetMs: number;
   maxMs: number;
   statsIntervalMs: number;
-  transport: 'shared' | 'port';
-  /** Shared transport: RingBuffer storage (Float32, device rate) and the control words (see playback-control). */
+  handoff: 'shared' | 'port';
+  /** Shared handoff: RingBuffer storage (Float32, device rate) and the control words (see playback-control). */
   ring?: SharedArrayBuffer;
   control?: SharedArrayBuffer;
-  /** Port transport: size of the worklet's local queue in ms. */
+  /** Port handoff: size of the worklet's local queue in ms. */
   capacityMs?: number;
 }

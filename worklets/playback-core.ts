@@ -1,6 +1,6 @@
 import type { PlaybackStatsMessage } from './messages.js';
-import { Control } from './pcm-transport.js';
-import type { RingBuffer } from './ring.js';
+import { Control } from './pcm-handoff.js';
+import type { RingBuffer } from '../src/dsp/ring.js';
 
 export interface PlaybackCoreOptions {
   /** The device (AudioContext) rate: the queue holds samples at this rate. */
@@ -24,7 +24,7 @@ export interface PlaybackCoreOptions {
  */
 export class PlaybackCore {
   /** The reused stats record passed to `onStats`. */
-  readonly stats: PlaybackStatsMessage = { type: 'playback-stats', depthMs: 0, underruns: 0, overruns: 0, droppedFrames: 0, flushedFrames: 0, playing: false };
+  readonly stats: PlaybackStatsMessage = { type: 'playback-stats', depthMs: 0, underruns: 0, overruns: 0, droppedSamples: 0, flushedSamples: 0, playing: false };
   private readonly target: number;
   private readonly max: number;
   private readonly interval: number;
@@ -53,7 +53,7 @@ export class PlaybackCore {
     this.readControl();
     let depth = this.ring.availableRead();
     if (depth > this.max) {
-      stats.droppedFrames += this.ring.skip(depth - this.target);
+      stats.droppedSamples += this.ring.skip(depth - this.target);
       stats.overruns++;
       depth = this.target;
     }
@@ -82,7 +82,7 @@ export class PlaybackCore {
     const flush = Atomics.load(this.control, Control.FLUSH_SEQ);
     if (flush !== this.flushSeen) {
       this.flushSeen = flush;
-      this.stats.flushedFrames += this.ring.discardUntil(Atomics.load(this.control, Control.FLUSH_AT));
+      this.stats.flushedSamples += this.ring.discardUntil(Atomics.load(this.control, Control.FLUSH_AT));
       this.stats.playing = false;
       this.draining = false;
     }

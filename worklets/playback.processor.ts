@@ -1,19 +1,19 @@
 // Registers 'voicewire-playback': a jitter buffer of device-rate samples, fed through a shared ring or the port.
-import { PortPcmReceiver, createControlStorage } from './pcm-transport.js';
+import { PortPcmReceiver, createControlStorage } from './pcm-handoff.js';
 import type { ControlMessage, PcmMessage, PlaybackProcessorOptions, PlaybackStatsMessage } from './messages.js';
 import { PlaybackCore } from './playback-core.js';
-import { RingBuffer } from './ring.js';
+import { RingBuffer } from '../src/dsp/ring.js';
 
 class PlaybackProcessor extends AudioWorkletProcessor {
   private readonly core: PlaybackCore;
   private readonly noTransfer: Transferable[] = [];
-  /** Samples the port handler could not queue (the queue was full); added to droppedFrames. */
+  /** Samples the port handler could not queue (the queue was full); added to droppedSamples. */
   private refused = 0;
 
   constructor(options: AudioWorkletNodeOptions) {
     super(options);
     const o = options.processorOptions as PlaybackProcessorOptions;
-    const shared = o.transport === 'shared';
+    const shared = o.handoff === 'shared';
     const capacity = Math.ceil(((o.capacityMs ?? o.maxMs + 1000) * sampleRate) / 1000);
     const ring = new RingBuffer(shared ? o.ring! : RingBuffer.createStorage(capacity, Float32Array, false), Float32Array);
     const control = new Int32Array(shared ? o.control! : createControlStorage(false));
@@ -36,7 +36,7 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   }
 
   private post(stats: PlaybackStatsMessage): void {
-    stats.droppedFrames += this.refused;
+    stats.droppedSamples += this.refused;
     this.refused = 0;
     this.port.postMessage(stats, this.noTransfer);
   }

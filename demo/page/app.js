@@ -1,5 +1,9 @@
 // The demo page: every number here comes from voicewire's own events, so it doubles as a live check of the SDK.
 import * as voicewire from '/sdk/voicewire.js';
+import { moshi } from '/sdk/protocols/moshi.js';
+
+/** The protocols the local server speaks, by the value of the page's protocol menu. */
+const PROTOCOLS = { voicewire: undefined, moshi: moshi() };
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -93,13 +97,13 @@ function showStats(s) {
   $('stat-buffer').textContent = fmt(s.bufferMs, 'ms');
   $('stat-underruns').textContent = String(s.underruns);
   $('stat-overruns').textContent = String(s.overruns);
-  $('stat-dropped').textContent = `${s.droppedInFrames} / ${s.droppedOutFrames}`;
-  $('stat-path').textContent = `${s.deviceRate / 1000} ↔ ${s.wireRate / 1000} kHz · ${s.ringTransport}`;
+  $('stat-dropped').textContent = `${Math.round(s.droppedInMs)} / ${Math.round(s.droppedOutMs)} ms`;
+  $('stat-path').textContent = `${s.deviceRate / 1000} ↔ ${s.wireRate / 1000} kHz · ${s.handoff}`;
 }
 
 async function connect() {
   ui.error.hidden = true;
-  const session = voicewire.createVoiceSession({ url: ui.url.value, protocol: ui.protocol.value });
+  const session = voicewire.createVoiceSession({ url: ui.url.value, protocol: PROTOCOLS[ui.protocol.value] });
   window.demo.session = session;
   session.on('state', setState);
   session.on('error', showError);

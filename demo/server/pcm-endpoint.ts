@@ -1,5 +1,5 @@
 import type { RawData } from 'ws';
-import { BYTES_PER_SAMPLE, decodePcm, encodePcm, type SampleFormat } from '../../src/protocols/pcm.js';
+import { BYTES_PER_SAMPLE, decodePcm, encodePcm, type SampleFormat } from '../../src/dsp/pcm.js';
 import type { EndpointHandler } from './server.js';
 import { EnergyVad, testTone } from './vad.js';
 
@@ -96,13 +96,13 @@ export function pcmEndpoint(options: PcmEndpointOptions): EndpointHandler {
       }
       const a = (hello.audio ?? {}) as Record<string, unknown>;
       const sampleRate = Number(a.sampleRate);
-      const format = a.format === 'f32le' ? 'f32le' : a.format === 's16le' ? 's16le' : undefined;
+      const format: SampleFormat | undefined = a.format === 'f32le' ? 'float32' : a.format === 's16le' ? 'int16' : undefined;
       if (!(sampleRate >= 8000 && sampleRate <= 96000) || format === undefined || (a.channels ?? 1) !== 1) {
         return fail('PROTOCOL_ERROR', 'hello.audio must be mono s16le or f32le at 8000-96000 Hz', 1002);
       }
       audio = { sampleRate, format, frameMs: Number(a.frameMs) || 20 };
       vad = new EnergyVad({ sampleRate });
-      sendJson({ type: 'hello', protocol: 'voicewire', version, role: 'server', audio: { sampleRate, channels: 1, format, frameMs: audio.frameMs } });
+      sendJson({ type: 'hello', protocol: 'voicewire', version, role: 'server', audio: { sampleRate, channels: 1, format: a.format, frameMs: audio.frameMs } });
     }
 
     /**

@@ -3,7 +3,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server } f
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { redactUrl } from '../../src/redact.js';
+import { redactUrl } from '../../src/errors/redact.js';
 import { isAllowedOrigin } from './origin.js';
 import { plain, serveStatic } from './static.js';
 import type { Certificate } from './tls.js';

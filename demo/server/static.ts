@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
-import { isLoopbackHost } from '../../src/url.js';
+import { isLoopbackHost } from '../../src/environment/url.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 

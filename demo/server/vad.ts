@@ -1,4 +1,4 @@
-import { rmsOf, toDb } from '../../src/session/audio-path.js';
+import { rmsOf, toDb } from '../../src/dsp/index.js';
 
 /**
  * A small energy voice-activity detector for the local server: enough to show speech_started / speech_stopped in a

@@ -1,4 +1,4 @@
-import { ErrorCode, VoicewireError } from '../errors.js';
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
 
 export interface AudioContextOptions {
   /** Passed through to the AudioContext; 'interactive' (the default) is what a conversation wants. */

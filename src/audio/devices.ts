@@ -1,4 +1,4 @@
-import { assertAudioCapable } from '../environment.js';
+import { assertAudioCapable } from '../environment/diagnose.js';
 import type { MicrophoneOptions } from './microphone.js';
 
 /** One microphone or speaker as `enumerateDevices()` gives it. */

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
-import { assertAudioCapable } from '../environment.js';
-import { ErrorCode, VoicewireError } from '../errors.js';
+import { assertAudioCapable } from '../environment/diagnose.js';
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
 import { DEFAULT_AUTOPLAY_WAIT_MS, autoplayBlockedError, closeAudioContext, createAudioContext, resumeWithin, unlockOnGesture, type AudioContextOptions } from './context.js';
 import { installPlaybackPolyfill, lacksSecureWorklet } from './insecure-playback.js';
 import { openMicrophone, watchMicrophone, type MicrophoneOptions } from './microphone.js';
@@ -185,4 +185,9 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
     target.addEventListener(type, listener);
     this.cleanups.push(() => target.removeEventListener(type, listener));
   }
+}
+
+/** An audio engine (see AudioEngineOptions); nothing is opened until start(). */
+export function createAudioEngine(options: AudioEngineOptions = {}): AudioEngine {
+  return new AudioEngine(options);
 }

@@ -1,4 +1,4 @@
-import { ErrorCode, VoicewireError } from '../errors.js';
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
 
 type Globals = typeof globalThis & { AudioWorkletNode?: unknown; isSecureContext?: boolean };
 

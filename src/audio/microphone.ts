@@ -1,5 +1,5 @@
-import { assertAudioCapable } from '../environment.js';
-import { ErrorCode, VoicewireError } from '../errors.js';
+import { assertAudioCapable } from '../environment/diagnose.js';
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
 import { describe } from './worklet-failure.js';
 
 export interface MicrophoneOptions {

@@ -1,4 +1,4 @@
-import { ErrorCode, VoicewireError } from '../errors.js';
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
 
 export interface AudioOutputOptions {
   /** Output volume, 0–1 (a gain, linear). Default 1. Throws INVALID_OPTION outside 0–1. */

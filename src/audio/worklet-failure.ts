@@ -1,5 +1,5 @@
-import { ErrorCode, VoicewireError } from '../errors.js';
-import { redactUrl } from '../redact.js';
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
+import { redactUrl } from '../errors/redact.js';
 
 /** What the server answered when we fetched the module ourselves after `addModule` failed. */
 export interface ServerReply {

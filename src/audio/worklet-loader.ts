@@ -1,7 +1,7 @@
 import { WORKLET_SOURCES } from 'virtual:voicewire-worklets';
-import { assertAudioCapable } from '../environment.js';
-import { ErrorCode, VoicewireError, isVoicewireError } from '../errors.js';
-import { redactUrl } from '../redact.js';
+import { assertAudioCapable } from '../environment/diagnose.js';
+import { ErrorCode, VoicewireError, isVoicewireError } from '../errors/errors.js';
+import { redactUrl } from '../errors/redact.js';
 import { classifyBlobFailure, classifyUrlFailure, preflight } from './worklet-failure.js';
 
 export interface WorkletLoadOptions {

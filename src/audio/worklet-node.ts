@@ -1,8 +1,5 @@
-import { ErrorCode, VoicewireError } from '../errors.js';
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
 import { describe, isNamed } from './worklet-failure.js';
-
-/** The names voicewire's own processors register (worklets/*.processor.ts). */
-export const PROCESSOR_NAMES = { capture: 'voicewire-capture', playback: 'voicewire-playback' } as const;
 
 /**
  * `new AudioWorkletNode` with its failure explained. A module that loaded but never called registerProcessor

@@ -121,3 +121,8 @@ export class OggOpusReader {
     this.partialLength = 0;
   }
 }
+
+/** An Ogg Opus stream reader: bytes in any cut → OpusHead and packets with their issues. */
+export function createOggOpusReader(): OggOpusReader {
+  return new OggOpusReader();
+}

@@ -166,3 +166,8 @@ export class OggPageReader {
 }
 
 const ZERO4 = new Uint8Array(4);
+
+/** An Ogg page reader (RFC 3533): bytes in any cut → pages, resyncing past damage. */
+export function createOggPageReader(): OggPageReader {
+  return new OggPageReader();
+}

@@ -137,3 +137,8 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/** An Ogg Opus stream writer (RFC 7845); see OggOpusWriterOptions. */
+export function createOggOpusWriter(options: OggOpusWriterOptions): OggOpusWriter {
+  return new OggOpusWriter(options);
+}

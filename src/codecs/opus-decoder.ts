@@ -1,4 +1,4 @@
-import { ErrorCode, VoicewireError } from '../errors.js';
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
 
 /** A packet the decoder could not read; it produced no samples and decoding went on. */
 export interface OpusDecodeIssue {

@@ -1,4 +1,5 @@
-import { FrameChunker, OPUS_FRAME_MS } from './frame-chunker.js';
+import { FrameChunker, OPUS_FRAME_MS } from '../dsp/frame-chunker.js';
+import { floatToInt16 } from '../dsp/pcm.js';
 import type { OpusEncoder, OpusEncoderOptions } from './opus-encoder.js';
 
 type OpusScriptModule = typeof import('opusscript');
@@ -30,10 +31,7 @@ export async function createWasmOpusEncoder(options: OpusEncoderOptions & { samp
       if (closed) throw new Error('the Opus encoder is closed');
       const packets: Uint8Array[] = [];
       for (const frame of chunker.push(pcm)) {
-        for (let i = 0; i < frame.length; i++) {
-          const v = frame[i] * 32768;
-          s16[i] = v >= 32767 ? 32767 : v <= -32768 ? -32768 : Math.round(v) || 0;
-        }
+        for (let i = 0; i < frame.length; i++) s16[i] = floatToInt16(frame[i]);
         // opusscript takes the s16le bytes of the frame and the frame size in samples.
         packets.push(new Uint8Array(codec.encode(bytes, chunker.frameSize)));
       }

@@ -1,5 +1,5 @@
 import { parseOpusHead } from './opus-head.js';
-import { FrameChunker, OPUS_FRAME_MS } from './frame-chunker.js';
+import { FrameChunker, OPUS_FRAME_MS } from '../dsp/frame-chunker.js';
 import type { OpusEncoder, OpusEncoderOptions } from './opus-encoder.js';
 
 type WebCodecsScope = typeof globalThis & { AudioEncoder?: typeof AudioEncoder; AudioData?: typeof AudioData };

@@ -1,4 +1,4 @@
-import { ErrorCode, VoicewireError } from '../errors.js';
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
 import { createWasmOpusEncoder } from './opus-encoder-wasm.js';
 import { createWebCodecsOpusEncoder } from './opus-encoder-webcodecs.js';
 

@@ -1,5 +1,5 @@
-import { ErrorCode, VoicewireError } from '../errors.js';
-import { encodePcm } from '../protocols/pcm.js';
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
+import { encodePcm, int16ToFloat } from '../dsp/pcm.js';
 
 export interface WavAudio {
   sampleRate: number;
@@ -60,7 +60,7 @@ function sampleReader(view: DataView, code: number, bits: number): ((at: number)
   if (code !== PCM) return undefined;
   switch (bits) {
     case 8: return (at) => (view.getUint8(at) - 128) / 128;
-    case 16: return (at) => view.getInt16(at, true) / 32768;
+    case 16: return (at) => int16ToFloat(view.getInt16(at, true));
     case 24: return (at) => ((view.getUint8(at) | (view.getUint8(at + 1) << 8) | (view.getInt8(at + 2) << 16)) / 8388608);
     case 32: return (at) => view.getInt32(at, true) / 2147483648;
     default: return undefined;
@@ -85,7 +85,7 @@ export function encodeWav(samples: Float32Array, sampleRate: number): Uint8Array
   view.setUint16(34, 16, true);
   ascii(36, 'data');
   view.setUint32(40, samples.length * 2, true);
-  out.set(encodePcm(samples, 's16le'), 44);
+  out.set(encodePcm(samples, 'int16'), 44);
   return out;
 }
 

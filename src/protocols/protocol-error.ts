@@ -1,11 +1,11 @@
-import { ErrorCode, VoicewireError } from '../errors.js';
-import type { ProtocolEvent, ProtocolName } from './protocol.js';
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
+import type { ProtocolEvent } from './protocol.js';
 
 /**
  * Bytes or text from the network that a codec cannot read. Data, not a crash: the codec returns this as an event
  * and the session goes on unless `fatal`.
  */
-export function protocolError(protocol: ProtocolName, reason: string, details: Record<string, unknown> = {}, fatal = false): ProtocolEvent {
+export function protocolError(protocol: string, reason: string, details: Record<string, unknown> = {}, fatal = false): ProtocolEvent {
   const error = new VoicewireError({
     code: ErrorCode.PROTOCOL_ERROR,
     message: `The server sent a ${protocol} message this client cannot read: ${reason}.`,
@@ -16,7 +16,7 @@ export function protocolError(protocol: ProtocolName, reason: string, details: R
 }
 
 /** An error the server itself reported (its words, redacted like any text). */
-export function serverError(protocol: ProtocolName, message: string, fatal: boolean, code: ErrorCode = ErrorCode.SERVER_ERROR): ProtocolEvent {
+export function serverError(protocol: string, message: string, fatal: boolean, code: ErrorCode = ErrorCode.SERVER_ERROR): ProtocolEvent {
   const remedy = code === ErrorCode.SERVER_BUSY
     ? 'The server has no free session slot: wait and try again, or start more server capacity.'
     : code === ErrorCode.AUTH_REJECTED

@@ -1,4 +1,4 @@
-import type { VoicewireError } from '../errors.js';
+import type { VoicewireError } from '../errors/errors.js';
 
 /** One WebSocket message: a text frame or a binary frame. */
 export type WireMessage = string | Uint8Array;
@@ -22,16 +22,23 @@ export type ProtocolEvent =
   /** PROTOCOL_ERROR for bytes we cannot read, SERVER_ERROR / SERVER_BUSY / AUTH_REJECTED for what the server said. */
   | { type: 'error'; error: VoicewireError; fatal: boolean };
 
-export type ProtocolName = 'voicewire' | 'moshi' | 'kyutai-stt' | 'kyutai-tts' | 'realtime';
+/**
+ * How a session gets its protocol: a factory called once per socket (a new codec state for each connection).
+ * Each protocol entry exports one, e.g. `moshi()` from `voicewire/protocols/moshi`.
+ */
+export type ProtocolFactory<P extends VoiceProtocol = VoiceProtocol> = () => P;
 
 /**
  * A wire protocol as a pure, stateful codec for one session: no sockets, no timers. The transport feeds it what
  * arrives and sends what it returns. Async where real codecs are (Opus through WebCodecs or wasm).
  */
 export interface VoiceProtocol {
-  readonly name: ProtocolName;
-  /** Audio rate on the wire, both directions, in Hz. */
+  /** Short name for errors and logs ('voicewire', 'moshi', …). */
+  readonly name: string;
+  /** Audio rate on the wire, both directions, in Hz. The session opens its audio at this rate. */
   readonly sampleRate: number;
+  /** Duration of the frames the session hands to `encodeAudio`, in ms. */
+  readonly frameMs: number;
   /** Subprotocols to offer in the WebSocket handshake (credentials are added by the transport, never here). */
   readonly subprotocols: readonly string[];
   /** Whether a dropped connection may be silently reopened (false where the server keeps per-session state). */

@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-// Only through the root entry: the published voicewire/react imports 'voicewire', so an app has one VoiceSession class.
-import { listDevices, VoiceSession } from '../index.js';
-import type { AudioDevices, ReconnectInfo, SessionState, SessionText, TurnState, VoiceSessionOptions, VoicewireError } from '../index.js';
+import { listDevices, type AudioDevices } from '../audio/devices.js';
+import type { VoicewireError } from '../errors/errors.js';
+import type { ReconnectInfo } from '../session/reconnect-info.js';
+import type { TurnState } from '../session/turns.js';
+import { createVoiceSession, type SessionState, type SessionText, type VoiceSession, type VoiceSessionOptions } from '../session/voice-session.js';
 
 export interface VoiceSessionView {
   /** The session's state; 'idle' before the first start(). */
@@ -78,7 +80,7 @@ export function useVoiceSession(options: UseVoiceSessionOptions): VoiceSessionVi
   const start = useCallback(async () => {
     await stop();
     const { maxTexts = 100, ...sessionOptions } = latest.current;
-    const s = new VoiceSession({ ...sessionOptions, ...choice.current });
+    const s = createVoiceSession({ ...sessionOptions, ...choice.current });
     current.current = s;
     const live = () => current.current === s;
     s.on('state', (st) => live() && setState(st));

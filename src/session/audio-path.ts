@@ -1,4 +1,4 @@
-import type { VoicewireError } from '../errors.js';
+import type { VoicewireError } from '../errors/errors.js';
 
 /** Where a session's audio comes from and goes to: the browser's devices, or streams in Node. */
 export interface AudioPath {
@@ -36,23 +36,12 @@ export interface AudioPathStats {
   bufferMs: number;
   underruns: number;
   overruns: number;
-  /** Server audio dropped before it played (overruns, a full queue). */
-  droppedInFrames: number;
+  /** Server audio dropped before it played (overruns, a full queue), ms. */
+  droppedInMs: number;
   /** Microphone frames the audio thread could not hand over. */
   droppedCaptureFrames: number;
-  /** How samples cross to the audio thread: 'shared' memory, 'port' messages, or 'none' in Node. */
-  ringTransport: 'shared' | 'port' | 'none';
+  /** How samples cross to the audio thread (the handoff): 'shared' memory, 'port' messages, or 'none' in Node. */
+  handoff: 'shared' | 'port' | 'none';
   /** The device (AudioContext) rate, or the input's rate in Node. */
   deviceRate: number;
-}
-
-/** RMS (0..1) to dBFS. */
-export function toDb(rms: number): number {
-  return 20 * Math.log10(rms);
-}
-
-export function rmsOf(pcm: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < pcm.length; i++) sum += pcm[i] * pcm[i];
-  return Math.sqrt(sum / Math.max(1, pcm.length));
 }

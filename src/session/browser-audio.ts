@@ -1,17 +1,17 @@
 import { microphoneOptionsOf, type MicrophoneSettings } from '../audio/devices.js';
 import { AudioEngine, type AudioEngineOptions } from '../audio/engine.js';
 import type { AudioOutput } from '../audio/output.js';
-import { CapturePipeline, type CaptureOptions } from '../pipeline/capture.js';
-import { PlaybackPipeline, type PlaybackOptions, type PlaybackStats } from '../pipeline/playback.js';
+import { CapturePipeline, type CaptureOptions } from '../audio/capture.js';
+import { PlaybackPipeline, type PlaybackOptions, type PlaybackStats } from '../audio/playback.js';
 import type { AudioPath, AudioPathStats, AudioSink } from './audio-path.js';
-import { rmsOf, toDb } from './audio-path.js';
+import { rmsOf, toDb } from '../dsp/level.js';
 
 export interface BrowserAudioOptions extends MicrophoneSettings {
   /** Context and worklet loading options (see AudioEngine); the microphone's are the top-level MicrophoneSettings. */
   engine?: AudioEngineOptions;
   /** Jitter buffer: `targetMs` (default 60) and `maxMs`. */
-  playback?: Pick<PlaybackOptions, 'targetMs' | 'maxMs' | 'transport'>;
-  capture?: Pick<CaptureOptions, 'transport' | 'bufferMs'>;
+  playback?: Pick<PlaybackOptions, 'targetMs' | 'maxMs' | 'handoff'>;
+  capture?: Pick<CaptureOptions, 'handoff' | 'bufferMs'>;
 }
 
 /**
@@ -112,9 +112,9 @@ export class BrowserAudio implements AudioPath {
       bufferMs: p?.depthMs ?? 0,
       underruns: p?.underruns ?? 0,
       overruns: p?.overruns ?? 0,
-      droppedInFrames: p?.droppedFrames ?? 0,
+      droppedInMs: p?.droppedMs ?? 0,
       droppedCaptureFrames: this.droppedCaptureFrames,
-      ringTransport: this.capture?.transport ?? 'none',
+      handoff: this.capture?.handoff ?? 'none',
       deviceRate: this.engine.context?.sampleRate ?? 0,
     };
   }

@@ -1,4 +1,4 @@
-import type { VoicewireError } from '../errors.js';
+import type { VoicewireError } from '../errors/errors.js';
 import type { Connection } from '../transport/connection.js';
 
 /**
@@ -34,7 +34,7 @@ export function trackReconnects(connection: Connection, onChange: (info: Reconne
     if (change.state === 'reconnecting') {
       const delayMs = change.delayMs ?? 0;
       set({ attempt: change.attempt, delayMs, nextAtMs: clock() + delayMs, error: change.error ?? null, gaveUp: null });
-    } else if (change.state === 'open' && current.attempt > 0) {
+    } else if (change.state === 'connected' && current.attempt > 0) {
       set(NOT_RECONNECTING);
     }
   });

@@ -1,6 +1,8 @@
-import { Resampler } from '../../worklets/resampler.js';
+import { FrameChunker } from '../dsp/frame-chunker.js';
+import { int16ArrayToFloat } from '../dsp/pcm.js';
+import { Resampler } from '../dsp/resampler.js';
 import type { AudioPath, AudioPathStats, AudioSink } from './audio-path.js';
-import { rmsOf, toDb } from './audio-path.js';
+import { rmsOf, toDb } from '../dsp/level.js';
 
 export interface StreamAudioOptions {
   /** PCM to send, mono: Float32 in [-1, 1] or Int16. Any block size. */
@@ -50,7 +52,7 @@ export class StreamAudio implements AudioPath {
   }
 
   stats(): AudioPathStats {
-    return { micDb: this.micDb, playbackDb: this.playbackDb, bufferMs: Number.NaN, underruns: 0, overruns: 0, droppedInFrames: 0, droppedCaptureFrames: 0, ringTransport: 'none', deviceRate: this.inputRate };
+    return { micDb: this.micDb, playbackDb: this.playbackDb, bufferMs: Number.NaN, underruns: 0, overruns: 0, droppedInMs: 0, droppedCaptureFrames: 0, handoff: 'none', deviceRate: this.inputRate };
   }
 
   async stop(): Promise<void> {
@@ -59,7 +61,7 @@ export class StreamAudio implements AudioPath {
 
   private async pump(input: AsyncIterable<Float32Array | Int16Array>, sink: AudioSink): Promise<void> {
     const frameLength = Math.round((this.wireRate * this.frameMs) / 1000);
-    const cutter = new FrameCutter(frameLength);
+    const cutter = new FrameChunker(frameLength);
     const resampler = this.inputRate === this.wireRate ? null : new Resampler(this.inputRate, this.wireRate);
     const started = Date.now();
     let sent = 0;
@@ -82,7 +84,7 @@ export class StreamAudio implements AudioPath {
     };
     for await (const block of input) {
       if (this.stopped) return;
-      const floats = block instanceof Float32Array ? block : Float32Array.from(block, (v) => v / 32768);
+      const floats = block instanceof Float32Array ? block : int16ArrayToFloat(block);
       inputSamples += floats.length;
       await send(cutter.push(toWire(floats)));
     }
@@ -97,36 +99,6 @@ export class StreamAudio implements AudioPath {
     }
     await send(cutter.rest());
     if (!this.stopped) sink.end();
-  }
-}
-
-/** Cuts a stream of blocks into frames of one length; the last, shorter frame comes from rest(). */
-class FrameCutter {
-  private frame: Float32Array;
-  private filled = 0;
-
-  constructor(private readonly length: number) {
-    this.frame = new Float32Array(length);
-  }
-
-  push(samples: Float32Array): Float32Array[] {
-    const frames: Float32Array[] = [];
-    for (let at = 0; at < samples.length;) {
-      const n = Math.min(this.length - this.filled, samples.length - at);
-      this.frame.set(samples.subarray(at, at + n), this.filled);
-      this.filled += n;
-      at += n;
-      if (this.filled === this.length) {
-        frames.push(this.frame);
-        this.frame = new Float32Array(this.length);
-        this.filled = 0;
-      }
-    }
-    return frames;
-  }
-
-  rest(): Float32Array[] {
-    return this.filled > 0 ? [this.frame.slice(0, this.filled)] : [];
   }
 }
 

@@ -1,31 +1,35 @@
 import { EventEmitter } from 'eventemitter3';
 import { watchDevices, type DeviceChange, type MicrophoneSettings } from '../audio/devices.js';
 import { AudioOutput, type AudioOutputOptions } from '../audio/output.js';
-import { ErrorCode, VoicewireError, isVoicewireError } from '../errors.js';
-import type { ProtocolEvent } from '../protocols/protocol.js';
-import { VoicewireProtocol } from '../protocols/voicewire.js';
+import { ErrorCode, VoicewireError, isVoicewireError } from '../errors/errors.js';
+import type { ProtocolEvent, ProtocolFactory, VoiceProtocol } from '../protocols/protocol.js';
+import { VoicewireProtocol, voicewire } from '../protocols/voicewire/voicewire.js';
 import { Connection, type ConnectionOptions } from '../transport/connection.js';
 import type { ConnectionState } from '../transport/connection-events.js';
-import { resolveSocketUrl } from '../url.js';
+import { resolveSocketUrl } from '../environment/url.js';
 import type { AudioPath, AudioSink } from './audio-path.js';
 import { BrowserAudio, type BrowserAudioOptions } from './browser-audio.js';
-import { assertGapsAllowed, createProtocol, type ProtocolChoice } from './protocols.js';
 import { NOT_RECONNECTING, trackReconnects, type ReconnectInfo } from './reconnect-info.js';
 import { StreamAudio, type StreamAudioOptions } from './stream-audio.js';
 import { TurnTracker, type TurnChange, type TurnOptions, type TurnState } from './turns.js';
 
-export type SessionState = 'idle' | 'starting' | 'connecting' | 'waiting' | 'connected' | 'reconnecting' | 'stopping' | 'closed';
+/**
+ * The connection's states (see ConnectionState: `connecting`, `waiting` for the server's hello, `connected`,
+ * `reconnecting`, `closed`) plus the session's own: `idle` before the first start(), `starting` while audio opens,
+ * `stopping` while stop() releases it.
+ */
+export type SessionState = 'idle' | 'starting' | ConnectionState | 'stopping';
 
 export interface VoiceSessionOptions extends BrowserAudioOptions, StreamAudioOptions, AudioOutputOptions, TurnOptions,
   Pick<ConnectionOptions, 'auth' | 'headers' | 'base' | 'connectTimeoutMs' | 'helloTimeoutMs' | 'maxMessageBytes' | 'audioBudgetBytes' | 'reconnect' | 'reconnectPolicy'> {
   /** `/ws`, `wss://host/api/chat`, …: resolved against the page (https → wss). */
   url: string | URL;
-  /** Default 'voicewire'. */
-  protocol?: ProtocolChoice;
-  /** Audio rate on the wire. Default: the protocol's (24 000 Hz for every built-in one). */
-  wireRate?: number;
-  /** Microphone frame duration, ms. Default 20. */
-  frameMs?: number;
+  /**
+   * The wire protocol, as a factory from its entry (called once per socket): `moshi()` from
+   * `voicewire/protocols/moshi`, `voicewire({ sampleRate: 16000 })`, or your own. Its `sampleRate` and `frameMs` set
+   * the audio's. Default: `voicewire()` (24 kHz, 20 ms frames).
+   */
+  protocol?: ProtocolFactory;
   /** 'browser' (microphone and speakers) or 'stream' (async iterable in, callback out). Default: 'browser' where there is a page, else 'stream'. */
   audio?: 'browser' | 'stream';
   /**
@@ -45,13 +49,17 @@ export interface SessionStats {
   bufferMs: number;
   underruns: number;
   overruns: number;
-  /** Server audio dropped before playing. */
-  droppedInFrames: number;
-  /** Microphone audio dropped before sending (backpressure, a stalled main thread, not yet connected). */
-  droppedOutFrames: number;
+  /** Server audio dropped before playing, ms. */
+  droppedInMs: number;
+  /** Microphone audio dropped before sending (backpressure, a stalled main thread, not yet connected), ms. */
+  droppedOutMs: number;
+  /** Frames sent (each `frameMs` long). */
   framesSent: number;
-  ringTransport: 'shared' | 'port' | 'none';
+  /** How samples cross to the audio thread: 'shared' memory, 'port' messages, or 'none' in Node. */
+  handoff: 'shared' | 'port' | 'none';
+  /** The AudioContext's rate (or the input's, in Node), Hz. */
   deviceRate: number;
+  /** The protocol's rate, Hz. */
   wireRate: number;
 }
 
@@ -98,6 +106,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
   private pingId = 0;
   private framesSent = 0;
   private reconnectInfo: ReconnectInfo = NOT_RECONNECTING;
+  private readonly protocol: ProtocolFactory;
   private readonly wireRate: number;
   private readonly frameMs: number;
   /**
@@ -112,10 +121,14 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
   /** Throws INVALID_OPTION for a volume outside 0–1, or muteMode 'nothing' with a protocol that needs continuous audio. */
   constructor(private readonly options: VoiceSessionOptions) {
     super();
-    this.frameMs = options.frameMs ?? 20;
-    this.wireRate = options.wireRate ?? 24000;
+    this.protocol = options.protocol ?? voicewire();
+    // A first codec tells the audio's rate and frame; each socket gets its own from the factory.
+    const first = this.protocol();
+    this.wireRate = first.sampleRate;
+    this.frameMs = first.frameMs;
+    first.close();
+    if (options.muteMode === 'nothing') assertGapsAllowed(first);
     this.output = new AudioOutput(options);
-    if (options.muteMode === 'nothing') assertGapsAllowed(options.protocol ?? 'voicewire', { sampleRate: this.wireRate, frameMs: this.frameMs });
     this.turns = new TurnTracker(options, this.wireRate, {
       change: (change) => this.emit('turn', change),
       bargeIn: (atMs) => {
@@ -297,7 +310,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     const connection = new Connection({
       url: o.url, auth: o.auth, headers: o.headers, base: o.base, connectTimeoutMs: o.connectTimeoutMs, helloTimeoutMs: o.helloTimeoutMs,
       maxMessageBytes: o.maxMessageBytes, audioBudgetBytes: o.audioBudgetBytes, reconnect: o.reconnect, reconnectPolicy: o.reconnectPolicy,
-      protocol: () => createProtocol(o.protocol ?? 'voicewire', { sampleRate: this.wireRate, frameMs: this.frameMs }),
+      protocol: this.protocol,
     });
     trackReconnects(connection, (info) => {
       this.reconnectInfo = info;
@@ -306,7 +319,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     connection.on('state', ({ state }) => {
       // The connection's end is the session's too ('close' below), but only stop() may say `closed`: it releases the
       // microphone and the AudioContext first (mapping it here made stop() a no-op and leaked both).
-      if (state !== 'closed') this.setState(SESSION_STATE[state]);
+      if (state !== 'closed') this.setState(state);
     });
     connection.on('audio', (e) => this.audioPath?.play(e.pcm, e.sampleRate));
     connection.on('text', (e) => this.emit('text', { text: e.text, source: e.source, final: e.final }));
@@ -341,10 +354,10 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       bufferMs: audio.bufferMs,
       underruns: audio.underruns,
       overruns: audio.overruns,
-      droppedInFrames: audio.droppedInFrames,
-      droppedOutFrames: c.audioDropped + c.audioDroppedNotOpen + audio.droppedCaptureFrames,
+      droppedInMs: audio.droppedInMs,
+      droppedOutMs: (c.audioDropped + c.audioDroppedNotConnected + audio.droppedCaptureFrames) * this.frameMs,
       framesSent: this.framesSent,
-      ringTransport: audio.ringTransport,
+      handoff: audio.handoff,
       deviceRate: audio.deviceRate,
       wireRate: this.wireRate,
     });
@@ -359,18 +372,22 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
   }
 }
 
-const SESSION_STATE: Readonly<Record<Exclude<ConnectionState, 'closed'>, SessionState>> = {
-  connecting: 'connecting',
-  'awaiting-hello': 'waiting',
-  open: 'connected',
-  reconnecting: 'reconnecting',
-};
-
 function speechOf(e: Extract<ProtocolEvent, { type: 'speech' }>) {
   return { state: e.state, atMs: e.atS === undefined ? undefined : e.atS * 1000, durationMs: e.durationS === undefined ? undefined : e.durationS * 1000 };
 }
 
 const now = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
+
+/** muteMode 'nothing' needs a server that tolerates gaps: the protocol says (`continuousAudio`: Moshi, Kyutai STT). */
+function assertGapsAllowed(protocol: VoiceProtocol): void {
+  if (!protocol.continuousAudio) return;
+  throw new VoicewireError({
+    code: ErrorCode.INVALID_OPTION,
+    message: `muteMode 'nothing' is not allowed with ${protocol.name}: its server needs continuous audio (it steps its model on the input).`,
+    remedy: "Leave muteMode out (or 'silence'): mute() then sends silence, which such servers expect.",
+    details: { option: 'muteMode', value: 'nothing', protocolName: protocol.name },
+  });
+}
 
 function stoppedWhileStarting(): VoicewireError {
   return new VoicewireError({ code: ErrorCode.CONNECTION_CLOSED, message: 'The session was stopped while it was starting.', remedy: 'Nothing to fix: start() again when you want a session.' });

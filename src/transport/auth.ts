@@ -1,4 +1,4 @@
-import { ErrorCode, VoicewireError } from '../errors.js';
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
 
 /** How a credential reaches the server. Whatever the route, the token never appears in an error, event or log. */
 export interface AuthOptions {

@@ -1,5 +1,5 @@
-import { ErrorCode, VoicewireError } from '../errors.js';
-import { redactSubprotocols } from '../redact.js';
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
+import { redactSubprotocols } from '../errors/redact.js';
 
 /** What the socket wrapper saw when a socket ended; turned into one typed error (or none for a normal end). */
 export interface CloseFacts {

@@ -1,15 +1,15 @@
-import type { VoicewireError } from '../errors.js';
+import type { VoicewireError } from '../errors/errors.js';
 import type { ProtocolEvent } from '../protocols/protocol.js';
 
 /**
  * - `connecting`: the socket is being opened.
- * - `awaiting-hello`: the socket is open, the server has not greeted yet. With Moshi's Python server this is
+ * - `waiting`: the socket is open, the server has not greeted yet. With Moshi's Python server this is
  *   "waiting for a free slot": it accepts extra sockets and greets only when the running session ends.
- * - `open`: the server greeted; audio flows.
+ * - `connected`: the server greeted; audio flows.
  * - `reconnecting`: the connection dropped and a retry is scheduled.
  * - `closed`: before `connect()`, and for good after `close()`, a fatal error or giving up.
  */
-export type ConnectionState = 'connecting' | 'awaiting-hello' | 'open' | 'reconnecting' | 'closed';
+export type ConnectionState = 'connecting' | 'waiting' | 'connected' | 'reconnecting' | 'closed';
 
 export interface StateChange {
   state: ConnectionState;

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'eventemitter3';
-import { ErrorCode, VoicewireError, isVoicewireError } from '../errors.js';
+import { ErrorCode, VoicewireError, isVoicewireError } from '../errors/errors.js';
 import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocols/protocol.js';
-import { redactText, redactValue } from '../redact.js';
-import { resolveSocketUrl } from '../url.js';
+import { redactText, redactValue } from '../errors/redact.js';
+import { resolveSocketUrl } from '../environment/url.js';
 import { applyAuth, type AuthOptions } from './auth.js';
 import type { ConnectionEvents, ConnectionState, StateChange } from './connection-events.js';
 import { Outbox, type OutboxStats } from './outbox.js';
@@ -34,8 +34,8 @@ export interface ConnectionOptions {
 }
 
 export interface ConnectionStats extends OutboxStats {
-  /** Audio offered while not `open` (before the hello, while reconnecting): never sent. */
-  audioDroppedNotOpen: number;
+  /** Audio offered while not `connected` (before the hello, while reconnecting): never sent. */
+  audioDroppedNotConnected: number;
   reconnects: number;
   bufferedAmount: number;
 }
@@ -63,7 +63,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private decodeChain: Promise<void> = Promise.resolve();
   private encodeChain: Promise<void> = Promise.resolve();
   private pending: { promise: Promise<void>; resolve: () => void; reject: (e: VoicewireError) => void } | undefined;
-  private counters = { audioDroppedNotOpen: 0, reconnects: 0 };
+  private counters = { audioDroppedNotConnected: 0, reconnects: 0 };
 
   constructor(options: ConnectionOptions) {
     super();
@@ -91,7 +91,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return { ...this.outbox.stats, ...this.counters, bufferedAmount: this.socket?.bufferedAmount ?? 0 };
   }
 
-  /** Opens the session; resolves once the server greeted (`open`), rejects with the VoicewireError that ended it. */
+  /** Opens the session; resolves once the server greeted (`connected`), rejects with the VoicewireError that ended it. */
   connect(): Promise<void> {
     if (this.pending) return this.pending.promise;
     if (this.current !== 'closed') return Promise.resolve();
@@ -112,20 +112,20 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   /**
-   * Queues one frame of mono PCM at the protocol's rate. Returns false (and counts it) when not `open`. The frame is
+   * Queues one frame of mono PCM at the protocol's rate. Returns false (and counts it) when not `connected`. The frame is
    * copied, so the caller may reuse its buffer.
    */
   sendAudio(pcm: Float32Array): boolean {
     const codec = this.codec;
-    if (this.current !== 'open' || codec === undefined) {
-      this.counters.audioDroppedNotOpen++;
+    if (this.current !== 'connected' || codec === undefined) {
+      this.counters.audioDroppedNotConnected++;
       return false;
     }
     const frame = pcm.slice();
     this.encodeChain = this.encodeChain
       .then(async () => {
         const messages = await codec.encodeAudio(frame);
-        if (codec === this.codec && this.current === 'open') this.outbox.audio(messages);
+        if (codec === this.codec && this.current === 'connected') this.outbox.audio(messages);
       })
       .catch((e: unknown) => {
         this.emit('error', toError(e, this.secrets, ErrorCode.CODEC_UNSUPPORTED), false);
@@ -135,7 +135,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /** Sends protocol messages that are never dropped (control, text to speak). False when no socket is open. */
   sendControl(messages: readonly WireMessage[]): boolean {
-    if (this.current !== 'open' && this.current !== 'awaiting-hello') return false;
+    if (this.current !== 'connected' && this.current !== 'waiting') return false;
     this.outbox.control(messages);
     return true;
   }
@@ -180,7 +180,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   private onOpen(socket: VoiceSocket, codec: VoiceProtocol): void {
     if (socket !== this.socket) return;
-    this.setState('awaiting-hello');
+    this.setState('waiting');
     this.outbox.control(codec.open());
     const ms = this.options.helloTimeoutMs ?? 30_000;
     this.helloTimer = setTimeout(() => {
@@ -214,12 +214,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const s = this.secrets;
     switch (event.type) {
       case 'ready':
-        if (this.current !== 'awaiting-hello') return;
+        if (this.current !== 'waiting') return;
         clearTimeout(this.helloTimer);
         if (this.everOpen) this.counters.reconnects++;
         this.everOpen = true;
         this.attempt = 0;
-        this.setState('open');
+        this.setState('connected');
         this.pending?.resolve();
         this.pending = undefined;
         this.emit('ready', redactValue(event, s));
@@ -324,4 +324,9 @@ function toError(e: unknown, secrets: readonly string[], code: ErrorCode = Error
 function scrub(error: VoicewireError, secrets: readonly string[]): VoicewireError {
   if (secrets.length === 0) return error;
   return new VoicewireError({ code: error.code, message: error.message, remedy: error.remedy, details: error.details, cause: error.cause, secrets });
+}
+
+/** A connection (see ConnectionOptions); nothing is opened until connect(). */
+export function createConnection(options: ConnectionOptions): Connection {
+  return new Connection(options);
 }

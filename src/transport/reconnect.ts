@@ -45,3 +45,8 @@ export class ExponentialBackoff implements ReconnectPolicy {
     return Math.round(base * (1 - this.jitter) + base * this.jitter * this.random());
   }
 }
+
+/** The default reconnect policy, with other numbers: `createVoiceSession({ url, reconnectPolicy: exponentialBackoff({ maxAttempts: 3 }) })`. */
+export function exponentialBackoff(options: BackoffOptions = {}): ReconnectPolicy {
+  return new ExponentialBackoff(options);
+}

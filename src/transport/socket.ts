@@ -1,8 +1,8 @@
 import { EventEmitter } from 'eventemitter3';
 import WebSocketImpl from 'isomorphic-ws';
-import type { VoicewireError } from '../errors.js';
+import type { VoicewireError } from '../errors/errors.js';
 import type { WireMessage } from '../protocols/protocol.js';
-import { redactText, redactUrl } from '../redact.js';
+import { redactText, redactUrl } from '../errors/redact.js';
 import { closeError } from './close-errors.js';
 
 /** The part of the WebSocket API shared by browsers and Node's `ws` that voicewire uses. */

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchChromium, type BrowserSession } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { AUDIO_PAGE, WORKLETS, escaped, fixtureSource, openAudioPage, requestLog, startInPage } from './audio-harness.js';
+import type { Sdk } from '../support/sdk.js';
 
 const CONSTANT = fixtureSource('constant.processor.js');
 const NO_SOURCES = {};
@@ -200,7 +201,7 @@ describe('worklet loading at an insecure origin (http://voice.test)', () => {
     expect(r.contextLeft).toBeNull();
     // The loader alone (the guard in front of addModule) says the same, on a context made by hand.
     const direct = await session.page.evaluate(async (url) => {
-      const w = window as unknown as { voicewire: typeof import('../../src/index.js') };
+      const w = window as unknown as { voicewire: Sdk };
       const ctx = new AudioContext();
       try {
         await w.voicewire.loadWorklets(ctx, { sources: {}, moduleUrl: url });

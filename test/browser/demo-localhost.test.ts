@@ -70,7 +70,7 @@ describe('demo page at http://localhost against the npm start server (real Chrom
     await assertEchoed(browser, 2);
 
     await page.evaluate(() => {
-      const w = window as unknown as DemoWindow & { toneStats: { overruns: number; droppedInFrames: number; bufferMs: number }[] };
+      const w = window as unknown as DemoWindow & { toneStats: { overruns: number; droppedInMs: number; bufferMs: number }[] };
       w.toneStats = [];
       (w.demo.session as unknown as { on(e: 'stats', f: (s: (typeof w.toneStats)[0]) => void): void }).on('stats', (s) => w.toneStats.push(s));
     });
@@ -82,8 +82,8 @@ describe('demo page at http://localhost against the npm start server (real Chrom
     // The tone rides on the one output stream: the jitter buffer is not flooded (a tone sent as frames of its own
     // doubled the audio rate: the buffer grew to ~900 ms, then overflowed and dropped a second of audio).
     await page.waitForFunction(() => (window as unknown as { toneStats: unknown[] }).toneStats.length >= 12);
-    const stats = await page.evaluate(() => (window as unknown as { toneStats: { overruns: number; droppedInFrames: number; bufferMs: number }[] }).toneStats);
-    expect(stats.filter((s) => s.overruns > 0 || s.droppedInFrames > 0 || s.bufferMs > 250)).toEqual([]);
+    const stats = await page.evaluate(() => (window as unknown as { toneStats: { overruns: number; droppedInMs: number; bufferMs: number }[] }).toneStats);
+    expect(stats.filter((s) => s.overruns > 0 || s.droppedInMs > 0 || s.bufferMs > 250)).toEqual([]);
     await disconnectAndCheck(browser, server, '/ws');
   });
 

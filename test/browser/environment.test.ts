@@ -3,6 +3,7 @@ import { WebSocketServer } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { launchChromium, openSdkPage, type BrowserSession } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import type { Sdk } from '../support/sdk.js';
 
 const PAGE = '/test/browser/fixtures/sdk.html';
 
@@ -10,7 +11,7 @@ const PAGE = '/test/browser/fixtures/sdk.html';
 /** diagnose() run in the page, errors flattened to plain data. */
 async function diagnoseInPage(session: BrowserSession) {
   return session.page.evaluate(async () => {
-    const vw = (window as unknown as { voicewire: typeof import('../../src/index.js') }).voicewire;
+    const vw = (window as unknown as { voicewire: Sdk }).voicewire;
     const r = await vw.diagnose();
     return { ...r, problems: r.problems.map((p) => ({ code: p.code, message: p.message, remedy: p.remedy, details: p.details })) };
   });
@@ -89,7 +90,7 @@ describe('mixed content on an https page', () => {
   it('ws:// to a non-loopback host is MIXED_CONTENT and no socket is opened', async () => {
     const wsPort = (wss.address() as AddressInfo).port;
     const result = await session.page.evaluate((port) => {
-      const vw = (window as unknown as { voicewire: typeof import('../../src/index.js') }).voicewire;
+      const vw = (window as unknown as { voicewire: Sdk }).voicewire;
       try {
         vw.resolveSocketUrl(`ws://voice.test:${port}/x?token=s3cr3t-token`);
         return { code: 'none', text: '' };
@@ -107,7 +108,7 @@ describe('mixed content on an https page', () => {
   it('follows Chromium: ws:// to loopback opens from an https page, ws:// to another host throws', async () => {
     const wsPort = (wss.address() as AddressInfo).port;
     const browser = await session.page.evaluate(async (port) => {
-      const vw = (window as unknown as { voicewire: typeof import('../../src/index.js') }).voicewire;
+      const vw = (window as unknown as { voicewire: Sdk }).voicewire;
       const open = (url: string) => new Promise<string>((resolve) => {
         try {
           const ws = new WebSocket(url);

@@ -4,9 +4,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openSdkPage, type BrowserSession } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { alignedSnr, readWav, run, runAll, tempDir, voiceLike } from '../support/opus-tools.js';
+import type { Sdk } from '../support/sdk.js';
 
 const PAGE = '/test/browser/fixtures/sdk.html';
-type Voicewire = typeof import('../../src/index.js');
 
 
 describe('Moshi Opus in real Chromium', () => {
@@ -26,19 +26,19 @@ describe('Moshi Opus in real Chromium', () => {
     await openSdkPage(session, `${http.origin('localhost')}${PAGE}`);
     const input = voiceLike(2, 24000, 13);
     const result = await session.page.evaluate(async (samples) => {
-      const vw = (window as unknown as { voicewire: Voicewire }).voicewire;
+      const vw = (window as unknown as { voicewire: Sdk }).voicewire;
       const pcm = new Float32Array(samples);
       const probe = await vw.createOpusEncoder({ sampleRate: 24000 });
       const implementation = probe.implementation;
       probe.close();
-      const moshi = vw.createMoshiProtocol();
+      const moshi = vw.moshi()();
       await moshi.decode(new Uint8Array([0]));
       const pending: Promise<(string | Uint8Array)[]>[] = [];
       for (let at = 0; at < pcm.length; at += 240) pending.push(moshi.encodeAudio(pcm.subarray(at, at + 240)));
       const messages = (await Promise.all(pending)).flat() as Uint8Array[];
       moshi.close();
       // The same messages, as a server would send them, through the decoder (opus-decoder chunk, main thread).
-      const listener = vw.createMoshiProtocol();
+      const listener = vw.moshi()();
       let decoded = 0;
       const kinds = new Set<string>();
       for (const m of messages) {
@@ -94,10 +94,10 @@ describe('Moshi Opus in real Chromium', () => {
     session = await launchChromium({ mapHosts: ['voice.test'] });
     await openSdkPage(session, `${http.origin('voice.test')}${PAGE}`);
     const error = await session.page.evaluate(async () => {
-      const vw = (window as unknown as { voicewire: Voicewire }).voicewire;
+      const vw = (window as unknown as { voicewire: Sdk }).voicewire;
       return vw.createOpusEncoder({ sampleRate: 24000 }).then(
         () => null,
-        (e: InstanceType<Voicewire['VoicewireError']>) => ({ code: e.code, message: e.message, remedy: e.remedy }),
+        (e: InstanceType<Sdk['VoicewireError']>) => ({ code: e.code, message: e.message, remedy: e.remedy }),
       );
     });
     expect(error?.code).toBe('CODEC_UNSUPPORTED');

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { launchChromium, type BrowserSession } from '../support/browser.js';
 import { startTestServer, type Route, type TestServer } from '../support/server.js';
 import { alignedSnr } from '../support/spectrum.js';
+import type { Sdk } from '../support/sdk.js';
 
-type Vw = typeof import('../../src/index.js');
 const PAGE = '/test/browser/fixtures/sdk.html';
 const ISOLATED = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 const MIC_RATE = 48000;
@@ -81,11 +81,11 @@ for (const isolated of [true, false]) {
 
     it(`captures the fake microphone's WAV as 24 kHz Int16 frames matching sox's offline resampling (${expected})`, async () => {
       const result = await session.page.evaluate(async () => {
-        const vw = (window as unknown as { voicewire: Vw }).voicewire;
+        const vw = (window as unknown as { voicewire: Sdk }).voicewire;
         const ctx = new AudioContext();
         await ctx.audioWorklet.addModule('/dist/worklets/capture.processor.js');
         const stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
-        const capture = new vw.CapturePipeline(ctx, ctx.createMediaStreamSource(stream), { wireRate: 24000, frameMs: 20, format: 'int16' });
+        const capture = vw.createCapturePipeline(ctx, ctx.createMediaStreamSource(stream), { wireRate: 24000, frameMs: 20, format: 'int16' });
         const frames: { length: number; int16: boolean; sequence: number; level: number; samples: number[] }[] = [];
         capture.on('frame', (f) => frames.push({ length: f.samples.length, int16: f.samples instanceof Int16Array, sequence: f.sequence, level: f.level, samples: Array.from(f.samples) }));
         await new Promise((r) => setTimeout(r, 1800));
@@ -93,7 +93,7 @@ for (const isolated of [true, false]) {
         stream.getTracks().forEach((t) => t.stop());
         const sampleRate = ctx.sampleRate;
         await ctx.close();
-        return { transport: capture.transport, crossOriginIsolated, sampleRate, frames };
+        return { transport: capture.handoff, crossOriginIsolated, sampleRate, frames };
       });
       expect(result.crossOriginIsolated).toBe(isolated);
       expect(result.transport).toBe(expected);
@@ -115,14 +115,14 @@ for (const isolated of [true, false]) {
     it(`plays pushed 24 kHz PCM out of the playback node, equal to sox's resampling within tolerance (${expected})`, async () => {
       const speech = Array.from(chirp(24000, 1));
       const result = await session.page.evaluate(async (pcm) => {
-        const vw = (window as unknown as { voicewire: Vw }).voicewire;
+        const vw = (window as unknown as { voicewire: Sdk }).voicewire;
         const ctx = new AudioContext();
         await ctx.audioWorklet.addModule('/dist/worklets/playback.processor.js');
         await ctx.audioWorklet.addModule('/test/browser/fixtures/tap.processor.js');
-        const playback = new vw.PlaybackPipeline(ctx, { inputRate: 24000, targetMs: 60, maxMs: 3000 });
+        const playback = vw.createPlaybackPipeline(ctx, { inputRate: 24000, targetMs: 60, maxMs: 3000 });
         const tap = new AudioWorkletNode(ctx, 'voicewire-tap', { processorOptions: { length: Math.round(ctx.sampleRate * 1.6) } });
         playback.node.connect(tap).connect(ctx.destination);
-        const stats: import('../../src/index.js').PlaybackStats[] = [];
+        const stats: import('../../src/audio/index.js').PlaybackStats[] = [];
         playback.on('stats', (s) => stats.push(s));
         const recorded = new Promise<Float32Array>((r) => (tap.port.onmessage = (e) => r(e.data)));
         // Server frames of 20 ms, as they would arrive, Int16 like most servers send.
@@ -132,7 +132,7 @@ for (const isolated of [true, false]) {
         playback.close();
         const sampleRate = ctx.sampleRate;
         await ctx.close();
-        return { transport: playback.transport, sampleRate, samples: Array.from(samples), stats };
+        return { transport: playback.handoff, sampleRate, samples: Array.from(samples), stats };
       }, speech);
       expect(result.transport).toBe(expected);
       const source = join(dir, 'speech.wav');
@@ -149,21 +149,21 @@ for (const isolated of [true, false]) {
       expect(fit.snrDb).toBeGreaterThanOrEqual(50);
       expect(fit.gain).toBeCloseTo(1, 2);
       const last = result.stats[result.stats.length - 1];
-      expect(last).toMatchObject({ transport: expected, underruns: 0, overruns: 0, droppedFrames: 0, flushedFrames: 0 });
+      expect(last).toMatchObject({ handoff: expected, underruns: 0, overruns: 0, droppedMs: 0, flushedMs: 0 });
       expect(result.stats.length).toBeGreaterThanOrEqual(10);
       expect(session.pageErrors).toEqual([]);
     });
 
     it(`flush() silences the queue at once and reports what it dropped (${expected})`, async () => {
       const result = await session.page.evaluate(async () => {
-        const vw = (window as unknown as { voicewire: Vw }).voicewire;
+        const vw = (window as unknown as { voicewire: Sdk }).voicewire;
         const ctx = new AudioContext();
         await ctx.audioWorklet.addModule('/dist/worklets/playback.processor.js');
         await ctx.audioWorklet.addModule('/test/browser/fixtures/tap.processor.js');
-        const playback = new vw.PlaybackPipeline(ctx, { inputRate: 24000, maxMs: 5000 });
+        const playback = vw.createPlaybackPipeline(ctx, { inputRate: 24000, maxMs: 5000 });
         const tap = new AudioWorkletNode(ctx, 'voicewire-tap', { processorOptions: { length: Math.round(ctx.sampleRate * 1.2) } });
         playback.node.connect(tap).connect(ctx.destination);
-        const stats: import('../../src/index.js').PlaybackStats[] = [];
+        const stats: import('../../src/audio/index.js').PlaybackStats[] = [];
         playback.on('stats', (s) => stats.push(s));
         const recorded = new Promise<Float32Array>((r) => (tap.port.onmessage = (e) => r(e.data)));
         playback.push(new Float32Array(24000 * 4).fill(0.25)); // 4 s queued
@@ -182,7 +182,7 @@ for (const isolated of [true, false]) {
       expect(result.lastLoud).toBeGreaterThan(0.1 * result.sampleRate);
       expect(result.tail.every((x) => x === 0)).toBe(true);
       const last = result.stats[result.stats.length - 1];
-      expect(last.flushedFrames).toBeGreaterThan(2 * result.sampleRate);
+      expect(last.flushedMs).toBeGreaterThan(2000);
       expect(last).toMatchObject({ underruns: 0, overruns: 0, depthMs: 0, playing: false });
     });
   });

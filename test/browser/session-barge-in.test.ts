@@ -10,7 +10,7 @@ import { startVoiceServer, type VoiceServer } from '../support/voice-server.js';
 
 process.env.PULSE_SERVER ??= 'unix:/nonexistent'; // see session-devices.test.ts
 
-type Vw = typeof import('../../src/index.js');
+type Vw = import('../support/sdk.js').Sdk;
 type Session = import('../../src/index.js').VoiceSession;
 type TurnChange = import('../../src/index.js').TurnChange;
 const ONSET_SOURCE = readFileSync(resolve(import.meta.dirname, 'fixtures/onset.processor.js'), 'utf8');

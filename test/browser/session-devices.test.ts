@@ -8,7 +8,7 @@ import { startVoiceServer, until, type VoiceServer } from '../support/voice-serv
 // A running PulseAudio daemon breaks Chromium's fake microphone (PLATFORM-FACTS): keep this Chromium off it.
 process.env.PULSE_SERVER ??= 'unix:/nonexistent';
 
-type Vw = typeof import('../../src/index.js');
+type Vw = import('../support/sdk.js').Sdk;
 type Session = import('../../src/index.js').VoiceSession;
 type W = { voicewire: Vw; session: Session; frames: number };
 const TAP_SOURCE = readFileSync(resolve(import.meta.dirname, 'fixtures/tap.processor.js'), 'utf8');

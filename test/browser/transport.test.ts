@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type BrowserSession } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { startVoiceServer, until, type VoiceServer } from '../support/voice-server.js';
+import type { Sdk } from '../support/sdk.js';
 
 const TOKEN = 'sk-browser-SECRET-0123456789';
 const PAGE = '/test/browser/fixtures/sdk.html';
@@ -11,13 +12,13 @@ interface PageResult { states: string[]; error: { code: string; message: string;
 /** Runs a Connection inside the page (the built dist/browser bundle) and returns plain data. */
 async function connectInPage(session: BrowserSession, url: string, opts: { auth?: object; maxMessageBytes?: number; send?: boolean; subprotocols?: string[] }): Promise<PageResult> {
   return session.page.evaluate(async ({ url, opts }) => {
-    const vw = (window as unknown as { voicewire: typeof import('../../src/index.js') }).voicewire;
+    const vw = (window as unknown as { voicewire: Sdk }).voicewire;
     const states: string[] = [];
     const seen: string[] = [];
     const audio: number[] = [];
-    const conn = new vw.Connection({
+    const conn = vw.createConnection({
       url, auth: opts.auth as never, maxMessageBytes: opts.maxMessageBytes, connectTimeoutMs: 5000, helloTimeoutMs: 5000,
-      protocol: () => (opts.subprotocols ? Object.assign(vw.createVoicewireProtocol(), { subprotocols: opts.subprotocols }) : vw.createVoicewireProtocol()),
+      protocol: () => (opts.subprotocols ? Object.assign(vw.voicewire()(), { subprotocols: opts.subprotocols }) : vw.voicewire()()),
     });
     conn.on('state', (c) => { states.push(c.state); seen.push(JSON.stringify(c)); });
     conn.on('error', (e) => seen.push(String(e), JSON.stringify(e), e.stack ?? ''));
@@ -60,7 +61,7 @@ describe('Connection in real Chromium (the same code as in Node)', () => {
   it('opens, exchanges binary audio as ArrayBuffer, and puts the token on the query (browsers cannot send headers)', async () => {
     const r = await connectInPage(session, echo.url, { auth: { token: TOKEN }, send: true });
     expect(r.error).toBeNull();
-    expect(r.states.slice(0, 3)).toEqual(['connecting', 'awaiting-hello', 'open']);
+    expect(r.states.slice(0, 3)).toEqual(['connecting', 'waiting', 'connected']);
     expect(r.audio).toEqual([Math.fround(16384 / 32767), -0.5]);
     expect(new URL(echo.upgrades.at(-1)?.url ?? '', 'http://x').searchParams.get('token')).toBe(TOKEN);
     expect(r.seen).not.toContain(TOKEN);

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { ErrorCode } from '../../src/errors.js';
+import { ErrorCode } from '../../src/errors/errors.js';
 import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../../src/protocols/protocol.js';
 import { prng } from './prng.js';
 

@@ -1,6 +1,6 @@
 // Measures what a resampler does to pure tones. Tones sit exactly on FFT bins of the output (coherent sampling),
 // so a plain rectangular FFT has no leakage: every bin that is not the tone's is something the resampler made.
-import { Resampler } from '../../worklets/resampler.js';
+import { Resampler } from '../../src/dsp/resampler.js';
 
 /** In-place complex radix-2 FFT (n a power of two); `inverse` for the unscaled inverse. */
 export function fft(re: Float64Array, im: Float64Array, inverse = false): void {

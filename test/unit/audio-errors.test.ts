@@ -3,7 +3,7 @@ import { AudioEngine } from '../../src/audio/engine.js';
 import { microphoneConstraints, microphoneError } from '../../src/audio/microphone.js';
 import { classifyUrlFailure, type ServerReply } from '../../src/audio/worklet-failure.js';
 import { joinWorkletSources } from '../../src/audio/worklet-loader.js';
-import type { VoicewireError } from '../../src/errors.js';
+import type { VoicewireError } from '../../src/errors/errors.js';
 
 const abort = new DOMException('Failed to load worklet module script', 'AbortError');
 const reply = (r: Partial<ServerReply>): ServerReply => ({ status: 200, contentType: 'text/javascript', firstBytes: 'class P {}', fetchError: null, ...r });

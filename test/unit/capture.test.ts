@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CaptureCore, frameLengthOf } from '../../worklets/capture-core.js';
-import { SharedFrameReader, SharedFrameWriter, type FrameWriter } from '../../worklets/frame-transport.js';
-import { RingBuffer, type RingArray } from '../../worklets/ring.js';
+import { SharedFrameReader } from '../../src/audio/frame-handoff.js';
+import { SharedFrameWriter, type FrameWriter } from '../../worklets/frame-handoff.js';
+import { RingBuffer, type RingArray } from '../../src/dsp/ring.js';
 
 /** Records what the core hands over; refuses when told to. */
 class Recorder implements FrameWriter {

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { assertAudioCapable, diagnose } from '../../src/environment.js';
-import { ErrorCode, VoicewireError } from '../../src/errors.js';
+import { assertAudioCapable, diagnose } from '../../src/environment/diagnose.js';
+import { ErrorCode, VoicewireError } from '../../src/errors/errors.js';
 
 /** A fake page scope: happy-dom has no Web Audio and no isSecureContext, so each test says what the page has. */
 function page(href: string, has: { secure: boolean; audioWorklet?: boolean; mediaDevices?: boolean; isolated?: boolean; opus?: boolean }) {

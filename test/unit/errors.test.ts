@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, VoicewireError, isVoicewireError } from '../../src/errors.js';
-import { redactHeaders, redactSubprotocols, redactText, redactUrl } from '../../src/redact.js';
+import { ErrorCode, VoicewireError, isVoicewireError } from '../../src/errors/errors.js';
+import { redactHeaders, redactSubprotocols, redactText, redactUrl } from '../../src/errors/redact.js';
 
 const TOKEN = 'sk-live-0123456789abcdef';
 

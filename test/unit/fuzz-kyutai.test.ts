@@ -1,7 +1,7 @@
 import { Decoder, encode } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
-import { KyutaiSttProtocol } from '../../src/protocols/kyutai-stt.js';
-import { KyutaiTtsProtocol } from '../../src/protocols/kyutai-tts.js';
+import { KyutaiSttProtocol } from '../../src/protocols/kyutai/kyutai-stt.js';
+import { KyutaiTtsProtocol } from '../../src/protocols/kyutai/kyutai-tts.js';
 import type { WireMessage } from '../../src/protocols/protocol.js';
 import { fuzzDecoder, fuzzSeed } from '../support/fuzz.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OggOpusWriter } from '../../src/codecs/ogg-writer.js';
 import { createOpusEncoder } from '../../src/codecs/opus-encoder.js';
-import { createMoshiProtocol, type MoshiProtocol } from '../../src/protocols/moshi.js';
+import { MoshiProtocol } from '../../src/protocols/moshi/moshi.js';
 import type { ProtocolEvent, WireMessage } from '../../src/protocols/protocol.js';
 import { voiceLike } from '../support/opus-tools.js';
 import { prng } from '../support/prng.js';
@@ -85,13 +85,13 @@ describe('fuzz: Moshi decoder', () => {
     console.log(`fuzz-moshi seed ${seed} (FUZZ_SEED=${seed} to replay)`);
     const rnd = prng(seed);
     const valid = await corpus(Math.floor(rnd() * 0x100000000)); // the Ogg serial too, so a failure replays
-    let moshi: MoshiProtocol = createMoshiProtocol();
+    let moshi: MoshiProtocol = new MoshiProtocol();
     const counts = { protocolErrors: 0 };
     const failures: string[] = [];
     for (let i = 0; i < MESSAGES; i++) {
       if (i % 5000 === 0) {
         moshi.close();
-        moshi = createMoshiProtocol(); // fresh sessions too, so the pre-handshake paths are fuzzed as well
+        moshi = new MoshiProtocol(); // fresh sessions too, so the pre-handshake paths are fuzzed as well
       }
       const pick = rnd();
       const message = pick < 0.45 ? randomMessage(rnd) : pick < 0.9 ? mutate(valid[Math.floor(rnd() * valid.length)], rnd) : valid[Math.floor(rnd() * valid.length)];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RealtimeProtocol } from '../../src/protocols/realtime.js';
+import { RealtimeProtocol } from '../../src/protocols/realtime/realtime.js';
 import { fuzzDecoder, fuzzSeed, isJsonObjectWithType } from '../support/fuzz.js';
 
 const CORPUS = ['{"type":"session.updated","session":{}}', '{"type":"response.audio.delta","delta":"AEAAwP9/"}', '{"type":"response.text.delta","delta":"x"}',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VoicewireProtocol } from '../../src/protocols/voicewire.js';
+import { VoicewireProtocol } from '../../src/protocols/voicewire/voicewire.js';
 import { fuzzDecoder, fuzzSeed, isJsonObjectWithType } from '../support/fuzz.js';
 
 const HELLO = '{"type":"hello","protocol":"voicewire","version":1,"role":"server","audio":{"sampleRate":24000,"channels":1,"format":"s16le","frameMs":20}}';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isVoicewireError } from '../../src/errors.js';
+import { isVoicewireError } from '../../src/errors/errors.js';
 import { OggOpusReader } from '../../src/codecs/ogg-opus-reader.js';
 import { createOpusDecoder } from '../../src/codecs/opus-decoder.js';
 import { createOpusEncoder } from '../../src/codecs/opus-encoder.js';

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkPool } from '../../worklets/chunk-pool.js';
+import { ChunkPool } from '../../src/dsp/chunk-pool.js';
 import type { ControlMessage, PcmMessage, PlaybackStatsMessage } from '../../worklets/messages.js';
-import { PortPcmReceiver, PortPcmWriter, SharedPcmWriter, createControlStorage } from '../../worklets/pcm-transport.js';
+import { PortPcmWriter, SharedPcmWriter } from '../../src/audio/pcm-handoff.js';
+import { PortPcmReceiver, createControlStorage } from '../../worklets/pcm-handoff.js';
 import { PlaybackCore } from '../../worklets/playback-core.js';
-import { RingBuffer } from '../../worklets/ring.js';
+import { RingBuffer } from '../../src/dsp/ring.js';
 
 const RATE = 48000;
 const Q = 128;
 const TARGET = 2880; // 60 ms at 48 kHz
 const MAX = 9600; // 200 ms
 
-/** A playback core fed through the shared transport on one thread, with a counter-valued signal (1, 2, 3, …). */
+/** A playback core fed through the shared handoff on one thread, with a counter-valued signal (1, 2, 3, …). */
 function setup(statsIntervalMs = 100) {
   const ringStorage = RingBuffer.createStorage(RATE, Float32Array);
   const controlStorage = createControlStorage(true);
@@ -40,7 +41,7 @@ describe('PlaybackCore jitter buffer, scripted arrivals', () => {
     expect(p.core.stats.playing).toBe(false);
     p.push(TARGET - 2000);
     expect(Array.from(p.quantum())).toEqual(Array.from({ length: Q }, (_, i) => i + 1));
-    expect(p.core.stats).toMatchObject({ playing: true, underruns: 0, overruns: 0, droppedFrames: 0 });
+    expect(p.core.stats).toMatchObject({ playing: true, underruns: 0, overruns: 0, droppedSamples: 0 });
   });
 
   it('an underrun plays what is left, fills with silence, counts one, and rebuffers to the target', () => {
@@ -75,7 +76,7 @@ describe('PlaybackCore jitter buffer, scripted arrivals', () => {
     p.push(MAX); // depth now TARGET - Q + MAX > MAX
     const depth = TARGET - Q + MAX;
     const first = p.quantum()[0];
-    expect(p.core.stats).toMatchObject({ overruns: 1, droppedFrames: depth - TARGET, underruns: 0 });
+    expect(p.core.stats).toMatchObject({ overruns: 1, droppedSamples: depth - TARGET, underruns: 0 });
     // The newest survive: playback resumes at the sample TARGET from the end.
     expect(first).toBe(TARGET + MAX - TARGET + 1);
     p.push(MAX - TARGET); // depth TARGET - Q + MAX - TARGET ≤ MAX: no overrun
@@ -90,20 +91,20 @@ describe('PlaybackCore jitter buffer, scripted arrivals', () => {
     p.writer.flush();
     p.push(TARGET); // arrives before the audio thread saw the flush
     const after = p.quantum();
-    expect(p.core.stats.flushedFrames).toBe(5000 - 5 * Q);
+    expect(p.core.stats.flushedSamples).toBe(5000 - 5 * Q);
     expect(after[0]).toBe(5001);
-    expect(p.core.stats).toMatchObject({ underruns: 0, overruns: 0, droppedFrames: 0 });
+    expect(p.core.stats).toMatchObject({ underruns: 0, overruns: 0, droppedSamples: 0 });
   });
 
   it('a flush while buffering restarts from the target; flushing an empty queue drops nothing', () => {
     const p = setup();
     p.writer.flush();
     p.quantum();
-    expect(p.core.stats.flushedFrames).toBe(0);
+    expect(p.core.stats.flushedSamples).toBe(0);
     p.push(1000);
     p.writer.flush();
     p.quantum();
-    expect(p.core.stats.flushedFrames).toBe(1000);
+    expect(p.core.stats.flushedSamples).toBe(1000);
     p.push(TARGET - 1);
     expect(p.quantum().every((x) => x === 0)).toBe(true);
     p.push(1);
@@ -140,7 +141,7 @@ describe('PlaybackCore jitter buffer, scripted arrivals', () => {
   });
 });
 
-describe('playback over the port transport', () => {
+describe('playback over the port handoff', () => {
   it('queues every sample in order, flushes in message order, and returns every chunk to the pool', async () => {
     const { port1, port2 } = new MessageChannel();
     const pool = new ChunkPool(Float32Array, 1024, 4, 64);
@@ -162,7 +163,7 @@ describe('playback over the port transport', () => {
     await settle();
     const out = new Float32Array(Q);
     core.process(out, Q);
-    expect(core.stats.flushedFrames).toBe(5000);
+    expect(core.stats.flushedSamples).toBe(5000);
     expect(out[0]).toBe(5001);
     const played = [...out];
     while (played.length < 5000) {

@@ -1,9 +1,9 @@
 import { decode, encode } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../src/errors.js';
-import { KyutaiSttProtocol } from '../../src/protocols/kyutai-stt.js';
-import { KyutaiTtsProtocol } from '../../src/protocols/kyutai-tts.js';
-import { encodeMessage } from '../../src/protocols/kyutai-msgpack.js';
+import { ErrorCode } from '../../src/errors/errors.js';
+import { KyutaiSttProtocol } from '../../src/protocols/kyutai/kyutai-stt.js';
+import { KyutaiTtsProtocol } from '../../src/protocols/kyutai/kyutai-tts.js';
+import { encodeMessage } from '../../src/protocols/kyutai/kyutai-msgpack.js';
 import type { ProtocolEvent } from '../../src/protocols/protocol.js';
 
 /** MessagePack by hand: strings become fixstr, numbers are raw bytes. Golden bytes nobody's encoder produced. */

@@ -6,8 +6,7 @@ import { OggOpusWriter, concat } from '../../src/codecs/ogg-writer.js';
 import { createOpusDecoder } from '../../src/codecs/opus-decoder.js';
 import { createOpusEncoder, type OpusEncoder } from '../../src/codecs/opus-encoder.js';
 import { parseOpusHead } from '../../src/codecs/opus-head.js';
-import { createMoshiProtocol, type MoshiProtocolOptions } from '../../src/protocols/moshi.js';
-import { moshiBusyError } from '../../src/protocols/moshi-messages.js';
+import { MoshiProtocol, type MoshiProtocolOptions } from '../../src/protocols/moshi/moshi.js';
 import type { ProtocolEvent, WireMessage } from '../../src/protocols/protocol.js';
 import { alignedSnr, readWav, run, runAll, tempDir, voiceLike } from '../support/opus-tools.js';
 
@@ -31,7 +30,7 @@ const errorOf = (events: ProtocolEvent[]) => events.map((e) => (e.type === 'erro
 
 describe('Moshi: server → client messages, golden bytes', () => {
   it('0x00 handshake, empty (Python server) → ready; a second handshake is ignored', async () => {
-    const moshi = createMoshiProtocol();
+    const moshi = new MoshiProtocol();
     expect(moshi.ready).toBe(false);
     expect(await moshi.decode(bytes('00'))).toEqual([{ type: 'ready', info: { payloadBytes: 0 } }]);
     expect(moshi.ready).toBe(true);
@@ -40,7 +39,7 @@ describe('Moshi: server → client messages, golden bytes', () => {
   });
 
   it('0x00 handshake with 8 bytes (Rust servers: u32 version, u32 model) → ready with both', async () => {
-    const moshi = createMoshiProtocol();
+    const moshi = new MoshiProtocol();
     expect(await moshi.decode(bytes('00 00000000 02000000'))).toEqual([
       { type: 'ready', info: { payloadBytes: 8, protocolVersion: 0, model: 2 } },
     ]);
@@ -48,7 +47,7 @@ describe('Moshi: server → client messages, golden bytes', () => {
   });
 
   it('0x04 metadata JSON → metadata, also before the handshake', async () => {
-    const moshi = createMoshiProtocol();
+    const moshi = new MoshiProtocol();
     const json = '{"text_temperature":0.7,"instance_name":"gpu-1"}';
     expect(await moshi.decode(bytes('04' + utf8(json)))).toEqual([{ type: 'metadata', data: { text_temperature: 0.7, instance_name: 'gpu-1' } }]);
     expect(moshi.ready).toBe(false);
@@ -56,7 +55,7 @@ describe('Moshi: server → client messages, golden bytes', () => {
   });
 
   it('0x02 text → a response text piece; 0x07 colored text → its text without the color byte', async () => {
-    const moshi = createMoshiProtocol();
+    const moshi = new MoshiProtocol();
     expect(await moshi.decode(bytes('02' + utf8(' Bonjour, ça va'))))
       .toEqual([{ type: 'text', text: ' Bonjour, ça va', source: 'response', final: false }]);
     expect(await moshi.decode(bytes('07 03' + utf8('hi')))).toEqual([{ type: 'text', text: 'hi', source: 'response', final: false }]);
@@ -64,7 +63,7 @@ describe('Moshi: server → client messages, golden bytes', () => {
   });
 
   it('0x05 error → a fatal SERVER_ERROR quoting the server', async () => {
-    const moshi = createMoshiProtocol();
+    const moshi = new MoshiProtocol();
     const [event] = await moshi.decode(bytes('05' + utf8('out of memory')));
     expect(event).toMatchObject({ type: 'error', fatal: true });
     expect(event.type === 'error' && event.error.code).toBe('SERVER_ERROR');
@@ -73,7 +72,7 @@ describe('Moshi: server → client messages, golden bytes', () => {
   });
 
   it('0x06 ping is consumed and counted, never answered; unknown kinds are ignored', async () => {
-    const moshi = createMoshiProtocol();
+    const moshi = new MoshiProtocol();
     await moshi.decode(bytes('00'));
     expect(await moshi.decode(bytes('06'))).toEqual([]);
     expect(await moshi.decode(bytes('08 89504e47'))).toEqual([]);
@@ -85,7 +84,7 @@ describe('Moshi: server → client messages, golden bytes', () => {
   });
 
   it('bad messages → non-fatal PROTOCOL_ERROR events', async () => {
-    const moshi = createMoshiProtocol();
+    const moshi = new MoshiProtocol();
     const decode = async (m: WireMessage) => errorOf(await moshi.decode(m));
     const pe = (message: string) => [{ code: 'PROTOCOL_ERROR', fatal: false, message: `Moshi: ${message}` }];
     expect(await decode('hello')).toEqual(pe('a text frame arrived; Moshi sends binary frames only'));
@@ -123,7 +122,7 @@ describe('Moshi: server audio (0x01 Ogg Opus) → audio events', () => {
       concat([bytes('01'), ...rest.slice(0, 5)]),
       ...rest.slice(5).map((p) => concat([bytes('01'), p])),
     ];
-    const moshi = createMoshiProtocol();
+    const moshi = new MoshiProtocol();
     const events = (await Promise.all(messages.map((m) => moshi.decode(m)))).flat();
     moshi.close();
     expect(events.every((e) => e.type === 'audio' && e.sampleRate === 24000)).toBe(true);
@@ -140,7 +139,7 @@ describe('Moshi: server audio (0x01 Ogg Opus) → audio events', () => {
     const encoder = await createOpusEncoder({ sampleRate: 24000, implementation: 'wasm' });
     const good = await encoder.encode(voiceLike(0.08, 24000));
     encoder.close();
-    const moshi = createMoshiProtocol();
+    const moshi = new MoshiProtocol();
     const headers = writer.headers();
     const pages = [good[0], bytes('ffffff010203'), good[1], good[2]].map((p) => writer.writePacket(p));
     const stream = concat([headers, ...pages.filter((p): p is Uint8Array => p !== null)]);
@@ -154,7 +153,7 @@ describe('Moshi: server audio (0x01 Ogg Opus) → audio events', () => {
 
 describe('Moshi: client → server messages', () => {
   it('sends nothing before the handshake: audio is dropped and counted, control and flush are empty', async () => {
-    const moshi = createMoshiProtocol({ encoder: fakeEncoder() });
+    const moshi = new MoshiProtocol({ encoder: fakeEncoder() });
     expect(moshi.open()).toEqual([]);
     expect(await moshi.encodeAudio(new Float32Array(960))).toEqual([]);
     expect(moshi.control('endTurn')).toEqual([]);
@@ -165,7 +164,7 @@ describe('Moshi: client → server messages', () => {
   });
 
   it('golden: the first 0x01 message is OpusHead page + OpusTags page + a page of two 20 ms packets; then pages alone', async () => {
-    const moshi = createMoshiProtocol({ encoder: fakeEncoder(), oggSerial: 0x0a0b0c0d, endTurnOnFlush: true });
+    const moshi = new MoshiProtocol({ encoder: fakeEncoder(), oggSerial: 0x0a0b0c0d, endTurnOnFlush: true });
     await moshi.decode(bytes('00'));
     expect(await moshi.encodeAudio(new Float32Array(480))).toEqual([]); // one packet: the page is not full yet
     const [first] = await moshi.encodeAudio(new Float32Array(480));
@@ -190,7 +189,7 @@ describe('Moshi: client → server messages', () => {
   it('starts a new Ogg stream (fresh serial) per session', async () => {
     const serials: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const moshi = createMoshiProtocol({ encoder: fakeEncoder() });
+      const moshi = new MoshiProtocol({ encoder: fakeEncoder() });
       await moshi.decode(bytes('00'));
       const [message] = await moshi.encodeAudio(new Float32Array(960));
       const [bos] = new OggPageReader().push((message as Uint8Array).subarray(1)).pages;
@@ -202,7 +201,7 @@ describe('Moshi: client → server messages', () => {
   });
 
   it('with the real encoder, the 0x01 payloads of a session form an Ogg Opus file opusinfo and opusdec accept', async () => {
-    const moshi = createMoshiProtocol({ encoder: (o) => createOpusEncoder({ ...o, implementation: 'wasm' }) });
+    const moshi = new MoshiProtocol({ encoder: (o) => createOpusEncoder({ ...o, implementation: 'wasm' }) });
     await moshi.decode(bytes('00 0000000000000000'));
     const input = voiceLike(2, 24000, 4);
     const messages: Uint8Array[] = [];
@@ -230,10 +229,3 @@ describe('Moshi: client → server messages', () => {
   });
 });
 
-describe('moshiBusyError (for the session that times out waiting for a handshake)', () => {
-  it('is SERVER_BUSY and says how long it waited', () => {
-    const error = moshiBusyError(30_000);
-    expect(error.code).toBe('SERVER_BUSY');
-    expect(error.message).toBe('No handshake from the Moshi server after 30 s: it is busy with another session');
-  });
-});

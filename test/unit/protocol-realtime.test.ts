@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../src/errors.js';
-import { decodeBase64, encodeBase64 } from '../../src/protocols/base64.js';
+import { ErrorCode } from '../../src/errors/errors.js';
+import { decodeBase64, encodeBase64 } from '../../src/protocols/realtime/base64.js';
 import type { ProtocolEvent } from '../../src/protocols/protocol.js';
-import { RealtimeProtocol } from '../../src/protocols/realtime.js';
-import type { RealtimeAudioCodec } from '../../src/protocols/realtime-audio.js';
+import { RealtimeProtocol } from '../../src/protocols/realtime/realtime.js';
+import type { RealtimeAudioCodec } from '../../src/protocols/realtime/realtime-audio.js';
 
 function only(events: ProtocolEvent[]): ProtocolEvent {
   expect(events).toHaveLength(1);

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../src/errors.js';
+import { ErrorCode } from '../../src/errors/errors.js';
 import type { ProtocolEvent } from '../../src/protocols/protocol.js';
-import { VoicewireProtocol } from '../../src/protocols/voicewire.js';
+import { VoicewireProtocol } from '../../src/protocols/voicewire/voicewire.js';
 
 const SERVER_HELLO = '{"type":"hello","protocol":"voicewire","version":1,"role":"server","audio":{"sampleRate":16000,"channels":1,"format":"f32le","frameMs":20}}';
 
 async function ready(options = {}): Promise<VoicewireProtocol> {
   const p = new VoicewireProtocol(options);
-  expect(await p.decode(SERVER_HELLO)).toEqual([{ type: 'ready', info: { protocol: 'voicewire', version: 1, audio: { sampleRate: 16000, channels: 1, format: 'f32le', frameMs: 20 } } }]);
+  expect(await p.decode(SERVER_HELLO)).toEqual([{ type: 'ready', info: { protocol: 'voicewire', version: 1, audio: { sampleRate: 16000, channels: 1, format: 'float32', frameMs: 20 } } }]);
   return p;
 }
 
@@ -27,7 +27,7 @@ describe('voicewire protocol: client → server golden bytes', () => {
     await p.decode(SERVER_HELLO);
     const [s16] = await p.encodeAudio(new Float32Array([0, 1, -1, 0.5, -0.5, 2, Number.NaN]));
     expect([...(s16 as Uint8Array)]).toEqual([0, 0, 0xff, 0x7f, 0x00, 0x80, 0x00, 0x40, 0x00, 0xc0, 0xff, 0x7f, 0, 0]);
-    const f = await ready({ format: 'f32le' });
+    const f = await ready({ format: 'float32' });
     const [f32] = await f.encodeAudio(new Float32Array([1, -0.5]));
     expect([...(f32 as Uint8Array)]).toEqual([0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0xbf]);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Resampler } from '../../worklets/resampler.js';
+import { Resampler } from '../../src/dsp/resampler.js';
 import { measureQuality, viaLinear, viaResampler } from '../support/spectrum.js';
 
 describe('Resampler quality, measured by FFT on tones fed in 128-sample quanta', () => {

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { RingBuffer } from '../../worklets/ring.js';
-import { ChunkPool } from '../../worklets/chunk-pool.js';
-import { PortFrameReader, PortFrameWriter } from '../../worklets/frame-transport.js';
+import { RingBuffer } from '../../src/dsp/ring.js';
+import { ChunkPool } from '../../src/dsp/chunk-pool.js';
+import { PortFrameReader } from '../../src/audio/frame-handoff.js';
+import { PortFrameWriter } from '../../worklets/frame-handoff.js';
 import type { FrameMessage } from '../../worklets/messages.js';
 
 describe('RingBuffer', () => {
@@ -59,11 +60,11 @@ describe('RingBuffer', () => {
 });
 
 // Producer and consumer each on their own worker thread, over one SharedArrayBuffer, both with seeded random
-// chunk sizes. The ring comes from the built package (dist/index.js), the artifact users get.
+// chunk sizes. The ring comes from the built package (dist/dsp.js, the `voicewire/dsp` entry), the artifact users get.
 const WORKER = `
 const { workerData, parentPort } = require('node:worker_threads');
-import(workerData.dist).then(({ RingBuffer }) => {
-  const ring = new RingBuffer(workerData.storage, Float32Array);
+import(workerData.dist).then(({ createRingBuffer }) => {
+  const ring = createRingBuffer(workerData.storage, Float32Array);
   let seed = workerData.seed >>> 0;
   const rand = () => { seed ^= seed << 13; seed >>>= 0; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0; return seed; };
   const chunk = new Float32Array(4096);
@@ -102,7 +103,7 @@ describe('RingBuffer across two threads', () => {
   it('carries 10^7 samples between worker_threads in order, none lost (seeded)', async () => {
     const seed = Number(process.env.RING_SEED ?? Date.now() % 2 ** 31);
     console.log(`ring fuzz seed: ${seed} (rerun with RING_SEED=${seed})`);
-    const dist = pathToFileURL(resolve(import.meta.dirname, '../../dist/index.js')).href;
+    const dist = pathToFileURL(resolve(import.meta.dirname, '../../dist/dsp.js')).href;
     const storage = RingBuffer.createStorage(3001, Float32Array);
     const total = 10_000_000;
     const [producer, consumer] = await Promise.all([
@@ -114,7 +115,7 @@ describe('RingBuffer across two threads', () => {
   });
 });
 
-describe('port transport (no SharedArrayBuffer)', () => {
+describe('port handoff (no SharedArrayBuffer)', () => {
   it('delivers every frame in order and reuses its pooled buffers: none made after warm-up, all back home at the end', async () => {
     const { port1, port2 } = new MessageChannel();
     const pool = new ChunkPool(Int16Array, 480, 4, 64);

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../src/errors.js';
+import { ErrorCode } from '../../src/errors/errors.js';
 import type { TurnChange } from '../../src/session/turns.js';
 import { createVoiceSession } from '../../src/session/voice-session.js';
+import { kyutaiStt } from '../../src/protocols/kyutai/index.js';
+import { moshi } from '../../src/protocols/moshi/index.js';
+import { realtime } from '../../src/protocols/realtime/index.js';
+import { voicewire } from '../../src/protocols/voicewire/index.js';
 import { sequence, speechLike } from '../support/speech-like.js';
 import { startVoiceServer, until } from '../support/voice-server.js';
 
@@ -55,10 +59,10 @@ describe('Input mute in a Node session against a real voicewire server', () => {
   }
 
   it("refuses muteMode 'nothing' for protocols whose server needs continuous audio (Moshi, Kyutai STT), at construction", () => {
-    for (const protocol of ['moshi', 'kyutai-stt'] as const) {
-      expect(() => createVoiceSession({ url: 'ws://127.0.0.1:9/', protocol, muteMode: 'nothing' })).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_OPTION, details: { option: 'muteMode', value: 'nothing', protocolName: protocol } }));
+    for (const [name, protocol] of [['moshi', moshi()], ['kyutai-stt', kyutaiStt()]] as const) {
+      expect(() => createVoiceSession({ url: 'ws://127.0.0.1:9/', protocol, muteMode: 'nothing' })).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_OPTION, details: { option: 'muteMode', value: 'nothing', protocolName: name } }));
     }
-    for (const protocol of ['voicewire', 'realtime'] as const) expect(() => createVoiceSession({ url: 'ws://127.0.0.1:9/', protocol, muteMode: 'nothing' })).not.toThrow();
+    for (const protocol of [voicewire(), realtime()]) expect(() => createVoiceSession({ url: 'ws://127.0.0.1:9/', protocol, muteMode: 'nothing' })).not.toThrow();
   });
 
   it('refuses a volume outside 0–1 with INVALID_OPTION, and keeps the volume it had', () => {

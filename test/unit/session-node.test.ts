@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWav, encodeWav } from '../../src/codecs/wav.js';
-import { ErrorCode, type VoicewireError } from '../../src/errors.js';
-import { createVoiceSession, type SessionState } from '../../src/session/voice-session.js';
+import { ErrorCode, type VoicewireError } from '../../src/errors/errors.js';
+import { createVoiceSession, type SessionState } from '../../src/index.js';
+import { moshi } from '../../src/protocols/moshi/index.js';
 import { moshiEndpoint } from '../../demo/server/moshi-endpoint.js';
 import { pcmEndpoint } from '../../demo/server/pcm-endpoint.js';
 import { startLocalServer, type LocalServer } from '../../demo/server/server.js';
@@ -76,7 +77,7 @@ describe('VoiceSession in Node (stream audio) against the local server', () => {
     const wav = decodeWav(wavFile(24000));
     const out: Float32Array[] = [];
     const texts: string[] = [];
-    const session = createVoiceSession({ url: wsUrl.replace(/\/ws$/, '/api/chat'), protocol: 'moshi', input: blocksOf(wav.samples, 960), onAudio: (pcm) => out.push(pcm.slice()) });
+    const session = createVoiceSession({ url: wsUrl.replace(/\/ws$/, '/api/chat'), protocol: moshi(), input: blocksOf(wav.samples, 960), onAudio: (pcm) => out.push(pcm.slice()) });
     session.on('text', (t) => texts.push(t.text));
     await session.start();
     // Opus is lossy and delays by its lookahead: compare energy where the burst is, not samples.
@@ -92,9 +93,9 @@ describe('VoiceSession in Node (stream audio) against the local server', () => {
 
   it('shows Moshi\'s one-slot server as "waiting", then SERVER_BUSY when the hello timeout runs out', async () => {
     const chat = wsUrl.replace(/\/ws$/, '/api/chat');
-    const first = createVoiceSession({ url: chat, protocol: 'moshi' });
+    const first = createVoiceSession({ url: chat, protocol: moshi() });
     await first.start();
-    const second = createVoiceSession({ url: chat, protocol: 'moshi', helloTimeoutMs: 500 });
+    const second = createVoiceSession({ url: chat, protocol: moshi(), helloTimeoutMs: 500 });
     const states: SessionState[] = [];
     second.on('state', (s) => states.push(s));
     await expect(second.start()).rejects.toMatchObject({ code: ErrorCode.SERVER_BUSY });
@@ -115,7 +116,7 @@ describe('VoiceSession in Node (stream audio) against the local server', () => {
         inputClosed = true;
       }
     }
-    const session = createVoiceSession({ url: `${own.url.replace(/^http/, 'ws')}/api/chat`, protocol: 'moshi', input: endlessSilence(), onAudio: () => {} });
+    const session = createVoiceSession({ url: `${own.url.replace(/^http/, 'ws')}/api/chat`, protocol: moshi(), input: endlessSilence(), onAudio: () => {} });
     const states: SessionState[] = [];
     const errors: VoicewireError[] = [];
     session.on('state', (s) => states.push(s));

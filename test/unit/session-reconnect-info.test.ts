@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../src/errors.js';
+import { ErrorCode } from '../../src/errors/errors.js';
 import type { ReconnectInfo } from '../../src/session/reconnect-info.js';
 import { createVoiceSession, type SessionState } from '../../src/session/voice-session.js';
 import { startVoiceServer, until } from '../support/voice-server.js';

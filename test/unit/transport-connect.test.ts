@@ -1,8 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorCode, VoicewireError } from '../../src/errors.js';
-import { createVoicewireProtocol } from '../../src/protocols/voicewire.js';
+import { ErrorCode, VoicewireError } from '../../src/errors/errors.js';
+import { voicewire } from '../../src/protocols/voicewire/voicewire.js';
 import { Connection, type ConnectionOptions } from '../../src/transport/connection.js';
 import type { ConnectionState } from '../../src/transport/connection-events.js';
 import { SERVER_HELLO, startVoiceServer, until, type VoiceServer } from '../support/voice-server.js';
@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 function connection(options: Partial<ConnectionOptions> & { url: string }): { conn: Connection; states: ConnectionState[]; errors: [VoicewireError, boolean][] } {
-  const conn = new Connection({ protocol: () => createVoicewireProtocol(), ...options });
+  const conn = new Connection({ protocol: voicewire(), ...options });
   const states: ConnectionState[] = [];
   const errors: [VoicewireError, boolean][] = [];
   conn.on('state', (c) => states.push(c.state));
@@ -39,11 +39,11 @@ async function rejection(p: Promise<unknown>): Promise<VoicewireError> {
 }
 
 describe('Connection against a real ws server', () => {
-  it('goes connecting → awaiting-hello → open, sends its hello first, and exchanges audio as ArrayBuffer-backed bytes', async () => {
+  it('goes connecting → waiting → connected, sends its hello first, and exchanges audio as ArrayBuffer-backed bytes', async () => {
     const s = await server({ echo: true });
     const { conn, states } = connection({ url: s.url });
     await conn.connect();
-    expect(states).toEqual(['connecting', 'awaiting-hello', 'open']);
+    expect(states).toEqual(['connecting', 'waiting', 'connected']);
     expect(JSON.parse(String(s.received[0]))).toMatchObject({ type: 'hello', versions: [1], role: 'client' });
     const audio: Float32Array[] = [];
     conn.on('audio', (e) => audio.push(e.pcm));
@@ -62,9 +62,9 @@ describe('Connection against a real ws server', () => {
     const s = await server({ hello: false });
     const { conn } = connection({ url: s.url, helloTimeoutMs: 60_000 });
     void conn.connect().catch(() => {});
-    await until(() => conn.state === 'awaiting-hello');
+    await until(() => conn.state === 'waiting');
     expect(conn.sendAudio(new Float32Array(480))).toBe(false);
-    expect(conn.stats.audioDroppedNotOpen).toBe(1);
+    expect(conn.stats.audioDroppedNotConnected).toBe(1);
     expect(s.received.filter((m) => typeof m !== 'string')).toHaveLength(0);
   });
 
@@ -86,7 +86,7 @@ describe('Connection against a real ws server', () => {
     const err = await rejection(conn.connect());
     expect(err.code).toBe(ErrorCode.SERVER_BUSY);
     expect(err.message).toMatch(/free slot/);
-    expect(states).toEqual(['connecting', 'awaiting-hello', 'closed']);
+    expect(states).toEqual(['connecting', 'waiting', 'closed']);
     expect(errors).toEqual([[err, true]]);
   });
 
@@ -112,7 +112,7 @@ describe('Connection against a real ws server', () => {
 
   it('CONNECTION_FAILED naming the subprotocol when the server echoes none', async () => {
     const s = await server({ onConnection: () => {} });
-    const { conn } = connection({ url: s.url, protocol: () => Object.assign(createVoicewireProtocol(), { subprotocols: ['other.v9'] }) });
+    const { conn } = connection({ url: s.url, protocol: () => Object.assign(voicewire()(), { subprotocols: ['other.v9'] }) });
     const err = await rejection(conn.connect());
     expect(err.code).toBe(ErrorCode.CONNECTION_FAILED);
     expect(err.remedy).toMatch(/subprotocol/);

@@ -1,8 +1,8 @@
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorCode, VoicewireError } from '../../src/errors.js';
-import { createVoicewireProtocol } from '../../src/protocols/voicewire.js';
+import { ErrorCode, VoicewireError } from '../../src/errors/errors.js';
+import { voicewire } from '../../src/protocols/voicewire/voicewire.js';
 import { applyAuth, isRfc7230Token, type AuthOptions } from '../../src/transport/auth.js';
 import { Connection, type ConnectionOptions } from '../../src/transport/connection.js';
 import { startVoiceServer, until } from '../support/voice-server.js';
@@ -30,7 +30,7 @@ function record(conn: Connection): string[] {
 }
 
 async function run(options: Partial<ConnectionOptions> & { url: string }): Promise<{ error: VoicewireError | undefined; seen: string[] }> {
-  const conn = new Connection({ protocol: () => createVoicewireProtocol(), connectTimeoutMs: 300, helloTimeoutMs: 300, ...options });
+  const conn = new Connection({ protocol: voicewire(), connectTimeoutMs: 300, helloTimeoutMs: 300, ...options });
   cleanups.push(() => conn.close());
   const seen = record(conn);
   let error: VoicewireError | undefined;
@@ -125,7 +125,7 @@ describe('the token never appears in an error, event or state payload', () => {
       }),
     });
     cleanups.push(() => s.close());
-    const conn = new Connection({ url: s.url, protocol: () => createVoicewireProtocol(), auth: { token: TOKEN, via: 'query' } });
+    const conn = new Connection({ url: s.url, protocol: voicewire(), auth: { token: TOKEN, via: 'query' } });
     cleanups.push(() => conn.close());
     const seen = record(conn);
     await conn.connect();

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorCode, type VoicewireError } from '../../src/errors.js';
-import { createRealtimeProtocol } from '../../src/protocols/realtime.js';
-import { createVoicewireProtocol } from '../../src/protocols/voicewire.js';
+import { ErrorCode, type VoicewireError } from '../../src/errors/errors.js';
+import { realtime } from '../../src/protocols/realtime/realtime.js';
+import { voicewire } from '../../src/protocols/voicewire/voicewire.js';
 import { Connection } from '../../src/transport/connection.js';
 import type { StateChange } from '../../src/transport/connection-events.js';
 import { ExponentialBackoff, type ReconnectPolicy } from '../../src/transport/reconnect.js';
@@ -44,7 +44,7 @@ describe('reconnect', () => {
     const s1 = await startVoiceServer();
     const port = s1.port;
     const policy = new RecordingPolicy([50, 100, 200, 400, 800, 1600]);
-    const conn = new Connection({ url: s1.url, protocol: () => createVoicewireProtocol(), reconnectPolicy: policy });
+    const conn = new Connection({ url: s1.url, protocol: voicewire(), reconnectPolicy: policy });
     cleanups.push(() => conn.close());
     const changes: StateChange[] = [];
     const nonFatal: VoicewireError[] = [];
@@ -57,11 +57,11 @@ describe('reconnect', () => {
     // Down long enough for at least two failed attempts, then back on the same port.
     await until(() => policy.asked.length >= 3, 10_000, 'three attempts');
     const s2 = await server({ port });
-    await until(() => conn.state === 'open', 10_000, 'reopen');
+    await until(() => conn.state === 'connected', 10_000, 'reopen');
     expect(conn.stats.reconnects).toBe(1);
     const states = changes.map((c) => c.state);
-    expect(states.slice(0, 4)).toEqual(['connecting', 'awaiting-hello', 'open', 'reconnecting']);
-    expect(states.slice(-3)).toEqual(['connecting', 'awaiting-hello', 'open']);
+    expect(states.slice(0, 4)).toEqual(['connecting', 'waiting', 'connected', 'reconnecting']);
+    expect(states.slice(-3)).toEqual(['connecting', 'waiting', 'connected']);
     const retries = changes.filter((c) => c.state === 'reconnecting');
     expect(retries.map((c) => c.attempt)).toEqual(policy.asked);
     expect(retries.map((c) => c.delayMs)).toEqual(policy.asked.map((a) => [50, 100, 200, 400, 800, 1600][a - 1]));
@@ -75,7 +75,7 @@ describe('reconnect', () => {
 
   it('gives up when the policy says null: closed with the last error, fatal', async () => {
     const s = await startVoiceServer();
-    const conn = new Connection({ url: s.url, protocol: () => createVoicewireProtocol(), reconnectPolicy: new RecordingPolicy([20, 20]) });
+    const conn = new Connection({ url: s.url, protocol: voicewire(), reconnectPolicy: new RecordingPolicy([20, 20]) });
     cleanups.push(() => conn.close());
     const fatal: VoicewireError[] = [];
     conn.on('error', (e, f) => { if (f) fatal.push(e); });
@@ -90,7 +90,7 @@ describe('reconnect', () => {
   it('does not reconnect a session-bound protocol unless asked; does with reconnect: "always"', async () => {
     for (const mode of ['auto', 'always'] as const) {
       const s = await startVoiceServer({ hello: false, onConnection: (ws) => ws.on('message', () => ws.send('{"type":"session.updated","session":{}}')) });
-      const conn = new Connection({ url: s.url, protocol: () => Object.assign(createRealtimeProtocol(), { subprotocols: ['voicewire.v1'] }), reconnect: mode, reconnectPolicy: new RecordingPolicy([20]) });
+      const conn = new Connection({ url: s.url, protocol: () => Object.assign(realtime()(), { subprotocols: ['voicewire.v1'] }), reconnect: mode, reconnectPolicy: new RecordingPolicy([20]) });
       cleanups.push(() => conn.close());
       const states: string[] = [];
       conn.on('state', (c) => states.push(c.state));
@@ -114,7 +114,7 @@ describe('backpressure', () => {
       }),
     });
     const budget = 64 * 1024;
-    const conn = new Connection({ url: s.url, protocol: () => createVoicewireProtocol(), audioBudgetBytes: budget });
+    const conn = new Connection({ url: s.url, protocol: voicewire(), audioBudgetBytes: budget });
     cleanups.push(() => conn.close());
     await conn.connect();
     await until(() => paused !== undefined);

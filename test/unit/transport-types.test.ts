@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { VoicewireError } from '../../src/errors.js';
-import { createVoicewireProtocol } from '../../src/protocols/voicewire.js';
+import type { VoicewireError } from '../../src/errors/errors.js';
+import { voicewire } from '../../src/protocols/voicewire/voicewire.js';
 import { Connection } from '../../src/transport/connection.js';
 import type { ConnectionState } from '../../src/transport/connection-events.js';
 
@@ -22,7 +22,7 @@ function typeChecks(conn: Connection): void {
 
 describe('Connection event types', () => {
   it('compiles with typed listeners (see the @ts-expect-error lines) and starts closed', () => {
-    const conn = new Connection({ url: 'ws://127.0.0.1:1/', protocol: () => createVoicewireProtocol() });
+    const conn = new Connection({ url: 'ws://127.0.0.1:1/', protocol: voicewire() });
     typeChecks(conn);
     expect(conn.state).toBe('closed');
     expect(conn.sendAudio(new Float32Array(1))).toBe(false);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, VoicewireError } from '../../src/errors.js';
-import { resolveSocketUrl } from '../../src/url.js';
+import { ErrorCode, VoicewireError } from '../../src/errors/errors.js';
+import { resolveSocketUrl } from '../../src/environment/url.js';
 
 const PAGES = { http: 'http://app.example:8998/voice/index.html', https: 'https://app.example/voice/' } as const;
 

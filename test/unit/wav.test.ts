@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeWav, encodeWav } from '../../src/codecs/wav.js';
-import { ErrorCode, isVoicewireError } from '../../src/errors.js';
+import { ErrorCode, isVoicewireError } from '../../src/errors/errors.js';
 
 const tone = (n: number, rate: number) => Float32Array.from({ length: n }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / rate));
 

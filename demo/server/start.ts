@@ -1,0 +1,27 @@
+// `npm start`: answer --help at once, rebuild the SDK only when dist/ is stale, then run the server in this process
+// (no child: a signal reaches the server itself, which closes its sessions before exiting).
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { staleReason } from './build-state.js';
+import { HELP, parseServerArgs } from './options.js';
+
+const parsed = parseServerArgs(process.argv.slice(2));
+if ('error' in parsed) {
+  console.error(parsed.error);
+  process.exit(2);
+}
+if (parsed.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const root = resolve(import.meta.dirname, '../..');
+const reason = staleReason(root);
+if (reason !== null) {
+  console.log(`voicewire: building the SDK (${reason})…`);
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) {
+    console.error('voicewire: the build failed (see above); fix it, then npm start again');
+    process.exit(1);
+  }
+}
+await import('./main.js');

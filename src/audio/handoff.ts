@@ -1,0 +1,33 @@
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
+
+/** How samples cross between the main thread and the audio thread. */
+export type Handoff = 'shared' | 'port';
+/** 'auto' picks 'shared' when the page is cross-origin isolated (SharedArrayBuffer can be posted), else 'port'. */
+export type HandoffChoice = Handoff | 'auto';
+
+type Scope = { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown };
+
+export function chooseHandoff(choice: HandoffChoice = 'auto', scope: Scope = globalThis as Scope): Handoff {
+  const canShare = scope.crossOriginIsolated === true && typeof scope.SharedArrayBuffer === 'function';
+  if (choice === 'auto') return canShare ? 'shared' : 'port';
+  if (choice === 'shared' && !canShare) {
+    throw new VoicewireError({
+      code: ErrorCode.INVALID_OPTION,
+      message: 'handoff "shared" needs SharedArrayBuffer, which this page does not have (it is not cross-origin isolated)',
+      remedy: 'Serve the page with "Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp", or use handoff "auto".',
+      details: { handoff: choice },
+    });
+  }
+  return choice;
+}
+
+/** A setup-time option check: throws INVALID_OPTION naming the option, the value and what is allowed. */
+export function requireOption(ok: boolean, option: string, value: unknown, allowed: string): void {
+  if (ok) return;
+  throw new VoicewireError({
+    code: ErrorCode.INVALID_OPTION,
+    message: `${option} = ${JSON.stringify(value)} is not allowed: ${allowed}`,
+    remedy: `Pass ${option} as ${allowed}, or leave it out for the default.`,
+    details: { option, value },
+  });
+}

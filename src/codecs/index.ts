@@ -1,0 +1,15 @@
+// voicewire/codecs: WAV, Ogg (RFC 3533) and Opus (RFC 6716, RFC 7845) pieces.
+export { decodeWav, encodeWav } from './wav.js';
+export type { WavAudio } from './wav.js';
+export { createOggOpusWriter } from './ogg-writer.js';
+export type { OggOpusWriter, OggOpusWriterOptions } from './ogg-writer.js';
+export { createOggPageReader } from './ogg-page-reader.js';
+export type { OggPageReader, OggPage, OggIssue } from './ogg-page-reader.js';
+export { createOggOpusReader } from './ogg-opus-reader.js';
+export type { OggOpusReader, OggOpusChunk } from './ogg-opus-reader.js';
+export { buildOpusHead, parseOpusHead, opusPacketSamples48k } from './opus-head.js';
+export type { OpusHead } from './opus-head.js';
+export { createOpusEncoder } from './opus-encoder.js';
+export type { OpusEncoder, OpusEncoderOptions, OpusEncoderFactory } from './opus-encoder.js';
+export { createOpusDecoder } from './opus-decoder.js';
+export type { OpusPacketDecoder, OpusDecoderOptions, OpusDecodeIssue } from './opus-decoder.js';

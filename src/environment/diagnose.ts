@@ -1,0 +1,169 @@
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
+
+/** What this runtime can do for voice, as data. Every field is read, none is assumed. */
+export interface EnvironmentReport {
+  runtime: 'browser' | 'node' | 'other';
+  /** The page's origin, or null outside a page. */
+  origin: string | null;
+  /** `isSecureContext`; null where the runtime has no notion of it (Node). */
+  secureContext: boolean | null;
+  audioContext: boolean;
+  audioWorklet: boolean;
+  mediaDevices: boolean;
+  crossOriginIsolated: boolean;
+  sharedArrayBuffer: boolean;
+  /** WebCodecs `AudioEncoder` accepts Opus (the Moshi path encodes with it in browsers). */
+  webCodecsOpus: boolean;
+  /** `navigator.getAutoplayPolicy('audiocontext')` where the browser has it, else null. */
+  autoplayPolicy: 'allowed' | 'allowed-muted' | 'disallowed' | null;
+  /** Whether the page has had a user gesture yet (`navigator.userActivation.hasBeenActive`), else null. */
+  userActivation: boolean | null;
+  /** Blocking problems, most fundamental first. Empty when voice can run. */
+  problems: VoicewireError[];
+}
+
+/** What a caller is about to use; only problems that block these are thrown. */
+export interface AudioNeeds {
+  worklet?: boolean;
+  microphone?: boolean;
+}
+
+type Globals = typeof globalThis & {
+  isSecureContext?: boolean;
+  crossOriginIsolated?: boolean;
+  location?: Location;
+  AudioContext?: typeof AudioContext;
+  webkitAudioContext?: typeof AudioContext;
+  AudioEncoder?: { isConfigSupported(config: object): Promise<{ supported?: boolean }> };
+  process?: { versions?: { node?: string } };
+  navigator?: Navigator & {
+    getAutoplayPolicy?: (type: 'audiocontext') => EnvironmentReport['autoplayPolicy'];
+    userActivation?: { hasBeenActive: boolean };
+  };
+};
+
+/**
+ * Reports what the environment offers and what blocks voice, without touching the microphone or creating an
+ * AudioContext. Never throws; in Node it names what Node lacks.
+ */
+export async function diagnose(scope: Globals = globalThis): Promise<EnvironmentReport> {
+  const report = inspect(scope);
+  report.webCodecsOpus = await supportsOpusEncoding(scope);
+  return report;
+}
+
+/**
+ * Throws the first problem that blocks `needs`. Everything that touches `audioWorklet` or `mediaDevices` calls this
+ * first, so a user sees INSECURE_CONTEXT instead of "Cannot read properties of undefined (reading 'addModule')".
+ */
+export function assertAudioCapable(needs: AudioNeeds = { worklet: true }, scope: Globals = globalThis): void {
+  const blocking = inspect(scope).problems.find((p) => BLOCKS[p.code]?.(needs) ?? true);
+  if (blocking) throw blocking;
+}
+
+const BLOCKS: Partial<Record<ErrorCode, (needs: AudioNeeds) => boolean>> = {
+  [ErrorCode.WORKLET_UNSUPPORTED]: (needs) => needs.worklet === true,
+  [ErrorCode.MICROPHONE_UNAVAILABLE]: (needs) => needs.microphone === true,
+};
+
+function inspect(scope: Globals): EnvironmentReport {
+  const isPage = typeof scope.location?.origin === 'string' && typeof scope.document !== 'undefined';
+  const runtime = isPage ? 'browser' : typeof scope.process?.versions?.node === 'string' ? 'node' : 'other';
+  const Ctx = scope.AudioContext ?? scope.webkitAudioContext;
+  const nav = scope.navigator;
+  const report: EnvironmentReport = {
+    runtime,
+    origin: isPage ? scope.location!.origin : null,
+    secureContext: typeof scope.isSecureContext === 'boolean' ? scope.isSecureContext : null,
+    audioContext: typeof Ctx === 'function',
+    audioWorklet: typeof Ctx === 'function' && Ctx.prototype !== undefined && 'audioWorklet' in Ctx.prototype,
+    mediaDevices: typeof nav?.mediaDevices?.getUserMedia === 'function',
+    crossOriginIsolated: scope.crossOriginIsolated === true,
+    sharedArrayBuffer: typeof scope.SharedArrayBuffer === 'function',
+    webCodecsOpus: false,
+    autoplayPolicy: readAutoplayPolicy(nav),
+    userActivation: typeof nav?.userActivation?.hasBeenActive === 'boolean' ? nav.userActivation.hasBeenActive : null,
+    problems: [],
+  };
+  report.problems = findProblems(report, scope.location);
+  return report;
+}
+
+function findProblems(r: EnvironmentReport, location: Location | undefined): VoicewireError[] {
+  if (r.runtime !== 'browser') return r.audioContext ? [] : [noWebAudioOutsideBrowser(r.runtime)];
+  if (r.secureContext === false && location) return [insecureContext(location)];
+  const problems: VoicewireError[] = [];
+  if (!r.audioContext) {
+    problems.push(new VoicewireError({
+      code: ErrorCode.AUDIO_CONTEXT_UNSUPPORTED,
+      message: 'This browser has no Web Audio API (AudioContext).',
+      remedy: 'Use a current Chrome, Edge, Firefox or Safari.',
+    }));
+  } else if (!r.audioWorklet) {
+    problems.push(new VoicewireError({
+      code: ErrorCode.WORKLET_UNSUPPORTED,
+      message: 'This browser has no AudioWorklet, although the page is a secure context.',
+      remedy: 'Use a current Chrome, Edge, Firefox (76+) or Safari (14.1+). For playback only, opt in to the ScriptProcessor fallback (`insecurePlaybackFallback: true`).',
+    }));
+  }
+  if (!r.mediaDevices) {
+    problems.push(new VoicewireError({
+      code: ErrorCode.MICROPHONE_UNAVAILABLE,
+      message: 'navigator.mediaDevices.getUserMedia is missing, although the page is a secure context.',
+      remedy: 'Use a browser with microphone support (getUserMedia), and check that an enterprise policy or an iframe without allow="microphone" is not hiding it.',
+    }));
+  }
+  return problems;
+}
+
+/**
+ * The reason voicewire exists: an http page on a LAN address silently loses audioWorklet, mediaDevices and
+ * WebCodecs. The remedy names this page's own host and port so it can be pasted.
+ */
+function insecureContext(location: Location): VoicewireError {
+  const host = location.hostname;
+  const port = location.port || (location.protocol === 'https:' ? '443' : '80');
+  const localPort = Number(port) < 1024 ? '8080' : port;
+  const path = `${location.pathname}${location.search}`;
+  const sshCommand = `ssh -L ${localPort}:localhost:${port} user@${host}`;
+  const tunnelUrl = `http://localhost:${localPort}${path}`;
+  const flag = `--unsafely-treat-insecure-origin-as-secure=${location.origin}`;
+  return new VoicewireError({
+    code: ErrorCode.INSECURE_CONTEXT,
+    message: `${location.origin} is not a secure context, so the browser hides the microphone (navigator.mediaDevices) and AudioWorklet. Only https:// pages and http://localhost are secure.`,
+    remedy: [
+      `1. Tunnel it to localhost: run \`${sshCommand}\` on this computer, then open ${tunnelUrl}`,
+      `2. Serve the page over HTTPS with a certificate this device trusts (the demo server: \`npm start -- --https\`).`,
+      `3. For development only, start Chromium with \`${flag}\` (or set it at chrome://flags/#unsafely-treat-insecure-origin-as-secure).`,
+    ].join('\n'),
+    details: { origin: location.origin, host, port, sshCommand, tunnelUrl, flag },
+  });
+}
+
+function noWebAudioOutsideBrowser(runtime: EnvironmentReport['runtime']): VoicewireError {
+  const where = runtime === 'node' ? 'Node' : 'This runtime';
+  return new VoicewireError({
+    code: ErrorCode.AUDIO_CONTEXT_UNSUPPORTED,
+    message: `${where} has no Web Audio (AudioContext, AudioWorklet) and no microphone (getUserMedia).`,
+    remedy: 'In Node, run a device-free session: feed PCM from an async iterable (e.g. a WAV file) and take audio out through a callback. Web Audio devices exist only in browsers.',
+    details: { runtime },
+  });
+}
+
+function readAutoplayPolicy(nav: Globals['navigator']): EnvironmentReport['autoplayPolicy'] {
+  try {
+    return nav?.getAutoplayPolicy?.('audiocontext') ?? null;
+  } catch {
+    return null;
+  }
+}
+
+async function supportsOpusEncoding(scope: Globals): Promise<boolean> {
+  if (typeof scope.AudioEncoder?.isConfigSupported !== 'function') return false;
+  try {
+    const { supported } = await scope.AudioEncoder.isConfigSupported({ codec: 'opus', sampleRate: 24000, numberOfChannels: 1 });
+    return supported === true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,53 @@
+import type { Decoder } from '@msgpack/msgpack';
+import { decodeMessage, kyutaiError, loadDecoder } from './kyutai-msgpack.js';
+import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
+
+/**
+ * What Kyutai's STT and TTS codecs share: MessagePack maps with a `type`, the server speaks first with `Ready`,
+ * `Error` ends the session, unknown types are ignored, and the stream is bound to one session (no reconnect).
+ */
+export abstract class KyutaiCodec implements VoiceProtocol {
+  abstract readonly name: 'kyutai-stt' | 'kyutai-tts';
+  readonly subprotocols: readonly string[] = [];
+  readonly reconnectable = false;
+  readonly sampleRate: number;
+  /** Any length: the server rebuffers to its own 80 ms steps. */
+  readonly frameMs = 20;
+  private decoder: Decoder | undefined;
+  private isReady = false;
+
+  constructor(sampleRate = 24000) {
+    this.sampleRate = sampleRate;
+  }
+
+  get ready(): boolean {
+    return this.isReady;
+  }
+
+  /** The server speaks first (`Ready`). */
+  open(): WireMessage[] {
+    return [];
+  }
+
+  abstract encodeAudio(pcm: Float32Array): Promise<WireMessage[]>;
+  abstract flush(): WireMessage[];
+
+  close(): void {}
+
+  async decode(message: WireMessage): Promise<ProtocolEvent[]> {
+    this.decoder ??= await loadDecoder();
+    const decoded = decodeMessage(this.name, this.decoder, message);
+    if (!decoded.ok) return [decoded.event];
+    const m = decoded.message;
+    if (m.type === 'Ready') {
+      if (this.isReady) return [];
+      this.isReady = true;
+      return [{ type: 'ready', info: { protocol: this.name } }];
+    }
+    if (m.type === 'Error') return [kyutaiError(this.name, m)];
+    return this.decodeKind(m);
+  }
+
+  /** Every other message kind; unknown kinds return []. */
+  protected abstract decodeKind(m: Record<string, unknown> & { type: string }): ProtocolEvent[];
+}

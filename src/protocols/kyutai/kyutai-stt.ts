@@ -1,0 +1,62 @@
+import { encodeMessage, encodePcmMessage } from './kyutai-msgpack.js';
+import { KyutaiCodec } from './kyutai-codec.js';
+import type { ProtocolEvent, WireMessage } from '../protocol.js';
+import { protocolError } from '../protocol-error.js';
+import { num, optNum } from '../values.js';
+
+export interface KyutaiSttProtocolOptions {
+  /** Kyutai's STT models run at 24 kHz; the server rebuffers any chunk length to 1920 samples. */
+  sampleRate?: number;
+}
+
+/**
+ * Kyutai streaming speech-to-text, `/api/asr-streaming` (moshi-server), MessagePack in binary frames.
+ * Words come as `Word` (text, start) then `EndWord` (stop); `flush()` sends a `Marker` that the server echoes once
+ * everything before it was transcribed. The model lags the audio by its delay (0.48 s / 2.56 s), so a marker only
+ * comes back after that much more audio (silence) has been sent.
+ */
+export class KyutaiSttProtocol extends KyutaiCodec {
+  readonly name = 'kyutai-stt';
+  /** The model transcribes as audio arrives and lags it by its delay: a gap holds back the text. */
+  readonly continuousAudio = true;
+  private nextMarker = 1;
+
+  constructor(options: KyutaiSttProtocolOptions = {}) {
+    super(options.sampleRate);
+  }
+
+  async encodeAudio(pcm: Float32Array): Promise<WireMessage[]> {
+    return [encodePcmMessage('Audio', pcm)];
+  }
+
+  /** A `Marker` with a fresh id; the `marker` event with that id says everything before it was processed. */
+  flush(): WireMessage[] {
+    return [encodeMessage({ type: 'Marker', id: this.nextMarker++ })];
+  }
+
+  protected decodeKind(m: Record<string, unknown> & { type: string }): ProtocolEvent[] {
+    switch (m.type) {
+      case 'Word':
+        if (typeof m.text !== 'string') return [protocolError('kyutai-stt', 'a Word without a string "text"')];
+        return [{ type: 'text', text: m.text, source: 'transcript', final: true, ...startOf(m.start_time) }];
+      case 'EndWord':
+        return [{ type: 'metadata', data: { type: 'EndWord', stopS: num(m.stop_time) } }];
+      case 'Step':
+        return [{ type: 'metadata', data: { type: 'Step', step: num(m.step_idx), pausePrs: Array.isArray(m.prs) ? m.prs.map((p) => num(p)) : [], bufferedPcm: num(m.buffered_pcm) } }];
+      case 'Marker':
+        return typeof m.id === 'number' ? [{ type: 'marker', id: m.id }] : [protocolError('kyutai-stt', 'a Marker without a numeric "id"')];
+      default:
+        return [];
+    }
+  }
+}
+
+/** Kyutai speech-to-text for a session: `createVoiceSession({ url, protocol: kyutaiStt() })`. Returns a factory. */
+export function kyutaiStt(options: KyutaiSttProtocolOptions = {}): () => KyutaiSttProtocol {
+  return () => new KyutaiSttProtocol(options);
+}
+
+function startOf(v: unknown): { startS?: number } {
+  const s = optNum(v);
+  return s === undefined ? {} : { startS: s };
+}

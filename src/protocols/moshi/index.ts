@@ -1,0 +1,4 @@
+// voicewire/protocols/moshi: Kyutai's Moshi `/api/chat`, Ogg Opus both ways (the Opus decoder loads on first use).
+export { moshi } from './moshi.js';
+export type { MoshiProtocol, MoshiProtocolOptions, MoshiStats } from './moshi.js';
+export type { MoshiControlAction } from './moshi-messages.js';

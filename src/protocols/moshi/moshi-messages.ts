@@ -1,0 +1,53 @@
+import { ErrorCode, VoicewireError } from '../../errors/errors.js';
+
+/** Byte 0 of every Moshi `/api/chat` message (docs: PROTOCOLS.md §1, Kyutai's rust/protocol.md). */
+export const MoshiKind = {
+  HANDSHAKE: 0x00,
+  AUDIO: 0x01,
+  TEXT: 0x02,
+  CONTROL: 0x03,
+  METADATA: 0x04,
+  ERROR: 0x05,
+  PING: 0x06,
+  COLORED_TEXT: 0x07,
+  IMAGE: 0x08,
+  CODES: 0x09,
+} as const;
+
+/** The payload byte of a 0x03 control message. Full-duplex servers ignore all four. */
+export const MoshiControl = { start: 0, endTurn: 1, pause: 2, restart: 3 } as const;
+export type MoshiControlAction = keyof typeof MoshiControl;
+
+/** One 0x01 message carrying a piece of the client's Ogg Opus stream. */
+export function moshiAudioMessage(ogg: Uint8Array): Uint8Array {
+  const out = new Uint8Array(1 + ogg.length);
+  out[0] = MoshiKind.AUDIO;
+  out.set(ogg, 1);
+  return out;
+}
+
+export function moshiControlMessage(action: MoshiControlAction): Uint8Array {
+  return new Uint8Array([MoshiKind.CONTROL, MoshiControl[action]]);
+}
+
+/** A PROTOCOL_ERROR for bytes from a Moshi server that we cannot read; the session goes on. */
+export function moshiProtocolError(message: string, details: Record<string, unknown>): VoicewireError {
+  return new VoicewireError({
+    code: ErrorCode.PROTOCOL_ERROR,
+    message: `Moshi: ${message}`,
+    remedy:
+      'The server sent something that is not Moshi /api/chat data. Check the URL points at a Moshi server ' +
+      '(path /api/chat) and that no proxy rewrites binary WebSocket frames; if it persists, report it with the server version.',
+    details,
+  });
+}
+
+/** The server's 0x05 message: it ends the session. */
+export function moshiServerError(text: string): VoicewireError {
+  return new VoicewireError({
+    code: ErrorCode.SERVER_ERROR,
+    message: `The Moshi server reported an error: ${text || '(no message)'}`,
+    remedy: 'Read the server log for the cause; then start a new session (a Moshi session cannot be resumed).',
+    details: { kind: MoshiKind.ERROR },
+  });
+}

@@ -1,0 +1,287 @@
+import { ErrorCode, VoicewireError } from '../../errors/errors.js';
+import { OggOpusReader } from '../../codecs/ogg-opus-reader.js';
+import { OggOpusWriter, concat } from '../../codecs/ogg-writer.js';
+import { createOpusDecoder, type OpusPacketDecoder } from '../../codecs/opus-decoder.js';
+import { createOpusEncoder, type OpusEncoder, type OpusEncoderFactory } from '../../codecs/opus-encoder.js';
+import type { OpusHead } from '../../codecs/opus-head.js';
+import {
+  MoshiKind,
+  moshiAudioMessage,
+  moshiControlMessage,
+  moshiProtocolError,
+  moshiServerError,
+  type MoshiControlAction,
+} from './moshi-messages.js';
+import { OPUS_FRAME_MS } from '../../dsp/frame-chunker.js';
+import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
+
+const RATE = 24000;
+
+export interface MoshiProtocolOptions {
+  /** Opus encoder for the microphone stream. Default: WebCodecs in browsers that have it, opusscript elsewhere. */
+  encoder?: OpusEncoderFactory;
+  /** Opus decoder for the server's stream. Default: opus-decoder (wasm), loaded on first use. */
+  decoder?: (options: { sampleRate: 24000; preSkip: number }) => Promise<OpusPacketDecoder>;
+  /** Encoder bitrate in bits/s; default the codec's own choice (about 27 kbit/s for voice at 24 kHz). */
+  bitrate?: number;
+  /** Serial number of the outgoing Ogg stream; random by default (fix it only for reproducible recordings/tests). */
+  oggSerial?: number;
+  /** Also send 0x03 endTurn from `flush()`: for turn-based Moshi variants; full-duplex servers ignore it. */
+  endTurnOnFlush?: boolean;
+}
+
+/** Counters: real-time paths count instead of throwing. */
+export interface MoshiStats {
+  /** Samples passed to encodeAudio before the handshake, dropped (see encodeAudio). */
+  samplesDroppedBeforeReady: number;
+  pings: number;
+  /** Messages of kinds we do not handle (images, codes, future kinds), discarded as the protocol says. */
+  ignoredMessages: number;
+}
+
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Moshi `/api/chat` (Kyutai) as a pure codec: one byte of kind, then the payload. The client sends ONE Ogg Opus
+ * stream (0x01) and, when asked, 0x03 control, and nothing before the server's 0x00 handshake: Moshi's Rust servers
+ * end the session on any other kind, so pings are answered by nobody and nothing else ever goes out.
+ */
+export class MoshiProtocol implements VoiceProtocol {
+  readonly name = 'moshi';
+  readonly sampleRate = RATE;
+  readonly frameMs = OPUS_FRAME_MS;
+  readonly subprotocols: readonly string[] = [];
+  /** A Moshi conversation lives in the server's model state: a new socket is a new conversation. */
+  readonly reconnectable = false;
+  /** The model steps once per 80 ms of input: without input it stops answering. */
+  readonly continuousAudio = true;
+  readonly stats: MoshiStats = { samplesDroppedBeforeReady: 0, pings: 0, ignoredMessages: 0 };
+
+  private readonly options: MoshiProtocolOptions;
+  private isReady = false;
+  private closed = false;
+  private encoder: Promise<OpusEncoder> | null = null;
+  private writer: OggOpusWriter | null = null;
+  /** OpusHead + OpusTags pages, held until the first audio page goes out. */
+  private headerPages: Uint8Array | null = null;
+  private readonly reader = new OggOpusReader();
+  private decoder: Promise<OpusPacketDecoder> | null = null;
+  /** Serialises codec work: callers may fire encodeAudio/decode without awaiting, order must hold. */
+  private encodeChain: Promise<unknown> = Promise.resolve();
+  private decodeChain: Promise<unknown> = Promise.resolve();
+
+  constructor(options: MoshiProtocolOptions = {}) {
+    this.options = options;
+  }
+
+  get ready(): boolean {
+    return this.isReady;
+  }
+
+  /** The server speaks first; the client has nothing to say until the handshake. */
+  open(): WireMessage[] {
+    return [];
+  }
+
+  /**
+   * Encodes mono 24 kHz PCM into 0x01 messages, one per Ogg page (2 × 20 ms); the first carries the stream's
+   * OpusHead and OpusTags pages too. Before the handshake the PCM is DROPPED (and counted), not buffered: the
+   * Python server may keep a socket waiting minutes for a free slot, and a backlog replayed at the handshake would
+   * reach a real-time model as stale speech and an ever-growing delay, while buffering would grow memory unbounded.
+   */
+  encodeAudio(pcm: Float32Array): Promise<WireMessage[]> {
+    if (!this.isReady || this.closed) {
+      if (!this.closed) this.stats.samplesDroppedBeforeReady += pcm.length;
+      return Promise.resolve([]);
+    }
+    const copy = pcm.slice(); // the caller may reuse its buffer before the chain reaches this frame
+    const run = this.encodeChain.then(() => this.encodeNow(copy));
+    this.encodeChain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Sends what the encoder holds (a half-filled page) and, if configured, an endTurn control. */
+  flush(): WireMessage[] {
+    if (!this.isReady || !this.writer) return [];
+    const out: WireMessage[] = [];
+    const page = this.writer.flush();
+    if (page) out.push(this.audioMessage(page));
+    if (this.options.endTurnOnFlush) out.push(moshiControlMessage('endTurn'));
+    return out;
+  }
+
+  /** A 0x03 control message, or nothing before the handshake (the client must not speak first). */
+  control(action: MoshiControlAction): WireMessage[] {
+    return this.isReady ? [moshiControlMessage(action)] : [];
+  }
+
+  decode(message: WireMessage): Promise<ProtocolEvent[]> {
+    const run = this.decodeChain.then(() => this.decodeNow(message));
+    this.decodeChain = run;
+    return run;
+  }
+
+  close(): void {
+    this.closed = true;
+    void this.encoder?.then((e) => e.close(), () => undefined);
+    void this.decoder?.then((d) => d.close(), () => undefined);
+  }
+
+  private async encodeNow(pcm: Float32Array): Promise<WireMessage[]> {
+    const encoder = await this.startEncoder();
+    const packets = await encoder.encode(pcm);
+    if (packets.length === 0) return [];
+    if (!this.writer) {
+      this.writer = new OggOpusWriter({
+        inputSampleRate: RATE,
+        preSkip: encoder.preSkip,
+        serial: this.options.oggSerial,
+        vendor: `voicewire (${encoder.implementation})`,
+      });
+      this.headerPages = this.writer.headers();
+    }
+    const out: WireMessage[] = [];
+    for (const packet of packets) {
+      const page = this.writer.writePacket(packet);
+      if (page) out.push(this.audioMessage(page));
+    }
+    return out;
+  }
+
+  /** The stream's header pages ride on its first audio page, as Moshi's Rust backend sends its own. */
+  private audioMessage(page: Uint8Array): Uint8Array {
+    const message = moshiAudioMessage(this.headerPages ? concat([this.headerPages, page]) : page);
+    this.headerPages = null;
+    return message;
+  }
+
+  private startEncoder(): Promise<OpusEncoder> {
+    if (!this.encoder) {
+      const factory = this.options.encoder ?? createOpusEncoder;
+      this.encoder = factory({ sampleRate: RATE, bitrate: this.options.bitrate });
+      this.encoder.catch(() => undefined); // reported by the encodeAudio call that awaits it
+    }
+    return this.encoder;
+  }
+
+  private async decodeNow(message: WireMessage): Promise<ProtocolEvent[]> {
+    try {
+      if (typeof message === 'string') return [error('a text frame arrived; Moshi sends binary frames only', { length: message.length })];
+      if (message.length === 0) return [error('an empty message (no kind byte)', {})];
+      return await this.decodeKind(message[0], message.subarray(1));
+    } catch (cause) {
+      // Never reject: an unexpected failure is still just a bad message.
+      return [{ type: 'error', fatal: false, error: moshiProtocolError(`could not read a message (${String(cause)})`, {}) }];
+    }
+  }
+
+  private async decodeKind(kind: number, payload: Uint8Array): Promise<ProtocolEvent[]> {
+    switch (kind) {
+      case MoshiKind.HANDSHAKE:
+        return this.handshake(payload);
+      case MoshiKind.AUDIO:
+        return this.audio(payload);
+      case MoshiKind.TEXT:
+        return text(payload, kind);
+      case MoshiKind.COLORED_TEXT:
+        return payload.length === 0 ? [error('colored text without its color byte', { kind })] : text(payload.subarray(1), kind);
+      case MoshiKind.METADATA:
+        return metadata(payload);
+      case MoshiKind.ERROR:
+        return [{ type: 'error', fatal: true, error: moshiServerError(new TextDecoder().decode(payload)) }];
+      case MoshiKind.PING:
+        this.stats.pings++;
+        return [];
+      default:
+        this.stats.ignoredMessages++;
+        return [];
+    }
+  }
+
+  /** Python servers send the bare kind byte, Rust ones 8 bytes (u32 version, u32 model); any payload is accepted. */
+  private handshake(payload: Uint8Array): ProtocolEvent[] {
+    if (this.isReady) return [];
+    this.isReady = true;
+    void this.startEncoder(); // warm the encoder up while the first microphone frame is on its way
+    const info: Record<string, unknown> = { payloadBytes: payload.length };
+    if (payload.length >= 8) {
+      const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+      info.protocolVersion = view.getUint32(0, true);
+      info.model = view.getUint32(4, true);
+    }
+    return [{ type: 'ready', info }];
+  }
+
+  private async audio(payload: Uint8Array): Promise<ProtocolEvent[]> {
+    const chunk = this.reader.push(payload);
+    const events: ProtocolEvent[] = chunk.issues.map((i) => error(`audio stream: ${i.reason}`, { kind: MoshiKind.AUDIO, offset: i.offset }));
+    if (chunk.head) this.restartDecoder(chunk.head);
+    if (chunk.packets.length === 0 || !this.decoder) return events;
+    let decoder: OpusPacketDecoder;
+    try {
+      decoder = await this.decoder;
+    } catch (cause) {
+      const fatal = cause instanceof VoicewireError ? cause : codecError(cause);
+      return [...events, { type: 'error', fatal: true, error: fatal }];
+    }
+    const { pcm, issues } = decoder.decode(chunk.packets);
+    for (const issue of issues) events.push(error(`undecodable Opus packet: ${issue.reason}`, { kind: MoshiKind.AUDIO, packet: issue.packet }));
+    if (pcm.length > 0) events.push({ type: 'audio', pcm, sampleRate: RATE });
+    return events;
+  }
+
+  /**
+   * A new logical stream (BOS) gets a fresh decoder: pre-skip and decoder state belong to one stream. Moshi sends
+   * mono; a stereo stream would still play, as libopus downmixes it in a mono decoder.
+   */
+  private restartDecoder(head: OpusHead): void {
+    void this.decoder?.then((d) => d.close(), () => undefined);
+    const factory = this.options.decoder ?? createOpusDecoder;
+    this.decoder = factory({ sampleRate: RATE, preSkip: head.preSkip });
+    this.decoder.catch(() => undefined);
+  }
+}
+
+/**
+ * Moshi `/api/chat` for a session: `createVoiceSession({ url, protocol: moshi() })`. Fixed at 24 kHz, 20 ms Opus
+ * frames. The Opus decoder (wasm) loads on first use. Returns a factory (one codec per socket).
+ */
+export function moshi(options: MoshiProtocolOptions = {}): () => MoshiProtocol {
+  return () => new MoshiProtocol(options);
+}
+
+function error(message: string, details: Record<string, unknown>): ProtocolEvent {
+  return { type: 'error', fatal: false, error: moshiProtocolError(message, details) };
+}
+
+function text(payload: Uint8Array, kind: number): ProtocolEvent[] {
+  let piece: string;
+  try {
+    piece = textDecoder.decode(payload);
+  } catch {
+    return [error('text that is not valid UTF-8', { kind, length: payload.length })];
+  }
+  return [{ type: 'text', text: piece, source: 'response', final: false }];
+}
+
+function metadata(payload: Uint8Array): ProtocolEvent[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(textDecoder.decode(payload));
+  } catch {
+    return [error('metadata (0x04) that is not UTF-8 JSON', { kind: MoshiKind.METADATA, length: payload.length })];
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return [error('metadata (0x04) that is not a JSON object', { kind: MoshiKind.METADATA })];
+  }
+  return [{ type: 'metadata', data: data as Record<string, unknown> }];
+}
+
+function codecError(cause: unknown): VoicewireError {
+  return new VoicewireError({
+    code: ErrorCode.CODEC_UNSUPPORTED,
+    message: 'The Opus decoder for the Moshi stream failed to start',
+    remedy: 'Check that WebAssembly is allowed on this page and that the opus-decoder package is installed.',
+    cause,
+  });
+}

@@ -1,0 +1,184 @@
+import { ErrorCode } from '../../errors/errors.js';
+import { BYTES_PER_SAMPLE, decodePcm, encodePcm, type SampleFormat } from '../../dsp/pcm.js';
+import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
+import { preview, protocolError, serverError } from '../protocol-error.js';
+import { isRecord, num } from '../values.js';
+
+/** The voicewire PCM protocol, docs/protocol.md. */
+export const VOICEWIRE_SUBPROTOCOL = 'voicewire.v1';
+const VERSIONS: readonly number[] = [1];
+/** The hello's names for the sample formats (docs/protocol.md, "Audio"). */
+const WIRE_FORMAT = { int16: 's16le', float32: 'f32le' } as const satisfies Record<SampleFormat, string>;
+
+export interface VoicewireAudioFormat {
+  sampleRate: number;
+  channels: 1;
+  format: SampleFormat;
+  frameMs: number;
+}
+
+export interface VoicewireProtocolOptions {
+  /** Rate of the audio this client sends. Default 24000. */
+  sampleRate?: number;
+  /** Sample format this client sends. Default 'int16' (half the bytes of 'float32'). */
+  format?: SampleFormat;
+  /** Usual frame duration, a hint for the server's buffers. Default 20. */
+  frameMs?: number;
+  /** Versions offered in the hello. Default [1]. */
+  versions?: readonly number[];
+}
+
+/** Typed control messages the client may send (docs/protocol.md, "Control"). */
+export type VoicewireClientMessage =
+  | { type: 'ping' | 'pong'; id: number; t: number }
+  | { type: 'control'; action: string; [field: string]: unknown }
+  | { type: 'end' }
+  | { type: 'error'; code: string; message: string; fatal: boolean };
+
+/** The voicewire PCM protocol as a codec. Text JSON for control, raw little-endian PCM for audio. */
+export class VoicewireProtocol implements VoiceProtocol {
+  readonly name = 'voicewire';
+  readonly frameMs: number;
+  readonly subprotocols: readonly string[] = [VOICEWIRE_SUBPROTOCOL];
+  /** The session lives in the audio only: a new socket with a new hello is a new, equivalent session. */
+  readonly reconnectable = true;
+  readonly sampleRate: number;
+  readonly audio: Readonly<VoicewireAudioFormat>;
+  readonly versions: readonly number[];
+  private serverAudio: VoicewireAudioFormat | undefined;
+  private replies: WireMessage[] = [];
+
+  constructor(options: VoicewireProtocolOptions = {}) {
+    this.sampleRate = options.sampleRate ?? 24000;
+    this.frameMs = options.frameMs ?? 20;
+    this.audio = { sampleRate: this.sampleRate, channels: 1, format: options.format ?? 'int16', frameMs: this.frameMs };
+    this.versions = options.versions ?? VERSIONS;
+  }
+
+  get ready(): boolean {
+    return this.serverAudio !== undefined;
+  }
+
+  /** The format of the audio the server announced it sends; undefined before its hello. */
+  get serverFormat(): Readonly<VoicewireAudioFormat> | undefined {
+    return this.serverAudio;
+  }
+
+  open(): WireMessage[] {
+    const audio = { ...this.audio, format: WIRE_FORMAT[this.audio.format] };
+    return [JSON.stringify({ type: 'hello', protocol: 'voicewire', versions: this.versions, role: 'client', audio })];
+  }
+
+  async encodeAudio(pcm: Float32Array): Promise<WireMessage[]> {
+    // docs/protocol.md: audio before the hello exchange is a protocol error, so none leaves before it.
+    return this.ready ? [encodePcm(pcm, this.audio.format)] : [];
+  }
+
+  /** Tells the server no more audio follows. */
+  flush(): WireMessage[] {
+    return [this.message({ type: 'end' })];
+  }
+
+  /** Encodes one client control message. */
+  message(message: VoicewireClientMessage): string {
+    return JSON.stringify(message);
+  }
+
+  takeReplies(): WireMessage[] {
+    const out = this.replies;
+    this.replies = [];
+    return out;
+  }
+
+  close(): void {
+    this.replies = [];
+  }
+
+  async decode(message: WireMessage): Promise<ProtocolEvent[]> {
+    return typeof message === 'string' ? this.decodeText(message) : this.decodeAudio(message);
+  }
+
+  private decodeAudio(bytes: Uint8Array): ProtocolEvent[] {
+    const audio = this.serverAudio;
+    if (audio === undefined) return [protocolError('voicewire', 'audio arrived before the server hello', { bytes: bytes.length })];
+    const size = BYTES_PER_SAMPLE[audio.format];
+    if (bytes.length % size !== 0) {
+      return [protocolError('voicewire', `an audio frame of ${bytes.length} bytes is not a whole number of ${audio.format} samples`,
+        { bytes: bytes.length, position: bytes.length - (bytes.length % size) })];
+    }
+    return [{ type: 'audio', pcm: decodePcm(bytes, audio.format), sampleRate: audio.sampleRate }];
+  }
+
+  private decodeText(text: string): ProtocolEvent[] {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (cause) {
+      return [protocolError('voicewire', 'a text frame is not JSON', { parser: String((cause as Error).message), text: preview(text) })];
+    }
+    if (!isRecord(value) || typeof value.type !== 'string') {
+      return [protocolError('voicewire', 'a text frame is not a JSON object with a string "type"', { text: preview(text) })];
+    }
+    return this.decodeControl(value, text);
+  }
+
+  private decodeControl(m: Record<string, unknown>, text: string): ProtocolEvent[] {
+    switch (m.type) {
+      case 'hello':
+        return this.decodeHello(m, text);
+      case 'text':
+        if (typeof m.text !== 'string') return [protocolError('voicewire', '"text" message without a string "text"', { text: preview(text) })];
+        return [{ type: 'text', text: m.text, source: m.source === 'transcript' ? 'transcript' : 'response', final: m.final === true }];
+      case 'speech':
+        if (m.state !== 'started' && m.state !== 'stopped') return [protocolError('voicewire', '"speech" message with a bad "state"', { text: preview(text) })];
+        return [{ type: 'speech', state: m.state, ...(typeof m.atMs === 'number' ? { atS: m.atMs / 1000 } : {}), ...(typeof m.durationMs === 'number' ? { durationS: m.durationMs / 1000 } : {}) }];
+      case 'ping':
+        this.replies.push(this.message({ type: 'pong', id: num(m.id), t: num(m.t) }));
+        return [];
+      case 'pong':
+        return [{ type: 'metadata', data: { pong: { id: num(m.id), t: num(m.t) } } }];
+      case 'end':
+        return [{ type: 'end' }];
+      case 'error':
+        return [serverError('voicewire', `${typeof m.code === 'string' ? `${m.code}: ` : ''}${typeof m.message === 'string' ? m.message : '(no message)'}`,
+          m.fatal === true, errorCodeOf(m.code))];
+      default:
+        return []; // forward compatibility: unknown types are ignored
+    }
+  }
+
+  private decodeHello(m: Record<string, unknown>, text: string): ProtocolEvent[] {
+    if (this.serverAudio !== undefined) return [protocolError('voicewire', 'a second hello', { text: preview(text) })];
+    if (m.protocol !== 'voicewire' || typeof m.version !== 'number' || !this.versions.includes(m.version)) {
+      return [protocolError('voicewire', `the server hello picks version ${preview(m.version)} of ${preview(m.protocol)}, this client offered voicewire ${this.versions.join(', ')}`,
+        { text: preview(text), closeCode: 1002 }, true)];
+    }
+    const a = m.audio;
+    const format = isRecord(a) ? formatOf(a.format) : undefined;
+    if (!isRecord(a) || typeof a.sampleRate !== 'number' || a.sampleRate < 8000 || a.sampleRate > 96000 || a.channels !== 1 || format === undefined) {
+      return [protocolError('voicewire', 'the server hello announces an audio format outside version 1 (8000–96000 Hz, 1 channel, s16le|f32le)',
+        { text: preview(text), closeCode: 1002 }, true)];
+    }
+    this.serverAudio = { sampleRate: a.sampleRate, channels: 1, format, frameMs: typeof a.frameMs === 'number' ? a.frameMs : 20 };
+    return [{ type: 'ready', info: { protocol: 'voicewire', version: m.version, audio: { ...this.serverAudio } } }];
+  }
+}
+
+/**
+ * The voicewire PCM protocol for a session: `createVoiceSession({ url, protocol: voicewire({ sampleRate: 16000 }) })`.
+ * It is the default, so pass it only to change its options. Returns a factory (one codec per socket).
+ */
+export function voicewire(options: VoicewireProtocolOptions = {}): () => VoicewireProtocol {
+  return () => new VoicewireProtocol(options);
+}
+
+function formatOf(wire: unknown): SampleFormat | undefined {
+  return wire === WIRE_FORMAT.int16 ? 'int16' : wire === WIRE_FORMAT.float32 ? 'float32' : undefined;
+}
+
+function errorCodeOf(code: unknown): ErrorCode {
+  if (code === 'VERSION_UNSUPPORTED') return ErrorCode.PROTOCOL_ERROR;
+  if (code === 'AUTH_REJECTED' || code === 'UNAUTHORIZED') return ErrorCode.AUTH_REJECTED;
+  if (code === 'SERVER_BUSY' || code === 'BUSY') return ErrorCode.SERVER_BUSY;
+  return ErrorCode.SERVER_ERROR;
+}
