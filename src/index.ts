@@ -15,8 +15,9 @@ export { diagnose, assertAudioCapable } from './environment/diagnose.js';
 export type { EnvironmentReport, AudioNeeds } from './environment/diagnose.js';
 export type { VoiceProtocol, ProtocolFactory, ProtocolEvent, WireMessage } from './protocols/protocol.js';
 export { exponentialBackoff } from './transport/reconnect.js';
-export type { ReconnectPolicy, BackoffOptions } from './transport/reconnect.js';
+export type { ReconnectPolicy, ReconnectContext, BackoffOptions } from './transport/reconnect.js';
 export type { ReconnectInfo } from './session/reconnect-info.js';
 export type { TurnOptions, TurnState, TurnChange } from './session/turns.js';
 export type { AudioDevice, AudioDevices, DeviceChange, MicrophoneSettings } from './audio/devices.js';
 export type { AudioOutput, AudioOutputOptions } from './audio/output.js';
+

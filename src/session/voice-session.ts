@@ -11,6 +11,7 @@ import type { AudioPath, AudioSink } from './audio-path.js';
 import { BrowserAudio, type BrowserAudioOptions } from './browser-audio.js';
 import { NOT_RECONNECTING, trackReconnects, type ReconnectInfo } from './reconnect-info.js';
 import { StreamAudio, type StreamAudioOptions } from './stream-audio.js';
+import { describeError } from '../errors/describe.js';
 import { TurnTracker, type TurnChange, type TurnOptions, type TurnState } from './turns.js';
 
 /**
@@ -395,7 +396,7 @@ function stoppedWhileStarting(): VoicewireError {
 
 function asVoicewireError(e: unknown): VoicewireError {
   if (isVoicewireError(e)) return e;
-  return new VoicewireError({ code: ErrorCode.CONNECTION_FAILED, message: `The session could not start: ${String((e as Error)?.message ?? e)}`, remedy: 'See the cause; report it if it is not yours.', cause: e });
+  return new VoicewireError({ code: ErrorCode.CONNECTION_FAILED, message: `The session could not start: ${describeError(e)}`, remedy: 'See the cause; report it if it is not yours.', cause: e });
 }
 
 /** Creates a voice session (see VoiceSessionOptions); nothing is opened until start(). */

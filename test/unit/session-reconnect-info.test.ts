@@ -7,7 +7,7 @@ import { startVoiceServer, until } from '../support/voice-server.js';
 /** A policy that records what it was asked and answers fixed delays, then gives up. */
 function policy(delays: number[]) {
   const asked: number[] = [];
-  return { asked, nextRetryDelayMs: (attempt: number) => (asked.push(attempt), delays[attempt - 1] ?? null) };
+  return { asked, nextRetryDelayMs: ({ attempt }: { attempt: number }) => (asked.push(attempt), delays[attempt - 1] ?? null) };
 }
 
 describe('VoiceSession reconnect visibility (Node, a real ws server that goes away)', () => {
