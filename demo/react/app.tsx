@@ -8,7 +8,8 @@ const live = (state: string) => state !== 'idle' && state !== 'closed';
 const db = (v: number) => (v > -100 ? `${v.toFixed(0)} dB` : '– dB');
 
 function App() {
-  const v = useVoiceSession({ url: '/ws', bargeIn: true });
+  // No barge-in here: the local server echoes your own voice, which would interrupt itself whenever you speak on.
+  const v = useVoiceSession({ url: '/ws' });
   const connected = v.state === 'connected';
   return (
     <main>
