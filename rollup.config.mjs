@@ -7,7 +7,8 @@ import terser from '@rollup/plugin-terser';
 import { WORKLET_SOURCES_ID, workletSources } from './scripts/worklet-sources.mjs';
 
 const pkg = JSON.parse(readFileSync('./package.json', 'utf8'));
-const external = [...Object.keys(pkg.dependencies), /^node:/];
+// React is an optional peer dependency of voicewire/react only: never bundled.
+const external = [...Object.keys(pkg.dependencies), 'react', /^node:/];
 // Two packages whose browser entries are CommonJS, which rollup cannot read without the commonjs plugin; each
 // ships an ES module twin: eventemitter3's ESM build, and opus-decoder's worker helper (`export default Worker`).
 const ESM_TWINS = {
@@ -31,9 +32,11 @@ export const ENTRIES = {
   transport: 'src/transport/index.ts',
   codecs: 'src/codecs/index.ts',
   dsp: 'src/dsp/index.ts',
+  // React bindings: shares the chunks of the root entry (one VoiceSession class), React stays the app's.
+  react: 'src/react/index.ts',
 };
 // The browser build names the root entry after the package: dist/browser/voicewire.js.
-const { index, ...subpaths } = ENTRIES;
+const { index, react: _react, ...subpaths } = ENTRIES;
 const BROWSER_ENTRIES = { voicewire: index, ...subpaths };
 
 export default [
