@@ -55,6 +55,17 @@ export default [
     plugins: [workletSources(), esmTwins, resolve({ browser: true, preferBuiltins: false }), ts()],
     output: { dir: 'dist/browser', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', plugins: [terser({ module: true })] },
   },
+  // `voicewire/doctor` and the `voicewire` command (package.json "bin"): Node only, ES modules, shared code in one chunk.
+  {
+    input: { doctor: 'src/doctor/index.ts', cli: 'src/doctor/bin.ts' },
+    external,
+    plugins: [ts()],
+    output: {
+      dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'doctor/[name]-[hash].js',
+      banner: (chunk) => (chunk.isEntry && chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
+    },
+  },
+  { input: 'src/doctor/index.ts', external, plugins: [dts()], output: { file: 'dist/doctor.d.ts', format: 'es' } },
   {
     input: ENTRIES,
     external: [...external, WORKLET_SOURCES_ID],

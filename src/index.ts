@@ -15,4 +15,4 @@ export { diagnose, assertAudioCapable } from './environment/diagnose.js';
 export type { EnvironmentReport, AudioNeeds } from './environment/diagnose.js';
 export type { VoiceProtocol, ProtocolFactory, ProtocolEvent, WireMessage } from './protocols/protocol.js';
 export { exponentialBackoff } from './transport/reconnect.js';
-export type { ReconnectPolicy, BackoffOptions } from './transport/reconnect.js';
+export type { ReconnectPolicy, ReconnectContext, BackoffOptions } from './transport/reconnect.js';

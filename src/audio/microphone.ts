@@ -1,6 +1,6 @@
 import { assertAudioCapable } from '../environment/diagnose.js';
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
-import { describe } from './worklet-failure.js';
+import { describeError } from '../errors/describe.js';
 
 export interface MicrophoneOptions {
   /** Browser echo cancellation; on by default so the assistant does not hear itself. */
@@ -39,7 +39,7 @@ export async function openMicrophone(options: MicrophoneOptions = {}): Promise<M
 /** Maps getUserMedia's DOMException names (Media Capture and Streams §10) to codes with a remedy. */
 export function microphoneError(error: unknown, constraints: MediaTrackConstraints = {}): VoicewireError {
   const name = typeof error === 'object' && error !== null ? String((error as { name?: unknown }).name) : '';
-  const details = { browserError: describe(error), constraints, constraint: (error as { constraint?: unknown } | null)?.constraint ?? null };
+  const details = { browserError: describeError(error), constraints, constraint: (error as { constraint?: unknown } | null)?.constraint ?? null };
   const common = { cause: error, details };
   switch (name) {
     case 'NotAllowedError':
@@ -72,7 +72,7 @@ export function microphoneError(error: unknown, constraints: MediaTrackConstrain
       return new VoicewireError({
         ...common,
         code: ErrorCode.MICROPHONE_UNAVAILABLE,
-        message: `The microphone could not be opened: ${describe(error)}.`,
+        message: `The microphone could not be opened: ${describeError(error)}.`,
         remedy: 'Use a browser with microphone support and check that no extension or policy blocks it.',
       });
   }

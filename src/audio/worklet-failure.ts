@@ -1,5 +1,6 @@
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
 import { redactUrl } from '../errors/redact.js';
+import { describeError } from '../errors/describe.js';
 
 /** What the server answered when we fetched the module ourselves after `addModule` failed. */
 export interface ServerReply {
@@ -28,14 +29,14 @@ export async function preflight(url: string): Promise<ServerReply> {
     const text = await res.text().catch(() => '');
     return { status: res.status, contentType: res.headers.get('content-type'), firstBytes: text.slice(0, FIRST_BYTES), fetchError: null };
   } catch (e) {
-    return { status: null, contentType: null, firstBytes: null, fetchError: describe(e) };
+    return { status: null, contentType: null, firstBytes: null, fetchError: describeError(e) };
   }
 }
 
 /** Turns a failed `addModule(url)` into the error a person can act on, from the reply and any CSP report. */
 export function classifyUrlFailure(error: unknown, url: string, reply: ServerReply, cspViolation: string | null): VoicewireError {
   const shown = redactUrl(url);
-  const details = { url: shown, ...reply, browserError: describe(error), cspViolation };
+  const details = { url: shown, ...reply, browserError: describeError(error), cspViolation };
   const common = { cause: error, details };
   if (reply.status === null || reply.status < 200 || reply.status > 299) {
     const answer = reply.status === null ? `could not be fetched (${reply.fetchError ?? 'network error'})` : `got HTTP ${reply.status}`;
@@ -62,7 +63,7 @@ export function classifyUrlFailure(error: unknown, url: string, reply: ServerRep
     code: ErrorCode.WORKLET_BLOCKED_BY_CSP,
     message: cspViolation
       ? `The page's Content-Security-Policy (${cspViolation}) refused the AudioWorklet module ${shown}.`
-      : `The server returned JavaScript for ${shown}, but the browser refused to run it as an AudioWorklet module; a Content-Security-Policy is the usual cause (the browser reported: ${describe(error)}).`,
+      : `The server returned JavaScript for ${shown}, but the browser refused to run it as an AudioWorklet module; a Content-Security-Policy is the usual cause (the browser reported: ${describeError(error)}).`,
     remedy: 'Allow the module\'s origin in script-src of your Content-Security-Policy (\'self\' for a same-origin file), or serve it from an origin the policy already allows.',
   });
 }
@@ -72,11 +73,11 @@ export function classifyUrlFailure(error: unknown, url: string, reply: ServerRep
  * Chromium fires no `securitypolicyviolation` event for it (PLATFORM-FACTS), so there is nothing else to wait for.
  */
 export function classifyBlobFailure(error: unknown): VoicewireError {
-  const details = { url: 'blob:(voicewire processors)', browserError: describe(error) };
+  const details = { url: 'blob:(voicewire processors)', browserError: describeError(error) };
   if (isNamed(error, 'SyntaxError')) return syntaxError(error, 'the built-in processors', { cause: error, details });
   return new VoicewireError({
     code: ErrorCode.WORKLET_BLOCKED_BY_CSP,
-    message: `The page's Content-Security-Policy refused the AudioWorklet processors voicewire loads from a blob: URL (the browser reported: ${describe(error)}).`,
+    message: `The page's Content-Security-Policy refused the AudioWorklet processors voicewire loads from a blob: URL (the browser reported: ${describeError(error)}).`,
     remedy: 'Add blob: to script-src in your Content-Security-Policy, or self-host the processors: copy node_modules/voicewire/dist/worklets/*.processor.js to your site and pass their URL as moduleUrl (voicewire then falls back to it by itself).',
     cause: error,
     details,
@@ -87,19 +88,11 @@ function syntaxError(error: unknown, what: string, common: { cause: unknown; det
   return new VoicewireError({
     ...common,
     code: ErrorCode.WORKLET_SYNTAX_ERROR,
-    message: `The AudioWorklet module ${what} is not valid JavaScript: ${describe(error)}.`,
+    message: `The AudioWorklet module ${what} is not valid JavaScript: ${describeError(error)}.`,
     remedy: 'Serve the file exactly as voicewire built it (no truncation, no minifier or CDN rewriting it); if it comes from a different voicewire version than the page, rebuild and redeploy both together.',
   });
 }
 
 export function isNamed(error: unknown, name: string): boolean {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
-}
-
-export function describe(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'message' in error) {
-    const { name, message } = error as { name?: unknown; message: unknown };
-    return `${String(name ?? 'Error')}: ${String(message)}`;
-  }
-  return String(error);
 }

@@ -1,5 +1,6 @@
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
-import { describe, isNamed } from './worklet-failure.js';
+import { isNamed } from './worklet-failure.js';
+import { describeError } from '../errors/describe.js';
 
 /**
  * `new AudioWorkletNode` with its failure explained. A module that loaded but never called registerProcessor
@@ -10,21 +11,21 @@ export function createWorkletNode(ctx: BaseAudioContext, name: string, options?:
   try {
     return new AudioWorkletNode(ctx, name, options);
   } catch (e) {
-    if (isNamed(e, 'InvalidStateError') && /not defined|not registered|unknown/i.test(describe(e))) {
+    if (isNamed(e, 'InvalidStateError') && /not defined|not registered|unknown/i.test(describeError(e))) {
       throw new VoicewireError({
         code: ErrorCode.WORKLET_PROCESSOR_NOT_REGISTERED,
         message: `No AudioWorklet processor named '${name}' is registered: the module loaded, but nothing in it called registerProcessor('${name}', …).`,
         remedy: notRegisteredRemedy(name),
         cause: e,
-        details: { name, browserError: describe(e) },
+        details: { name, browserError: describeError(e) },
       });
     }
     throw new VoicewireError({
       code: ErrorCode.INVALID_OPTION,
-      message: `The AudioWorkletNode '${name}' could not be created: ${describe(e)}.`,
+      message: `The AudioWorkletNode '${name}' could not be created: ${describeError(e)}.`,
       remedy: 'Check the node options (channel counts, processorOptions) and that the audio context is not closed.',
       cause: e,
-      details: { name, browserError: describe(e) },
+      details: { name, browserError: describeError(e) },
     });
   }
 }

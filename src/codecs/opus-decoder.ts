@@ -1,4 +1,5 @@
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
+import { describeError } from '../errors/describe.js';
 
 /** A packet the decoder could not read; it produced no samples and decoding went on. */
 export interface OpusDecodeIssue {
@@ -70,7 +71,7 @@ export async function createOpusDecoder(options: OpusDecoderOptions = {}): Promi
             total += result.samplesDecoded;
           }
         } catch (e) {
-          issues.push({ packet: index, reason: e instanceof Error ? e.message : String(e) });
+          issues.push({ packet: index, reason: describeError(e) });
         }
       });
       const pcm = new Float32Array(total);

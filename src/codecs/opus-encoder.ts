@@ -1,6 +1,7 @@
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
 import { createWasmOpusEncoder } from './opus-encoder-wasm.js';
 import { createWebCodecsOpusEncoder } from './opus-encoder-webcodecs.js';
+import { describeError } from '../errors/describe.js';
 
 /** Opus packets out of mono PCM, 20 ms per packet. One encoder per stream: it keeps state between calls. */
 export interface OpusEncoder {
@@ -48,14 +49,14 @@ export async function createOpusEncoder(options: OpusEncoderOptions = {}): Promi
   const causes: string[] = [];
   if (want !== 'wasm') {
     const encoder = await createWebCodecsOpusEncoder({ ...options, sampleRate }).catch((e: unknown) => {
-      causes.push(`WebCodecs: ${describe(e)}`);
+      causes.push(`WebCodecs: ${describeError(e)}`);
       return null;
     });
     if (encoder) return encoder;
   }
   if (want !== 'webcodecs') {
     const encoder = await createWasmOpusEncoder({ ...options, sampleRate }).catch((e: unknown) => {
-      causes.push(`opusscript: ${describe(e)}`);
+      causes.push(`opusscript: ${describeError(e)}`);
       return null;
     });
     if (encoder) return encoder;
@@ -68,8 +69,4 @@ export async function createOpusEncoder(options: OpusEncoderOptions = {}): Promi
       '(https:// or localhost). In Node, install opusscript (`npm install opusscript`, an optional peer dependency). Or pass your own encoder factory.',
     details: { implementation: want, sampleRate },
   });
-}
-
-function describe(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }

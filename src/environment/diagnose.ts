@@ -1,3 +1,4 @@
+import { errorCodeInfo } from '../errors/codes.js';
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
 
 /** What this runtime can do for voice, as data. Every field is read, none is assumed. */
@@ -57,14 +58,17 @@ export async function diagnose(scope: Globals = globalThis): Promise<Environment
  * first, so a user sees INSECURE_CONTEXT instead of "Cannot read properties of undefined (reading 'addModule')".
  */
 export function assertAudioCapable(needs: AudioNeeds = { worklet: true }, scope: Globals = globalThis): void {
-  const blocking = inspect(scope).problems.find((p) => BLOCKS[p.code]?.(needs) ?? true);
+  const blocking = inspect(scope).problems.find((p) => blocks(p, needs));
   if (blocking) throw blocking;
 }
 
-const BLOCKS: Partial<Record<ErrorCode, (needs: AudioNeeds) => boolean>> = {
-  [ErrorCode.WORKLET_UNSUPPORTED]: (needs) => needs.worklet === true,
-  [ErrorCode.MICROPHONE_UNAVAILABLE]: (needs) => needs.microphone === true,
-};
+/** Whether a problem stops what the caller needs, by the error table's `blocks`. */
+function blocks(problem: VoicewireError, needs: AudioNeeds): boolean {
+  const what = errorCodeInfo(problem.code).blocks;
+  if (what === 'worklet') return needs.worklet === true;
+  if (what === 'microphone') return needs.microphone === true;
+  return what !== 'nothing';
+}
 
 function inspect(scope: Globals): EnvironmentReport {
   const isPage = typeof scope.location?.origin === 'string' && typeof scope.document !== 'undefined';
@@ -133,7 +137,7 @@ function insecureContext(location: Location): VoicewireError {
     message: `${location.origin} is not a secure context, so the browser hides the microphone (navigator.mediaDevices) and AudioWorklet. Only https:// pages and http://localhost are secure.`,
     remedy: [
       `1. Tunnel it to localhost: run \`${sshCommand}\` on this computer, then open ${tunnelUrl}`,
-      `2. Serve the page over HTTPS with a certificate this device trusts (the demo server: \`npm start -- --https\`).`,
+      `2. Serve the page over HTTPS with a certificate this device trusts (on a LAN: a local CA, see docs/deploy.md).`,
       `3. For development only, start Chromium with \`${flag}\` (or set it at chrome://flags/#unsafely-treat-insecure-origin-as-secure).`,
     ].join('\n'),
     details: { origin: location.origin, host, port, sshCommand, tunnelUrl, flag },

@@ -36,7 +36,7 @@ export function resolveSocketUrl(input: string | URL, options: ResolveSocketUrlO
       ? `The scheme "${url.protocol}" cannot carry a WebSocket.`
       : `The page's scheme "${url.protocol}" cannot carry a WebSocket (is the page opened from a file?).`;
     throw invalidUrl(text, `${why} URL: ${redactUrl(url.href)}`,
-      'Use ws://, wss://, http:// or https://. Serve the page over http(s), e.g. `npm start` for the demo.');
+      'Use ws://, wss://, http:// or https://, or serve the page over http(s) (not from a file://) so a path resolves.');
   }
   url.protocol = scheme;
   url.hash = '';

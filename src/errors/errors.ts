@@ -1,38 +1,7 @@
+import { ERROR_CODES, type ErrorCode } from './codes.js';
 import { redactText, redactValue } from './redact.js';
 
-/**
- * Every failure voicewire reports has one of these codes. They are stable: switch on them, log them, link them.
- * docs/errors.md has the table of what each means and what produces it.
- */
-export const ErrorCode = {
-  INSECURE_CONTEXT: 'INSECURE_CONTEXT',
-  MIXED_CONTENT: 'MIXED_CONTENT',
-  INVALID_URL: 'INVALID_URL',
-  INVALID_OPTION: 'INVALID_OPTION',
-  WORKLET_UNSUPPORTED: 'WORKLET_UNSUPPORTED',
-  WORKLET_NOT_FOUND: 'WORKLET_NOT_FOUND',
-  WORKLET_NOT_JAVASCRIPT: 'WORKLET_NOT_JAVASCRIPT',
-  WORKLET_BLOCKED_BY_CSP: 'WORKLET_BLOCKED_BY_CSP',
-  WORKLET_SYNTAX_ERROR: 'WORKLET_SYNTAX_ERROR',
-  WORKLET_PROCESSOR_NOT_REGISTERED: 'WORKLET_PROCESSOR_NOT_REGISTERED',
-  AUDIO_CONTEXT_UNSUPPORTED: 'AUDIO_CONTEXT_UNSUPPORTED',
-  AUDIO_CONTEXT_BLOCKED: 'AUDIO_CONTEXT_BLOCKED',
-  MICROPHONE_UNAVAILABLE: 'MICROPHONE_UNAVAILABLE',
-  MICROPHONE_DENIED: 'MICROPHONE_DENIED',
-  MICROPHONE_NOT_FOUND: 'MICROPHONE_NOT_FOUND',
-  MICROPHONE_IN_USE: 'MICROPHONE_IN_USE',
-  MICROPHONE_ENDED: 'MICROPHONE_ENDED',
-  CONNECTION_FAILED: 'CONNECTION_FAILED',
-  CONNECTION_TIMEOUT: 'CONNECTION_TIMEOUT',
-  CONNECTION_CLOSED: 'CONNECTION_CLOSED',
-  AUTH_REJECTED: 'AUTH_REJECTED',
-  SERVER_BUSY: 'SERVER_BUSY',
-  SERVER_ERROR: 'SERVER_ERROR',
-  PROTOCOL_ERROR: 'PROTOCOL_ERROR',
-  CODEC_UNSUPPORTED: 'CODEC_UNSUPPORTED',
-} as const;
-
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+export { ErrorCode } from './codes.js';
 
 /** Structured facts about a failure: plain JSON-able data, redacted like the message. */
 export type ErrorDetails = Readonly<Record<string, unknown>>;
@@ -64,6 +33,16 @@ export class VoicewireError extends Error {
     this.code = init.code;
     this.remedy = redactText(init.remedy, secrets);
     this.details = Object.freeze(redactValue({ ...(init.details ?? {}) }, secrets));
+  }
+
+  /** A short sentence to show an end user as it is (no jargon, no commands); `remedy` is for the app's developer. */
+  get userMessage(): string {
+    return ERROR_CODES[this.code].userMessage;
+  }
+
+  /** Whether an open session may reconnect after this failure (see docs/errors.md). */
+  get retryable(): boolean {
+    return ERROR_CODES[this.code].retryable;
   }
 
   override toString(): string {

@@ -8,6 +8,7 @@ import { resolveSocketUrl } from '../environment/url.js';
 import type { AudioPath, AudioSink } from './audio-path.js';
 import { BrowserAudio, type BrowserAudioOptions } from './browser-audio.js';
 import { StreamAudio, type StreamAudioOptions } from './stream-audio.js';
+import { describeError } from '../errors/describe.js';
 
 /**
  * The connection's states (see ConnectionState: `connecting`, `waiting` for the server's hello, `connected`,
@@ -293,7 +294,7 @@ function stoppedWhileStarting(): VoicewireError {
 
 function asVoicewireError(e: unknown): VoicewireError {
   if (isVoicewireError(e)) return e;
-  return new VoicewireError({ code: ErrorCode.CONNECTION_FAILED, message: `The session could not start: ${String((e as Error)?.message ?? e)}`, remedy: 'See the cause; report it if it is not yours.', cause: e });
+  return new VoicewireError({ code: ErrorCode.CONNECTION_FAILED, message: `The session could not start: ${describeError(e)}`, remedy: 'See the cause; report it if it is not yours.', cause: e });
 }
 
 /** Creates a voice session (see VoiceSessionOptions); nothing is opened until start(). */

@@ -24,7 +24,7 @@ export interface CloseFacts {
   secrets: readonly string[];
 }
 
-const DOCTOR = 'run `npx voicewire doctor <url>` (coming in a later release) from a terminal to see which';
+const DOCTOR = 'run `npx voicewire doctor <url> --page <page-url>` from a terminal to see which';
 
 /** Maps how a socket ended to a VoicewireError; null for a normal close (1000) with nothing else wrong. */
 export function closeError(f: CloseFacts): VoicewireError | null {
@@ -35,7 +35,7 @@ export function closeError(f: CloseFacts): VoicewireError | null {
 
   if (f.timedOut) {
     return make(ErrorCode.CONNECTION_TIMEOUT, `No WebSocket connection to ${f.url} within ${f.connectTimeoutMs} ms: the server did not complete the upgrade.`,
-      'Check that the server is running and reachable at this host and port (a firewall or a proxy that drops the upgrade also looks like this), or raise `connectTimeoutMs`.');
+      'Check that the server is running and reachable at this host and port (a firewall or a proxy that drops the upgrade also looks like this; `npx voicewire doctor <url>` tells them apart), or raise `connectTimeoutMs`.');
   }
   if (f.tooBigBytes !== undefined) {
     return make(ErrorCode.PROTOCOL_ERROR, `The server sent a message of ${f.tooBigBytes} bytes, over the ${f.maxMessageBytes}-byte limit; the session was closed (1009).`,

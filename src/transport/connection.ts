@@ -8,6 +8,7 @@ import type { ConnectionEvents, ConnectionState, StateChange } from './connectio
 import { Outbox, type OutboxStats } from './outbox.js';
 import { ExponentialBackoff, type ReconnectPolicy } from './reconnect.js';
 import { VoiceSocket, socketCanSendHeaders, type SocketCloseInfo } from './socket.js';
+import { describeError } from '../errors/describe.js';
 
 export interface ConnectionOptions {
   /** ws://, wss://, http(s):// or a path resolved against the page (see resolveSocketUrl). */
@@ -41,7 +42,6 @@ export interface ConnectionStats extends OutboxStats {
 }
 
 /** Errors after which a new socket may help (a retry after AUTH_REJECTED or a PROTOCOL_ERROR would fail the same way). */
-const RETRYABLE = new Set<ErrorCode>([ErrorCode.CONNECTION_CLOSED, ErrorCode.CONNECTION_FAILED, ErrorCode.CONNECTION_TIMEOUT, ErrorCode.SERVER_ERROR]);
 
 /**
  * A voice session over one WebSocket at a time: drives a VoiceProtocol codec, reports typed states and events,
@@ -58,6 +58,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private secrets: readonly string[] = [];
   private attempt = 0;
   private everOpen = false;
+  /** When the open connection was lost (Date.now()), for the reconnect policy's `elapsedMs`. */
+  private lostAt = 0;
   private helloTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private decodeChain: Promise<void> = Promise.resolve();
@@ -263,14 +265,15 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       error = new VoicewireError({ code: ErrorCode.CONNECTION_CLOSED, message: `The server closed the connection (${info.code}) before its hello.`,
         remedy: 'Check the server logs: it may have refused the client hello or the requested session.', details: { closeCode: info.code } });
     }
-    const mayRetry = error !== null && this.everOpen && RETRYABLE.has(error.code) &&
+    const mayRetry = error !== null && this.everOpen && error.retryable &&
       (this.options.reconnect === 'always' || ((this.options.reconnect ?? 'auto') === 'auto' && codec.reconnectable));
     if (!mayRetry || error === null) {
       this.finish(info.code, info.reason, error);
       return;
     }
+    if (this.attempt === 0) this.lostAt = Date.now();
     this.attempt++;
-    const delayMs = this.policy.nextRetryDelayMs(this.attempt);
+    const delayMs = this.policy.nextRetryDelayMs({ attempt: this.attempt, elapsedMs: Date.now() - this.lostAt, lastError: error });
     if (delayMs === null) {
       this.finish(info.code, info.reason, new VoicewireError({
         code: error.code, message: `Gave up reconnecting after ${this.attempt - 1} attempts. Last failure: ${error.message}`,
@@ -316,8 +319,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 /** Any thrown value as a VoicewireError with this connection's secrets scrubbed. */
 function toError(e: unknown, secrets: readonly string[], code: ErrorCode = ErrorCode.CONNECTION_FAILED): VoicewireError {
   if (isVoicewireError(e)) return scrub(e, secrets);
-  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  return new VoicewireError({ code, message: `Unexpected failure: ${text}`, remedy: 'Check the URL and options; report this if it persists.', cause: e, secrets });
+  return new VoicewireError({ code, message: `Unexpected failure: ${describeError(e)}`, remedy: 'Check the URL and options; report this if it persists.', cause: e, secrets });
 }
 
 /** Errors made by codecs don't know the token; a server may still echo it. Rebuilt so construction scrubs it. */

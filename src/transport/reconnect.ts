@@ -1,9 +1,18 @@
-/**
- * When to try again after a connection drops. `attempt` counts from 1 for the first retry since the last good
- * session; return the delay in ms, or null to give up.
- */
+import type { VoicewireError } from '../errors/errors.js';
+
+/** What a reconnect policy knows when it decides (after livekit's ReconnectContext). */
+export interface ReconnectContext {
+  /** 1 for the first retry since the connection was last open, then 2, 3, … */
+  attempt: number;
+  /** Time since the connection was lost, ms. */
+  elapsedMs: number;
+  /** The failure that ended the last socket (CONNECTION_CLOSED, CONNECTION_FAILED, …). */
+  lastError: VoicewireError;
+}
+
+/** When to try again after a connection drops: the delay in ms, or null to give up. */
 export interface ReconnectPolicy {
-  nextRetryDelayMs(attempt: number): number | null;
+  nextRetryDelayMs(context: ReconnectContext): number | null;
 }
 
 export interface BackoffOptions {
@@ -39,7 +48,7 @@ export class ExponentialBackoff implements ReconnectPolicy {
     this.random = options.random ?? Math.random;
   }
 
-  nextRetryDelayMs(attempt: number): number | null {
+  nextRetryDelayMs({ attempt }: Pick<ReconnectContext, 'attempt'>): number | null {
     if (attempt > this.attempts) return null;
     const base = Math.min(this.max, this.initial * this.factor ** (attempt - 1));
     return Math.round(base * (1 - this.jitter) + base * this.jitter * this.random());

@@ -4,7 +4,7 @@ import { realtime } from '../../src/protocols/realtime/realtime.js';
 import { voicewire } from '../../src/protocols/voicewire/voicewire.js';
 import { Connection } from '../../src/transport/connection.js';
 import type { StateChange } from '../../src/transport/connection-events.js';
-import { ExponentialBackoff, type ReconnectPolicy } from '../../src/transport/reconnect.js';
+import { ExponentialBackoff, type ReconnectContext, type ReconnectPolicy } from '../../src/transport/reconnect.js';
 import { startVoiceServer, until, type VoiceServer } from '../support/voice-server.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -21,9 +21,12 @@ async function server(options: Parameters<typeof startVoiceServer>[0] = {}): Pro
 /** Records the attempts it was asked about; fixed short delays so tests stay quick. */
 class RecordingPolicy implements ReconnectPolicy {
   readonly asked: number[] = [];
+  readonly contexts: ReconnectContext[] = [];
   constructor(private readonly delays: readonly number[]) {}
-  nextRetryDelayMs(attempt: number): number | null {
+  nextRetryDelayMs(context: ReconnectContext): number | null {
+    const { attempt } = context;
     this.asked.push(attempt);
+    this.contexts.push(context);
     return this.delays[attempt - 1] ?? null;
   }
 }
@@ -31,11 +34,11 @@ class RecordingPolicy implements ReconnectPolicy {
 describe('ExponentialBackoff', () => {
   it('doubles from the initial delay, caps, jitters within bounds and gives up', () => {
     const fixed = new ExponentialBackoff({ initialDelayMs: 100, factor: 2, maxDelayMs: 1000, maxAttempts: 6, jitter: 0 });
-    expect([1, 2, 3, 4, 5, 6, 7].map((a) => fixed.nextRetryDelayMs(a))).toEqual([100, 200, 400, 800, 1000, 1000, null]);
+    expect([1, 2, 3, 4, 5, 6, 7].map((attempt) => fixed.nextRetryDelayMs({ attempt }))).toEqual([100, 200, 400, 800, 1000, 1000, null]);
     const low = new ExponentialBackoff({ initialDelayMs: 100, jitter: 0.5, random: () => 0 });
     const high = new ExponentialBackoff({ initialDelayMs: 100, jitter: 0.5, random: () => 0.999999 });
-    expect(low.nextRetryDelayMs(3)).toBe(200);
-    expect(high.nextRetryDelayMs(3)).toBe(400);
+    expect(low.nextRetryDelayMs({ attempt: 3 })).toBe(200);
+    expect(high.nextRetryDelayMs({ attempt: 3 })).toBe(400);
   });
 });
 
@@ -64,6 +67,11 @@ describe('reconnect', () => {
     expect(states.slice(-3)).toEqual(['connecting', 'waiting', 'connected']);
     const retries = changes.filter((c) => c.state === 'reconnecting');
     expect(retries.map((c) => c.attempt)).toEqual(policy.asked);
+    // The policy sees why and for how long: the last failure's code and a clock that only moves forward.
+    expect(policy.contexts[0].lastError.code).toBe(ErrorCode.CONNECTION_CLOSED);
+    const elapsed = policy.contexts.map((c) => c.elapsedMs);
+    expect(elapsed[0]).toBeGreaterThanOrEqual(0);
+    for (let i = 1; i < elapsed.length; i++) expect(elapsed[i]).toBeGreaterThanOrEqual(elapsed[i - 1] + 50 * 2 ** (i - 1) - 2); // Date.now() ticks in whole ms
     expect(retries.map((c) => c.delayMs)).toEqual(policy.asked.map((a) => [50, 100, 200, 400, 800, 1600][a - 1]));
     expect(retries[0].error?.code).toBe(ErrorCode.CONNECTION_CLOSED);
     expect(retries[1].error?.code).toBe(ErrorCode.CONNECTION_FAILED);

@@ -3,6 +3,7 @@ import type { ProtocolEvent } from '../protocol.js';
 import { preview, protocolError, serverError } from '../protocol-error.js';
 import { isRecord } from '../values.js';
 import { ErrorCode } from '../../errors/errors.js';
+import { describeError } from '../../errors/describe.js';
 
 /**
  * MessagePack framing shared by Kyutai's STT and TTS servers: every message is a map with a string `type`.
@@ -104,7 +105,7 @@ export function decodeMessage(protocol: string, decoder: Decoder, bytes: string 
   try {
     value = decoder.decode(bytes);
   } catch (cause) {
-    const reason = String((cause as Error)?.message ?? cause);
+    const reason = describeError(cause);
     // The decoder's read offset is private in its types but is where the bytes stopped making sense.
     const position = (decoder as unknown as { pos?: unknown }).pos;
     return { ok: false, event: protocolError(protocol, `invalid MessagePack (${reason})`, { bytes: bytes.length, position: typeof position === 'number' ? position : undefined, head: preview(bytes) }) };

@@ -14,6 +14,7 @@ import {
 } from './moshi-messages.js';
 import { OPUS_FRAME_MS } from '../../dsp/frame-chunker.js';
 import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
+import { describeError } from '../../errors/describe.js';
 
 const RATE = 24000;
 
@@ -169,7 +170,7 @@ export class MoshiProtocol implements VoiceProtocol {
       return await this.decodeKind(message[0], message.subarray(1));
     } catch (cause) {
       // Never reject: an unexpected failure is still just a bad message.
-      return [{ type: 'error', fatal: false, error: moshiProtocolError(`could not read a message (${String(cause)})`, {}) }];
+      return [{ type: 'error', fatal: false, error: moshiProtocolError(`could not read a message (${describeError(cause)})`, {}) }];
     }
   }
 

@@ -4,6 +4,7 @@ import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
 import { preview, protocolError, serverError } from '../protocol-error.js';
 import { pcm16RealtimeAudio, type RealtimeAudioCodec } from './realtime-audio.js';
 import { isRecord, optNum } from '../values.js';
+import { describeError } from '../../errors/describe.js';
 
 export interface RealtimeProtocolOptions {
   /** Audio rate both ways. Default 24000 (what OpenAI's pcm16 and unmute use). */
@@ -66,14 +67,14 @@ export class RealtimeProtocol implements VoiceProtocol {
     try {
       m = JSON.parse(message);
     } catch (cause) {
-      return [protocolError('realtime', 'a text frame is not JSON', { parser: String((cause as Error).message), text: preview(message) })];
+      return [protocolError('realtime', 'a text frame is not JSON', { parser: describeError(cause), text: preview(message) })];
     }
     if (!isRecord(m) || typeof m.type !== 'string') return [protocolError('realtime', 'a message without a string "type"', { text: preview(message) })];
     try {
       return await this.decodeEvent(m, message);
     } catch (cause) {
       // A pluggable audio codec is outside our control: its failure is still just a bad message.
-      return [protocolError('realtime', `the ${this.codec.name} audio codec failed: ${String((cause as Error)?.message ?? cause)}`, { type: m.type })];
+      return [protocolError('realtime', `the ${this.codec.name} audio codec failed: ${describeError(cause)}`, { type: m.type })];
     }
   }
 

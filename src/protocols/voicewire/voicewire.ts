@@ -3,6 +3,7 @@ import { BYTES_PER_SAMPLE, decodePcm, encodePcm, type SampleFormat } from '../..
 import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
 import { preview, protocolError, serverError } from '../protocol-error.js';
 import { isRecord, num } from '../values.js';
+import { describeError } from '../../errors/describe.js';
 
 /** The voicewire PCM protocol, docs/protocol.md. */
 export const VOICEWIRE_SUBPROTOCOL = 'voicewire.v1';
@@ -114,7 +115,7 @@ export class VoicewireProtocol implements VoiceProtocol {
     try {
       value = JSON.parse(text);
     } catch (cause) {
-      return [protocolError('voicewire', 'a text frame is not JSON', { parser: String((cause as Error).message), text: preview(text) })];
+      return [protocolError('voicewire', 'a text frame is not JSON', { parser: describeError(cause), text: preview(text) })];
     }
     if (!isRecord(value) || typeof value.type !== 'string') {
       return [protocolError('voicewire', 'a text frame is not a JSON object with a string "type"', { text: preview(text) })];
