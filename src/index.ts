@@ -7,6 +7,7 @@
  */
 export { createVoiceSession } from './session/voice-session.js';
 export type { VoiceSession, VoiceSessionOptions, VoiceSessionEvents, SessionState, SessionStats, SessionText } from './session/voice-session.js';
+export type { PlayoutStats } from './session/mouth-to-ear.js';
 export type { BrowserAudioOptions } from './session/browser-audio.js';
 export type { StreamAudioOptions } from './session/stream-audio.js';
 export { ErrorCode, VoicewireError, isVoicewireError } from './errors/errors.js';

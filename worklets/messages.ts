@@ -44,6 +44,18 @@ export interface PlaybackStatsMessage {
   /** Device-rate samples dropped by flush(). */
   flushedSamples: number;
   playing: boolean;
+  /** The delay the jitter buffer aims for, estimated from arrival statistics. */
+  targetDelayMs: number;
+  /** The playout delay now, as compared with the target (arrival-to-playout of the fastest recent audio plus the queue's share of jitter). */
+  delayMs: number;
+  /** Concealment played because the queue ran dry while playing, and the silence until it restarted (total). */
+  underrunMs: number;
+  /** Concealment played in place of lost frames (total). */
+  concealedMs: number;
+  /** Audio removed by time compression (total). */
+  acceleratedMs: number;
+  /** Audio inserted by time expansion (total). */
+  expandedMs: number;
 }
 
 /** processorOptions of 'voicewire-capture'. */
@@ -63,6 +75,7 @@ export interface CaptureProcessorOptions {
 /** processorOptions of 'voicewire-playback'. */
 export interface PlaybackProcessorOptions {
   targetMs: number;
+  minMs?: number;
   maxMs: number;
   statsIntervalMs: number;
   handoff: 'shared' | 'port';

@@ -7,7 +7,7 @@ import { RingBuffer } from '../src/dsp/ring.js';
 class PlaybackProcessor extends AudioWorkletProcessor {
   private readonly core: PlaybackCore;
   private readonly noTransfer: Transferable[] = [];
-  /** Samples the port handler could not queue (the queue was full); added to droppedSamples. */
+  /** Samples the port handler could not queue (the queue was full), in total; added to droppedSamples. */
   private refused = 0;
 
   constructor(options: AudioWorkletNodeOptions) {
@@ -23,7 +23,7 @@ class PlaybackProcessor extends AudioWorkletProcessor {
         this.refused += receiver.receive(e.data);
       };
     }
-    this.core = new PlaybackCore({ sampleRate, targetMs: o.targetMs, maxMs: o.maxMs, statsIntervalMs: o.statsIntervalMs }, ring, control, (stats) => this.post(stats));
+    this.core = new PlaybackCore({ sampleRate, targetMs: o.targetMs, minMs: o.minMs, maxMs: o.maxMs, statsIntervalMs: o.statsIntervalMs }, ring, control, (stats) => this.post(stats));
   }
 
   process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
@@ -36,8 +36,8 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   }
 
   private post(stats: PlaybackStatsMessage): void {
+    // The core rewrites its counters every quantum, so the running total is added each time.
     stats.droppedSamples += this.refused;
-    this.refused = 0;
     this.port.postMessage(stats, this.noTransfer);
   }
 }

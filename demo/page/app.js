@@ -95,6 +95,11 @@ function showLevel(meter, output, db) {
 function showStats(s) {
   $('stat-rtt').textContent = fmt(s.rttMs, 'ms');
   $('stat-buffer').textContent = fmt(s.bufferMs, 'ms');
+  $('stat-m2e').textContent = fmt(s.mouthToEarMs, 'ms');
+  const p = s.playout;
+  $('stat-playout').textContent = p ? `${fmt(p.delayMs, 'ms')} / ${fmt(p.targetDelayMs, 'ms')}` : '–';
+  $('stat-concealed').textContent = p ? `${fmt(p.concealedMs, 'ms')} / ${fmt(p.underrunMs, 'ms')}` : '–';
+  $('stat-stretch').textContent = p ? `${fmt(p.expandedMs, 'ms')} / ${fmt(p.acceleratedMs, 'ms')} (dropped ${fmt(p.droppedMs, 'ms')})` : '–';
   $('stat-underruns').textContent = String(s.underruns);
   $('stat-overruns').textContent = String(s.overruns);
   $('stat-dropped').textContent = `${Math.round(s.droppedInMs)} / ${Math.round(s.droppedOutMs)} ms`;

@@ -12,8 +12,10 @@ import { chooseHandoff, requireOption, type Handoff, type HandoffChoice } from '
 export interface PlaybackOptions {
   /** The rate of the PCM you push (the server's). Default 24000. */
   inputRate?: number;
-  /** Queue this much before starting, and again after an underrun. Default 60 ms. */
+  /** The jitter buffer's target delay until it has measured the network (it then adapts). Default 60 ms. */
   targetMs?: number;
+  /** The adaptive target delay never goes below this. Default 0 ms. */
+  minMs?: number;
   /** Above this the oldest audio is dropped back to the target. Default 1000 ms: raise it for servers that send faster than real time. */
   maxMs?: number;
   /** How often `stats` is emitted. Default 100 ms. */
@@ -21,8 +23,8 @@ export interface PlaybackOptions {
   handoff?: HandoffChoice;
 }
 
-/** What the jitter buffer reports. */
-export interface PlaybackStats {
+/** What the jitter buffer reports (the adaptive figures are documented on PlaybackStatsMessage). */
+export interface PlaybackStats extends Pick<PlaybackStatsMessage, 'targetDelayMs' | 'delayMs' | 'underrunMs' | 'concealedMs' | 'acceleratedMs' | 'expandedMs'> {
   /** How samples cross to the audio thread. */
   handoff: Handoff;
   /** Audio queued in front of the speaker, ms. */
@@ -76,7 +78,9 @@ export class PlaybackPipeline extends EventEmitter<PlaybackEvents> {
     this.handoff = chooseHandoff(options.handoff);
     this.deviceRate = context.sampleRate;
     this.resampler = this.inputRate === context.sampleRate ? null : new Resampler(this.inputRate, context.sampleRate);
-    const processorOptions: PlaybackProcessorOptions = { targetMs, maxMs, statsIntervalMs, handoff: this.handoff };
+    const minMs = options.minMs ?? 0;
+    requireOption(minMs >= 0 && minMs <= maxMs, 'minMs', minMs, `a duration between 0 and maxMs (${maxMs} ms)`);
+    const processorOptions: PlaybackProcessorOptions = { targetMs, minMs, maxMs, statsIntervalMs, handoff: this.handoff };
     // Room beyond maxMs for a burst that arrives within one quantum, before the audio thread trims it.
     const capacity = Math.ceil(((maxMs + 1000) * context.sampleRate) / 1000);
     if (this.handoff === 'shared') {
@@ -143,14 +147,12 @@ export class PlaybackPipeline extends EventEmitter<PlaybackEvents> {
   }
 
   private report(s: PlaybackStatsMessage): void {
+    const { type: _type, droppedSamples: _dropped, flushedSamples: _flushed, ...fields } = s;
     const stats: PlaybackStats = {
+      ...fields,
       handoff: this.handoff,
-      depthMs: s.depthMs,
-      underruns: s.underruns,
-      overruns: s.overruns,
       droppedMs: ((s.droppedSamples + this.refused) * 1000) / this.deviceRate,
       flushedMs: (s.flushedSamples * 1000) / this.deviceRate,
-      playing: s.playing,
     };
     this.emit('stats', stats);
   }

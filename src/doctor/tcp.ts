@@ -21,7 +21,7 @@ export function checkTcp(host: string, port: number, timeoutMs: number): Promise
     socket.on('error', (e: NodeJS.ErrnoException) => {
       const code = e.code ?? 'error';
       const remedy = code === 'ECONNREFUSED'
-        ? `Nothing listens on ${host}:${port}. Start the server, check the port in the URL, and if the server runs on another machine, make it bind to 0.0.0.0 rather than 127.0.0.1 (for voicewire's local server: \`npm start -- --host 0.0.0.0\`).`
+        ? `Nothing listens on ${host}:${port}. Start the server, check the port in the URL, and if the server runs on another machine, make it bind to 0.0.0.0 rather than 127.0.0.1 (voicewire's local test server takes \`--host 0.0.0.0\`).`
         : code === 'EHOSTUNREACH' || code === 'ENETUNREACH'
           ? `There is no route to ${host}: check the address, the VPN, or the network between.`
           : 'Check the host, the port and the network between.';

@@ -30,7 +30,7 @@ export function classifyRefusal(target: Target, req: UpgradeRequest, status: num
   if (status === 401) return fail('upgrade.auth', TITLE, `${seen}: the server wants credentials and ${describeCredentials(target, req)}.`, AUTH_REMEDY, data);
   if (status === 403 && req.origin) {
     return fail('upgrade.origin', TITLE, `${seen} for Origin ${req.origin}: the server's Origin check refuses pages from that origin (or the credentials).`,
-      `Add ${req.origin} to the server's allowed origins (voicewire's local server: \`npm start -- --allow-origin ${req.origin}\`; ` +
+      `Add ${req.origin} to the server's allowed origins (voicewire's local test server takes \`--allow-origin ${req.origin}\`; ` +
         'other servers: their allowed-origins / CORS setting), or serve the page from the same origin as the socket. ' +
         'A browser always sends Origin, so this refusal shows in the page only as 1006. If no Origin check applies, see the 401 advice: the token may be refused.', data);
   }

@@ -1,4 +1,5 @@
 import type { VoicewireError } from '../errors/errors.js';
+import type { PlayoutStats } from './mouth-to-ear.js';
 
 /** Where a session's audio comes from and goes to: the browser's devices, or streams in Node. */
 export interface AudioPath {
@@ -42,4 +43,6 @@ export interface AudioPathStats {
   handoff: 'shared' | 'port' | 'none';
   /** The device (AudioContext) rate, or the input's rate in Node. */
   deviceRate: number;
+  /** Jitter-buffer figures in ms; null where there is no speaker (Node) or before the first report. */
+  playout: PlayoutStats | null;
 }

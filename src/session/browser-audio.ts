@@ -3,12 +3,13 @@ import { CapturePipeline, type CaptureOptions } from '../audio/capture.js';
 import { PlaybackPipeline, type PlaybackOptions, type PlaybackStats } from '../audio/playback.js';
 import type { AudioPath, AudioPathStats, AudioSink } from './audio-path.js';
 import { rmsOf, toDb } from '../dsp/level.js';
+import type { PlayoutStats } from './mouth-to-ear.js';
 
 export interface BrowserAudioOptions {
   /** Context, worklet loading and microphone options (see AudioEngine). */
   engine?: AudioEngineOptions;
-  /** Jitter buffer: `targetMs` (default 60) and `maxMs`. */
-  playback?: Pick<PlaybackOptions, 'targetMs' | 'maxMs' | 'handoff'>;
+  /** Jitter buffer: `targetMs` (default 60, the start before it adapts), `minMs` and `maxMs`. */
+  playback?: Pick<PlaybackOptions, 'targetMs' | 'minMs' | 'maxMs' | 'handoff'>;
   capture?: Pick<CaptureOptions, 'handoff' | 'bufferMs'>;
 }
 
@@ -99,6 +100,7 @@ export class BrowserAudio implements AudioPath {
       droppedCaptureFrames: this.droppedCaptureFrames,
       handoff: this.capture?.handoff ?? 'none',
       deviceRate: this.engine.context?.sampleRate ?? 0,
+      playout: p ? playoutOf(p, this.engine.context) : null,
     };
   }
 
@@ -123,4 +125,19 @@ export class BrowserAudio implements AudioPath {
     playback.node.connect(context.destination);
     this.playback = playback;
   }
+}
+
+function playoutOf(p: PlaybackStats, context: AudioContext | null): PlayoutStats {
+  // baseLatency/outputLatency are seconds; outputLatency is missing in older Safari (0 then).
+  const latency = ((context?.baseLatency ?? 0) + (context?.outputLatency ?? 0)) * 1000;
+  return {
+    targetDelayMs: p.targetDelayMs,
+    delayMs: p.delayMs,
+    underrunMs: p.underrunMs,
+    concealedMs: p.concealedMs,
+    acceleratedMs: p.acceleratedMs,
+    expandedMs: p.expandedMs,
+    droppedMs: p.droppedMs,
+    outputLatencyMs: Number.isFinite(latency) ? latency : 0,
+  };
 }

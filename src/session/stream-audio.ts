@@ -52,7 +52,7 @@ export class StreamAudio implements AudioPath {
   }
 
   stats(): AudioPathStats {
-    return { micDb: this.micDb, playbackDb: this.playbackDb, bufferMs: Number.NaN, underruns: 0, overruns: 0, droppedInMs: 0, droppedCaptureFrames: 0, handoff: 'none', deviceRate: this.inputRate };
+    return { micDb: this.micDb, playbackDb: this.playbackDb, bufferMs: Number.NaN, underruns: 0, overruns: 0, droppedInMs: 0, droppedCaptureFrames: 0, handoff: 'none', deviceRate: this.inputRate, playout: null };
   }
 
   async stop(): Promise<void> {

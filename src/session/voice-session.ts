@@ -8,6 +8,7 @@ import { resolveSocketUrl } from '../environment/url.js';
 import type { AudioPath, AudioSink } from './audio-path.js';
 import { BrowserAudio, type BrowserAudioOptions } from './browser-audio.js';
 import { StreamAudio, type StreamAudioOptions } from './stream-audio.js';
+import { mouthToEarMs, type PlayoutStats } from './mouth-to-ear.js';
 import { describeError } from '../errors/describe.js';
 
 /**
@@ -52,6 +53,10 @@ export interface SessionStats {
   deviceRate: number;
   /** The protocol's rate, Hz. */
   wireRate: number;
+  /** Jitter-buffer figures in ms (target and current delay, concealment, stretching); null in Node. */
+  playout: PlayoutStats | null;
+  /** Estimated mouth-to-ear delay, ms (see mouthToEarMs); NaN in Node. */
+  mouthToEarMs: number;
 }
 
 export interface SessionText {
@@ -270,6 +275,8 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       handoff: audio.handoff,
       deviceRate: audio.deviceRate,
       wireRate: this.wireRate,
+      playout: audio.playout,
+      mouthToEarMs: audio.playout ? mouthToEarMs({ frameMs: this.frameMs, rttMs: this.rttMs, playout: audio.playout }) : Number.NaN,
     });
   }
 

@@ -34,7 +34,7 @@ describe('doctor against the local demo server (npm start)', () => {
     const refused = await doctor(`ws://localhost:${demo.port}/ws`, { origin: 'https://app.example.com', timeoutMs: 10_000 });
     expect(refused.checks.filter((c) => !c.ok).map((c) => c.id)).toEqual(['upgrade.origin']);
     const remedy = refused.checks.find((c) => c.id === 'upgrade.origin')!.remedy!;
-    expect(remedy).toContain('npm start -- --allow-origin https://app.example.com');
+    expect(remedy).toContain('--allow-origin https://app.example.com');
     await demo.stop();
     demo = await startDemoServer(['--allow-origin', 'https://app.example.com']);
     expect((await doctor(`ws://localhost:${demo.port}/ws`, { origin: 'https://app.example.com', timeoutMs: 10_000 })).ok).toBe(true);

@@ -71,7 +71,7 @@ describe('doctor: the socket', () => {
     const r = await doctor(server!.wsUrl('/ws'), { origin: 'https://app.example.com', timeoutMs: 3000 });
     expect(failedIds(r)).toEqual(['upgrade.origin']);
     expect(byId(r, 'upgrade.origin')?.detail).toMatch(/HTTP 403 for Origin https:\/\/app\.example\.com/);
-    expect(byId(r, 'upgrade.origin')?.remedy).toContain('npm start -- --allow-origin https://app.example.com');
+    expect(byId(r, 'upgrade.origin')?.remedy).toContain('--allow-origin https://app.example.com');
     // The control: without the Origin the same server lets the socket through.
     expect((await doctor(server!.wsUrl('/ws'), { timeoutMs: 3000, protocol: 'voicewire' })).ok).toBe(true);
   });

@@ -9,18 +9,20 @@ import { RingBuffer } from '../../src/dsp/ring.js';
 const RATE = 48000;
 const Q = 128;
 const TARGET = 2880; // 60 ms at 48 kHz
+/** The buffer aims one quantum above its estimate: arrivals are only seen at quantum starts. */
+const START = TARGET + 128;
 const MAX = 9600; // 200 ms
 
-/** A playback core fed through the shared handoff on one thread, with a counter-valued signal (1, 2, 3, …). */
-function setup(statsIntervalMs = 100) {
+/** A playback core fed through the shared handoff on one thread, by default with a counter-valued signal (1, 2, 3, …). */
+function setup(statsIntervalMs = 100, value: (n: number) => number = (n) => n + 1) {
   const ringStorage = RingBuffer.createStorage(RATE, Float32Array);
   const controlStorage = createControlStorage(true);
   const reports: PlaybackStatsMessage[] = [];
   const core = new PlaybackCore({ sampleRate: RATE, targetMs: 60, maxMs: 200, statsIntervalMs }, new RingBuffer(ringStorage, Float32Array), new Int32Array(controlStorage), (s) => reports.push({ ...s }));
   const writer = new SharedPcmWriter(ringStorage, controlStorage);
-  let next = 1;
+  let next = 0;
   const push = (n: number) => {
-    const chunk = Float32Array.from({ length: n }, () => next++);
+    const chunk = Float32Array.from({ length: n }, () => value(next++));
     expect(writer.push(chunk, 0, n)).toBe(n);
   };
   const out = new Float32Array(Q);
@@ -34,65 +36,65 @@ function setup(statsIntervalMs = 100) {
 }
 
 describe('PlaybackCore jitter buffer, scripted arrivals', () => {
-  it('stays silent until the target is queued, then plays the samples in order', () => {
+  it('starts once the first audio has waited the target delay, then plays the samples in order', () => {
     const p = setup();
     p.push(2000);
-    for (let i = 0; i < 10; i++) expect(p.quantum().every((x) => x === 0)).toBe(true);
+    // 2000 samples queued at t = 0: the delay reaches 3008 (60 ms + a quantum) after 1008 samples: the 9th quantum.
+    for (let i = 0; i < 8; i++) expect(p.quantum().every((x) => x === 0)).toBe(true);
     expect(p.core.stats.playing).toBe(false);
-    p.push(TARGET - 2000);
     expect(Array.from(p.quantum())).toEqual(Array.from({ length: Q }, (_, i) => i + 1));
-    expect(p.core.stats).toMatchObject({ playing: true, underruns: 0, overruns: 0, droppedSamples: 0 });
+    expect(p.core.stats).toMatchObject({ playing: true, underruns: 0, overruns: 0, droppedSamples: 0, targetDelayMs: (START * 1000) / RATE });
   });
 
-  it('an underrun plays what is left, fills with silence, counts one, and rebuffers to the target', () => {
-    const p = setup();
-    p.push(TARGET); // 22.5 quanta
-    for (let i = 0; i < 22; i++) p.quantum();
+  it('an underrun fades the last period out (no click), counts one, and plays again once 20 ms is back, fading in', () => {
+    const p = setup(100, (n) => 0.5 * Math.sin((2 * Math.PI * 200 * n) / RATE));
+    p.push(TARGET); // 22.5 quanta, starting after one quantum
+    for (let i = 0; i < 23; i++) p.quantum();
     const partial = Array.from(p.quantum());
-    expect(partial.slice(0, 64)).toEqual(Array.from({ length: 64 }, (_, i) => 2817 + i));
-    expect(partial.slice(64).every((x) => x === 0)).toBe(true);
     expect(p.core.stats).toMatchObject({ underruns: 1, playing: false });
-    // Trickling in below the target keeps it silent and does not count more underruns.
-    for (let i = 0; i < 20; i++) {
-      p.push(100);
-      expect(p.quantum().every((x) => x === 0)).toBe(true);
-    }
+    // The repeated period continues the sine where the queue ran out, then fades to exact silence in 10 ms.
+    expect(Math.abs(partial[64] - 0.5 * Math.sin((2 * Math.PI * 200 * TARGET) / RATE))).toBeLessThan(1e-6);
+    for (let i = 0; i < 4; i++) p.quantum();
+    expect(p.quantum().every((x) => x === 0)).toBe(true);
+    p.push(900); // under 20 ms: still concealing
+    expect(p.quantum().every((x) => x === 0)).toBe(true);
+    p.push(60);
+    expect(p.quantum().some((x) => x !== 0)).toBe(true);
+    for (let i = 0; i < 5; i++) p.quantum();
+    const step = 2 * 0.5 * Math.sin((Math.PI * 200) / RATE);
+    for (let i = Q + 1; i < p.played.length; i++) expect(Math.abs(p.played[i] - p.played[i - 1])).toBeLessThanOrEqual(step * 1.0001);
     expect(p.core.stats.underruns).toBe(1);
-    p.push(TARGET - 2000);
-    expect(p.quantum()[0]).toBe(TARGET + 1);
-    // Three separate starvations: exactly three more underruns.
-    for (let k = 0; k < 3; k++) {
-      while (p.core.stats.playing) p.quantum();
-      p.push(TARGET);
-      p.quantum();
-    }
-    expect(p.core.stats.underruns).toBe(4);
+    // From the moment the queue ran dry (sample 2880) to the restart, at a quantum boundary.
+    expect(p.core.stats.underrunMs).toBeCloseTo(((29 * Q - TARGET) * 1000) / RATE, 6);
   });
 
-  it('an overrun drops the oldest down to the target, counted exactly', () => {
+  it('an overrun drops the oldest down to the target, counted exactly, as the only multi-frame drop', () => {
     const p = setup();
     p.push(TARGET);
     p.quantum();
-    p.push(MAX); // depth now TARGET - Q + MAX > MAX
-    const depth = TARGET - Q + MAX;
-    const first = p.quantum()[0];
-    expect(p.core.stats).toMatchObject({ overruns: 1, droppedSamples: depth - TARGET, underruns: 0 });
-    // The newest survive: playback resumes at the sample TARGET from the end.
-    expect(first).toBe(TARGET + MAX - TARGET + 1);
-    p.push(MAX - TARGET); // depth TARGET - Q + MAX - TARGET ≤ MAX: no overrun
+    const depth = p.core.buffer.depth() + MAX; // > MAX
+    p.push(MAX);
     p.quantum();
-    expect(p.core.stats.overruns).toBe(1);
+    const target = p.core.buffer.target();
+    expect(p.core.stats).toMatchObject({ overruns: 1, droppedSamples: depth - target, underruns: 0 });
+    expect(p.core.buffer.counters.largestJump).toBe(depth - target);
   });
 
   it('flush() drops exactly what was queued before it, at once, and keeps what came after', () => {
     const p = setup();
-    p.push(5000);
-    for (let i = 0; i < 5; i++) p.quantum();
+    p.push(START);
+    for (let i = 0; i < 5; i++) {
+      p.push(Q);
+      p.quantum();
+    }
     p.writer.flush();
-    p.push(TARGET); // arrives before the audio thread saw the flush
-    const after = p.quantum();
-    expect(p.core.stats.flushedSamples).toBe(5000 - 5 * Q);
-    expect(after[0]).toBe(5001);
+    p.push(START); // arrives before the audio thread saw the flush
+    p.quantum();
+    p.quantum();
+    expect(p.core.stats.flushedSamples).toBe(START);
+    // Past the 5 ms fade-in over the concealment, the audio after the flush plays as sent.
+    const after = p.played.slice(5 * Q);
+    expect(after.slice(240, 256)).toEqual(Array.from({ length: 16 }, (_, i) => START + 5 * Q + 241 + i));
     expect(p.core.stats).toMatchObject({ underruns: 0, overruns: 0, droppedSamples: 0 });
   });
 
@@ -105,7 +107,7 @@ describe('PlaybackCore jitter buffer, scripted arrivals', () => {
     p.writer.flush();
     p.quantum();
     expect(p.core.stats.flushedSamples).toBe(1000);
-    p.push(TARGET - 1);
+    p.push(START - 1);
     expect(p.quantum().every((x) => x === 0)).toBe(true);
     p.push(1);
     expect(p.quantum()[0]).toBe(1001);
@@ -159,18 +161,19 @@ describe('playback over the port handoff', () => {
     const speech = Float32Array.from({ length: 10_000 }, (_, i) => i + 1);
     expect(writer.push(speech, 0, 5000)).toBe(5000);
     writer.flush();
-    expect(writer.push(speech, 5000, 5000)).toBe(5000);
+    // Exactly the target after the flush: nothing to compress or stretch, every sample plays as sent.
+    expect(writer.push(speech, 5000, START)).toBe(START);
     await settle();
     const out = new Float32Array(Q);
     core.process(out, Q);
     expect(core.stats.flushedSamples).toBe(5000);
     expect(out[0]).toBe(5001);
     const played = [...out];
-    while (played.length < 5000) {
+    while (played.length < START) {
       core.process(out, Q);
       played.push(...out);
     }
-    expect(played.slice(0, 5000)).toEqual(Array.from(speech.subarray(5000)));
+    expect(played.slice(0, START)).toEqual(Array.from(speech.subarray(5000, 5000 + START)));
     expect(refused).toBe(0);
     expect(pool.allocated).toBe(pool.available);
     expect(pool.allocated).toBeLessThanOrEqual(10);

@@ -1,0 +1,208 @@
+/** Options of {@link DelayEstimator}. Durations in ms; the estimator itself counts device-rate samples. */
+export interface DelayEstimatorOptions {
+  /** Device rate in Hz: the unit of every sample count passed in and out. */
+  sampleRate: number;
+  /** The target before any arrival is seen, and after reset(). */
+  initialMs: number;
+  /** The target never goes below this … */
+  minMs: number;
+  /** … nor above this. */
+  maxMs: number;
+  /** The target covers this fraction of the audio's arrivals (forgetting-weighted). Default 0.998. */
+  quantile?: number;
+  /** A held burst counts as one arrival per this much audio in it (as if each frame were timed). Default 20 ms. */
+  frameMs?: number;
+  /**
+   * Weight kept by the histogram per frame arrived. Default 0.999: a time constant of 1000 frames (20 s of 20 ms
+   * frames), long enough to remember a stall that recurs every 20 s and to estimate a 0.998 quantile; upwards the
+   * target follows within a few frames, downwards a 0.998 quantile of mass that is no longer fed falls below
+   * its tail in ~1–2 time constants (tested in the bench: pareto and bursts need this memory to stay under 0.5 %).
+   */
+  forgetFactor?: number;
+}
+
+/** Frames seen before the estimate may go below the initial target. */
+const WARM_UP_FRAMES = 100;
+/**
+ * After this many frames in a row under a third of the target, the network has calmed down: forget at CALM_FORGET per
+ * frame until one is late again (downwards within ~25 s instead of ~2 minutes; the tail of a heavy-tailed
+ * network never stays away this long, and a recurring stall is held by the peak detector).
+ */
+const CALM_FRAMES = 500;
+const CALM_FORGET = 0.99;
+/** Width of a histogram bin. */
+const BIN_MS = 2;
+/** The floor is the lowest arrival delay of the last FLOOR_BLOCKS blocks of FLOOR_BLOCK_MS (0.75–1 s): short, so that it lags a drifting sender clock by at most ~5 ms (0.5 % of 1 s). */
+const FLOOR_BLOCK_MS = 250;
+const FLOOR_BLOCKS = 4;
+/** An arrival this far above the quantile target is a delay peak (a stall and its burst), as in NetEQ. */
+const PEAK_ABOVE_MS = 100;
+const PEAKS = 4;
+/** Peaks repeat when their spacings differ by at most this factor; only then do they hold the target up. */
+const PEAK_REGULARITY = 1.5;
+/** Fraction of a peak period that the peak target lets play late (stays under the 0.5 % underrun goal). */
+const PEAK_LATE_FRACTION = 0.003;
+
+/**
+ * Estimates the playout delay the network needs, from arrival times against the media clock of the audio
+ * (NetEQ's delay manager, reduced to a stream without packet timestamps: the media clock is the count of
+ * samples received). Pure, allocation-free after construction; one instance per stream, one thread.
+ *
+ * Each arrival (some new samples seen at one instant) gives its delay `now − end of the new audio`. The floor
+ * is the lowest such delay of the last ~2 s: the network's fastest path, which also tracks the drift between
+ * sender and device clocks. The arrival's relative delay is `now − start of the new audio − floor`: how long
+ * after the floor's timeline the first new sample came, so a held burst counts with its oldest frame. The
+ * target is a high quantile of a forgetting histogram of relative delays (upwards within a few arrivals,
+ * downwards within seconds), raised to the height of delay peaks while they recur regularly (NetEQ's peak
+ * detector: a stall every 20 s must not be forgotten between stalls), clamped to [minMs, maxMs].
+ */
+export class DelayEstimator {
+  private readonly histogram: Float64Array;
+  private readonly binSamples: number;
+  private readonly quantile: number;
+  private readonly forget: number;
+  private readonly min: number;
+  private readonly max: number;
+  private readonly initial: number;
+  private readonly blockSamples: number;
+  private readonly frame: number;
+  private readonly floors = new Float64Array(FLOOR_BLOCKS);
+  private readonly peakTimes = new Float64Array(PEAKS);
+  private readonly peakHeights = new Float64Array(PEAKS);
+  private readonly peakAbove: number;
+  private peakCount = 0;
+  private block = -1;
+  private arrivals = 0;
+  private calm = 0;
+  private quantileTarget: number;
+  private peakTarget = 0;
+
+  constructor(options: DelayEstimatorOptions) {
+    const perMs = options.sampleRate / 1000;
+    this.binSamples = BIN_MS * perMs;
+    this.histogram = new Float64Array(Math.ceil(options.maxMs / BIN_MS) + 2);
+    this.quantile = options.quantile ?? 0.998;
+    this.forget = options.forgetFactor ?? 0.999;
+    this.min = options.minMs * perMs;
+    this.max = options.maxMs * perMs;
+    this.initial = Math.min(this.max, Math.max(this.min, options.initialMs * perMs));
+    this.blockSamples = FLOOR_BLOCK_MS * perMs;
+    this.frame = (options.frameMs ?? 20) * perMs;
+    this.peakAbove = PEAK_ABOVE_MS * perMs;
+    this.quantileTarget = this.initial;
+    this.reset();
+  }
+
+  /** The delay to aim for, in samples: clamped quantile or peak target. */
+  target(): number {
+    return Math.min(this.max, Math.max(this.min, this.quantileTarget, this.peakTarget));
+  }
+
+  /** The lowest recent arrival delay (`now − end of audio`), in samples; NaN before the first arrival. */
+  floor(): number {
+    let f = Infinity;
+    for (let i = 0; i < FLOOR_BLOCKS; i++) if (this.floors[i] < f) f = this.floors[i];
+    return f === Infinity ? NaN : f;
+  }
+
+  /**
+   * Audio from media position `start` to `end` (samples received so far, including concealed gaps) was seen
+   * at device time `now` (samples played so far).
+   */
+  observe(now: number, start: number, end: number): void {
+    this.rotateFloor(now);
+    const first = this.floor() !== this.floor();
+    const delay = now - end;
+    const slot = this.block % FLOOR_BLOCKS;
+    if (delay < this.floors[slot]) this.floors[slot] = delay;
+    // The first arrival of a stream (or talk spurt) only sets the timeline: nothing to be late against yet.
+    if (first) return;
+    const relative = now - start - this.floor();
+    if (relative > this.quantileTarget + this.peakAbove && this.arrivals > 0) this.addPeak(now, relative);
+    // Each frame's worth of a burst is one arrival: the tail of the histogram weighs late audio, not late events.
+    for (let at = start; at < end - this.frame / 2; at += this.frame) this.addToHistogram(relative - (at - start));
+    this.updatePeakTarget(now);
+  }
+
+  /** Forgets the floor (a new talk spurt after end() or flush(): idle time is not network delay). */
+  restartFloor(): void {
+    this.floors.fill(Infinity);
+    this.block = -1;
+  }
+
+  /** Back to the initial target, as constructed. */
+  reset(): void {
+    this.histogram.fill(0);
+    this.histogram[Math.min(this.histogram.length - 1, Math.floor(this.initial / this.binSamples))] = 1;
+    this.quantileTarget = this.initial;
+    this.peakTarget = 0;
+    this.peakCount = 0;
+    this.arrivals = 0;
+    this.calm = 0;
+    this.restartFloor();
+  }
+
+  private rotateFloor(now: number): void {
+    const block = Math.floor(now / this.blockSamples);
+    if (this.block < 0) this.block = block;
+    // Blocks that passed without arrivals are emptied too, so an old floor cannot outlive the window.
+    while (this.block < block) {
+      this.block++;
+      this.floors[this.block % FLOOR_BLOCKS] = Infinity;
+      if (block - this.block >= FLOOR_BLOCKS) this.block = block - FLOOR_BLOCKS;
+    }
+  }
+
+  private addToHistogram(relative: number): void {
+    const h = this.histogram;
+    // Early on the histogram is a plain average of what was seen (NetEQ's start weight), then it forgets.
+    this.calm = relative < this.quantileTarget / 3 ? this.calm + 1 : 0;
+    const keep = Math.min(this.calm > CALM_FRAMES ? CALM_FORGET : this.forget, this.arrivals / (this.arrivals + 1));
+    this.arrivals++;
+    for (let i = 0; i < h.length; i++) h[i] *= keep;
+    const bin = Math.min(h.length - 1, Math.max(0, Math.ceil(relative / this.binSamples)));
+    h[bin] += 1 - keep;
+    let tail = 0;
+    let i = h.length - 1;
+    for (; i > 0; i--) {
+      tail += h[i];
+      if (tail > 1 - this.quantile) break;
+    }
+    // Until a few seconds have been seen, the configured target is a floor: a handful of arrivals says little
+    // about the next one.
+    this.quantileTarget = this.arrivals < WARM_UP_FRAMES ? Math.max(this.initial, i * this.binSamples) : i * this.binSamples;
+  }
+
+  private addPeak(now: number, height: number): void {
+    // A stall's burst can arrive over a few quanta: one peak per 2 s.
+    const last = (this.peakCount - 1) % PEAKS;
+    if (this.peakCount > 0 && now - this.peakTimes[last] < 4 * this.blockSamples) {
+      if (height > this.peakHeights[last]) this.peakHeights[last] = height;
+      return;
+    }
+    const slot = this.peakCount % PEAKS;
+    this.peakTimes[slot] = now;
+    this.peakHeights[slot] = height;
+    this.peakCount++;
+  }
+
+  private updatePeakTarget(now: number): void {
+    this.peakTarget = 0;
+    const n = Math.min(this.peakCount, PEAKS);
+    if (n < 3) return;
+    let shortest = Infinity;
+    let longest = 0;
+    let highest = 0;
+    for (let k = 0; k < n; k++) {
+      const slot = (this.peakCount - 1 - k) % PEAKS;
+      if (this.peakHeights[slot] > highest) highest = this.peakHeights[slot];
+      if (k === n - 1) break;
+      const gap = this.peakTimes[slot] - this.peakTimes[(this.peakCount - 2 - k) % PEAKS];
+      if (gap < shortest) shortest = gap;
+      if (gap > longest) longest = gap;
+    }
+    const sinceLast = now - this.peakTimes[(this.peakCount - 1) % PEAKS];
+    if (longest > PEAK_REGULARITY * shortest || sinceLast > 2 * longest) return;
+    this.peakTarget = highest - PEAK_LATE_FRACTION * longest;
+  }
+}
