@@ -46,8 +46,8 @@ export default [
     external,
     plugins: [workletSources({ emitFiles: true }), ts()],
     output: [
-      { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
-      { dir: 'dist', format: 'cjs', sourcemap: true, exports: 'named', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
+      { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', hoistTransitiveImports: false },
+      { dir: 'dist', format: 'cjs', sourcemap: true, exports: 'named', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', hoistTransitiveImports: false },
     ],
   },
   // Self-contained ES modules for a <script type="module"> (the demo, the browser tests): one file per entry
@@ -74,5 +74,12 @@ export default [
     external: [...external, WORKLET_SOURCES_ID],
     plugins: [dts()],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
+  },
+  // The same declarations for `require` (TypeScript's node16/nodenext resolution reads .d.cts for .cjs).
+  {
+    input: ENTRIES,
+    external: [...external, WORKLET_SOURCES_ID],
+    plugins: [dts()],
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts', chunkFileNames: 'chunks/[name]-[hash].d.cts' },
   },
 ];
