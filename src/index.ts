@@ -24,4 +24,3 @@ export type { ReconnectInfo } from './session/reconnect-info.js';
 export type { TurnOptions, TurnState, TurnChange } from './session/turns.js';
 export type { AudioDevice, AudioDevices, DeviceChange, MicrophoneSettings } from './audio/devices.js';
 export type { AudioOutput, AudioOutputOptions } from './audio/output.js';
-
