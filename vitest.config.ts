@@ -7,7 +7,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'], environment: 'node', testTimeout: 30_000 },
       },
       {
         extends: true,
@@ -15,7 +15,7 @@ export default defineConfig({
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['test/browser/require-chromium.ts'],
+          globalSetup: ['test/browser/require-browsers.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // Two cores: one Chromium at a time keeps audio clocks honest.

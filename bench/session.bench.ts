@@ -1,8 +1,6 @@
-// Issue 7's figures: round-trip latency through a real browser session, and concurrent Node sessions per machine.
-import { loadBench } from './session-load.js';
+// Issue 7's figure: round-trip latency through a real browser session. (Concurrent Node sessions: load.bench.ts.)
 import { latencyBench } from './session-latency.js';
 
 export default async function sessionBench(): Promise<void> {
   await latencyBench();
-  await loadBench();
 }

@@ -8,6 +8,7 @@
 export { createVoiceSession } from './session/voice-session.js';
 export type { VoiceSession, VoiceSessionOptions, VoiceSessionEvents, SessionState, SessionStats, SessionText } from './session/voice-session.js';
 export type { PlayoutStats } from './session/mouth-to-ear.js';
+export type { AudioState, MicrophoneChange } from './session/audio-lifecycle.js';
 export type { BrowserAudioOptions } from './session/browser-audio.js';
 export type { StreamAudioOptions } from './session/stream-audio.js';
 export { ErrorCode, VoicewireError, isVoicewireError } from './errors/errors.js';
@@ -17,3 +18,9 @@ export type { EnvironmentReport, AudioNeeds } from './environment/diagnose.js';
 export type { VoiceProtocol, ProtocolFactory, ProtocolEvent, WireMessage } from './protocols/protocol.js';
 export { exponentialBackoff } from './transport/reconnect.js';
 export type { ReconnectPolicy, ReconnectContext, BackoffOptions } from './transport/reconnect.js';
+export type { EncodedInput, EncodedInputOptions } from './session/encoded-input.js';
+export { PlayoutClock } from './session/playout-clock.js';
+export type { ReconnectInfo } from './session/reconnect-info.js';
+export type { TurnOptions, TurnState, TurnChange } from './session/turns.js';
+export type { AudioDevice, AudioDevices, DeviceChange, MicrophoneSettings } from './audio/devices.js';
+export type { AudioOutput, AudioOutputOptions } from './audio/output.js';

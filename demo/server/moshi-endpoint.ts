@@ -10,9 +10,16 @@ export interface MoshiEndpointOptions {
   /** One session at a time, like Moshi's Python server: later sockets wait, with no handshake, for the slot. */
   singleSession: boolean;
   log: (line: string) => void;
+  /**
+   * Longest the server stays silent, ms, before it sends a 0x06 ping. Default 2000: Kyutai's web client closes a
+   * socket after 10 s without a message, and a real Moshi server is never silent (its model emits audio every 80 ms).
+   */
+  keepAliveMs?: number;
 }
 
-const KIND = { handshake: 0x00, audio: 0x01, text: 0x02, metadata: 0x04, error: 0x05 } as const;
+/** The kinds a real Moshi server sends (0x00–0x07, rust/protocol.md); the official web client rejects others. */
+export const MOSHI_SERVER_KINDS = { handshake: 0x00, audio: 0x01, text: 0x02, error: 0x05, ping: 0x06 } as const;
+const KIND = MOSHI_SERVER_KINDS;
 
 /**
  * `/api/chat`: the Moshi protocol without a model. Audio comes back as the caller's own Opus packets in a fresh Ogg
@@ -44,8 +51,10 @@ export function moshiEndpoint(options: MoshiEndpointOptions): EndpointHandler {
 }
 
 async function runSession(socket: WebSocket, options: MoshiEndpointOptions): Promise<void> {
+  let lastSent = Date.now();
   const frame = (kind: number, payload: Uint8Array = new Uint8Array(0)) => {
     if (socket.readyState !== socket.OPEN) return;
+    lastSent = Date.now();
     const out = new Uint8Array(1 + payload.length);
     out[0] = kind;
     out.set(payload, 1);
@@ -55,7 +64,13 @@ async function runSession(socket: WebSocket, options: MoshiEndpointOptions): Pro
   const reader = new OggOpusReader();
   const vad = new EnergyVad({ sampleRate: 24000 });
   let writer: OggOpusWriter | undefined;
-  let decoder: OpusPacketDecoder | undefined;
+  // Loading the decoder takes a while (wasm); packets that arrive meanwhile wait for it, in order, instead of
+  // being left out of the voice-activity detection (a fast client's whole upload could arrive first).
+  const decoder: Promise<OpusPacketDecoder | undefined> = createOpusDecoder({ sampleRate: 24000 }).catch((e: Error) => {
+    frame(KIND.error, new TextEncoder().encode(`the local server cannot decode Opus: ${e.message}`));
+    return undefined;
+  });
+  let vadChain: Promise<void> = Promise.resolve();
   const done = new Promise<void>((resolve) => socket.once('close', () => resolve()));
 
   // Listening before the handshake goes out: the client's first message (its BOS page) follows it at once.
@@ -73,20 +88,24 @@ async function runSession(socket: WebSocket, options: MoshiEndpointOptions): Pro
       const page = writer.writePacket(packet);
       if (page) frame(KIND.audio, page);
     }
-    if (decoder && chunk.packets.length > 0) {
-      const event = vad.push(decoder.decode(chunk.packets).pcm);
+    if (chunk.packets.length === 0) return;
+    vadChain = vadChain.then(async () => {
+      const d = await decoder;
+      if (!d || socket.readyState !== socket.OPEN) return;
+      const event = vad.push(d.decode(chunk.packets).pcm);
       if (event?.state === 'started') text(' [speech]');
       if (event?.state === 'stopped') text(` [${(event.durationMs / 1000).toFixed(1)} s]`);
-    }
+    });
   });
-  // Moshi's Rust backend sends its metadata before the handshake; clients must accept both orders.
-  frame(KIND.metadata, new TextEncoder().encode(JSON.stringify({ instance_name: 'voicewire-local', build_info: 'echo' })));
+  // No 0x04 metadata, as Moshi's Python server: the Rust backend's metadata has a fixed shape (sampling settings,
+  // model file, a build_info object) that Kyutai's web client validates, and an echo server has none of it to tell.
   frame(KIND.handshake);
-  try {
-    decoder = await createOpusDecoder({ sampleRate: 24000 });
-  } catch (e) {
-    frame(KIND.error, new TextEncoder().encode(`the local server cannot decode Opus: ${(e as Error).message}`));
-  }
+  const keepAliveMs = options.keepAliveMs ?? 2000;
+  const keepAlive = setInterval(() => {
+    if (Date.now() - lastSent >= keepAliveMs) frame(KIND.ping);
+  }, Math.max(10, keepAliveMs / 4));
   await done;
-  decoder?.close();
+  clearInterval(keepAlive);
+  await vadChain;
+  (await decoder)?.close();
 }

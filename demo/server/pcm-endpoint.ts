@@ -9,6 +9,11 @@ export interface PcmEndpointOptions {
   echoDelayMs: number;
   /** Network-like delay added to each echoed frame (seeded; frames stay in order). Default: none. */
   jitter?: JitterOptions;
+  /**
+   * A client that says nothing this long after the upgrade is told, in a voicewire error message, that this endpoint
+   * expects a voicewire hello (a Moshi or Kyutai client waits for the server to speak first). Default 3000 ms.
+   */
+  clientHelloTimeoutMs?: number;
 }
 
 interface ClientAudio {
@@ -49,6 +54,10 @@ export function pcmEndpoint(options: PcmEndpointOptions): EndpointHandler {
       sendJson({ type: 'error', code, message, fatal: true });
       socket.close(closeCode, message.slice(0, 120));
     };
+
+    later(options.clientHelloTimeoutMs ?? 3000, () => {
+      if (audio === undefined) fail('PROTOCOL_ERROR', 'no client hello: this endpoint speaks the voicewire protocol (JSON hello first)', 1002);
+    });
 
     socket.on('message', (data: RawData, isBinary: boolean) => {
       const bytes = toBytes(data);

@@ -43,12 +43,16 @@ export async function startLocalServer(options: LocalServerOptions, endpoints: R
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const handler = endpoints[path];
-    const refuse = (status: number, why: string) => {
-      options.log(`refused ${status} ${redactUrl(req.url ?? '')}: ${why}`);
+    const refuse = (status: number, why: string, hint = '') => {
+      options.log(`refused ${status} ${redactUrl(req.url ?? '')}: ${why}${hint}`);
       socket.end(`HTTP/1.1 ${status} ${why}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (handler === undefined) return refuse(404, 'Not Found');
-    if (!isAllowedOrigin(req, options.allowedOrigins)) return refuse(403, 'Forbidden');
+    // The reason phrase says Origin so a Node client can tell this 403 from a refused token (browsers see only 1006).
+    if (!isAllowedOrigin(req, options.allowedOrigins)) {
+      const origin = JSON.stringify(req.headers.origin).slice(1, -1);
+      return refuse(403, 'Forbidden Origin', ` ${origin} is not this server's origin; start it with --allow-origin ${origin} to admit that page`);
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       if (wss.clients.size > options.maxSessions) {
         options.log(`busy: ${wss.clients.size - 1} sessions open, limit ${options.maxSessions}`);

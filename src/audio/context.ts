@@ -1,3 +1,4 @@
+import { autoplayPolicy, hasTransientActivation } from '../environment/diagnose.js';
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
 
 export interface AudioContextOptions {
@@ -55,12 +56,34 @@ export function resumeWithin(ctx: AudioContext, waitMs = DEFAULT_AUTOPLAY_WAIT_M
   });
 }
 
-export function autoplayBlockedError(waitMs: number): VoicewireError {
+/** 'running' now; 'starting': allowed and on its way (a slow start is not a block); 'blocked' by autoplay. */
+export type AutoplayVerdict = 'running' | 'starting' | 'blocked' | 'closed';
+
+/**
+ * Decides whether autoplay holds `ctx` back, from the browser's own answer where it gives one. Quirk Q1: Firefox
+ * takes 1.4–2.3 s after a click to move a new context to `running`, and a fixed wait called that a block; it has
+ * `navigator.getAutoplayPolicy('audiocontext')`, so 'allowed' means "starting", never "blocked", and 'disallowed'
+ * means blocked at once. Where the browser cannot say (Chromium, Safari), a context asked to run inside a user
+ * gesture (`navigator.userActivation.isActive`) is allowed by every policy, so it is starting too; only without
+ * either answer does a context still suspended after `waitMs` count as blocked, and the `running` statechange that
+ * may follow retracts it (the session's `audio` event). Call it synchronously after creating the context.
+ */
+export async function autoplayVerdict(ctx: AudioContext, waitMs = DEFAULT_AUTOPLAY_WAIT_MS, policy = autoplayPolicy(), inGesture = hasTransientActivation()): Promise<AutoplayVerdict> {
+  if (policy === null && inGesture === true) policy = 'allowed';
+  const running = resumeWithin(ctx, policy === null ? waitMs : Math.min(waitMs, 50));
+  if (await running) return 'running';
+  if (ctx.state === 'closed') return 'closed';
+  if (policy === null) return 'blocked';
+  return policy === 'disallowed' ? 'blocked' : 'starting';
+}
+
+export function autoplayBlockedError(waitMs: number, policy: string | null = null): VoicewireError {
+  const why = policy === null ? `still suspended after ${waitMs} ms` : `navigator.getAutoplayPolicy('audiocontext') is '${policy}'`;
   return new VoicewireError({
     code: ErrorCode.AUDIO_CONTEXT_BLOCKED,
-    message: `The browser's autoplay policy keeps the AudioContext suspended (still suspended after ${waitMs} ms): audio may only start after the user interacts with the page.`,
-    remedy: 'Call start() from a click or tap handler (e.g. a "Start talking" button). voicewire also resumes the context on the next click, tap or key press and emits "unlocked" when it runs.',
-    details: { waitMs },
+    message: `The browser's autoplay policy keeps the AudioContext suspended (${why}): audio may only start after the user interacts with the page.`,
+    remedy: 'Call start() from a click or tap handler (e.g. a "Start talking" button). voicewire also resumes the context on the next click, tap or key press; the session then emits audio("running") (the AudioEngine emits "unlocked").',
+    details: { waitMs, policy },
   });
 }
 

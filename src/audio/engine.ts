@@ -1,7 +1,8 @@
 import { EventEmitter } from 'eventemitter3';
-import { assertAudioCapable } from '../environment/diagnose.js';
+import { assertAudioCapable, autoplayPolicy } from '../environment/diagnose.js';
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
-import { DEFAULT_AUTOPLAY_WAIT_MS, autoplayBlockedError, closeAudioContext, createAudioContext, resumeWithin, unlockOnGesture, type AudioContextOptions } from './context.js';
+import { claimPlayAndRecord } from './audio-session.js';
+import { DEFAULT_AUTOPLAY_WAIT_MS, autoplayBlockedError, autoplayVerdict, closeAudioContext, createAudioContext, unlockOnGesture, type AudioContextOptions, type AutoplayVerdict } from './context.js';
 import { installPlaybackPolyfill, lacksSecureWorklet } from './insecure-playback.js';
 import { openMicrophone, watchMicrophone, type MicrophoneOptions } from './microphone.js';
 import { loadWorklets, type LoadedWorklets, type WorkletLoadOptions } from './worklet-loader.js';
@@ -48,6 +49,8 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
   private loaded: LoadedWorklets | null = null;
   private readonly nodes = new Set<AudioWorkletNode>();
   private readonly cleanups: Array<() => void> = [];
+  private autoplay: AutoplayVerdict | null = null;
+  private unwatchMicrophone: () => void = () => {};
 
   constructor(private readonly options: AudioEngineOptions = {}) {
     super();
@@ -66,6 +69,11 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
     return this.source;
   }
 
+  /** How start() found the context: 'running', 'starting' (allowed, not running yet), 'blocked' (waits for a gesture). */
+  get autoplayVerdict(): AutoplayVerdict | null {
+    return this.autoplay;
+  }
+
   get worklets(): LoadedWorklets | null {
     return this.loaded;
   }
@@ -81,9 +89,11 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
     const ctx = createAudioContext(o);
     this.ctx = ctx;
     try {
+      // Before the context runs: Safari picks the route when audio starts. stop() restores it.
+      if (micOptions) this.cleanups.push(claimPlayAndRecord());
       // Asked for first, while a click handler's user activation is still fresh.
       const waitMs = o.autoplayWaitMs ?? DEFAULT_AUTOPLAY_WAIT_MS;
-      const running = resumeWithin(ctx, waitMs);
+      const verdict = autoplayVerdict(ctx, waitMs);
       this.listen(ctx, 'statechange', () => this.emit('statechange', ctx.state));
       if (polyfill) {
         await installPlaybackPolyfill();
@@ -93,7 +103,8 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
       this.assertCurrent(ctx);
       this.loaded = loaded;
       if (micOptions) await this.openMicrophone(ctx, micOptions);
-      if (!(await running)) this.handleBlocked(ctx, waitMs);
+      this.autoplay = await verdict;
+      if (this.autoplay === 'blocked') this.handleBlocked(ctx, waitMs);
       this.assertCurrent(ctx);
     } catch (e) {
       if (this.ctx === ctx) await this.stop();
@@ -114,6 +125,7 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
 
   async stop(): Promise<void> {
     for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.unwatchMicrophone();
     for (const node of this.nodes) {
       node.disconnect();
       node.port?.close();
@@ -122,7 +134,7 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
     this.source?.disconnect();
     for (const track of this.stream?.getTracks() ?? []) track.stop();
     const ctx = this.ctx;
-    this.ctx = this.stream = this.source = this.loaded = null;
+    this.ctx = this.stream = this.source = this.loaded = this.autoplay = null;
     if (ctx) await closeAudioContext(ctx);
   }
 
@@ -131,8 +143,31 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
     if (this.ctx !== ctx) for (const track of stream.getTracks()) track.stop();
     this.assertCurrent(ctx);
     this.stream = stream;
-    this.cleanups.push(watchMicrophone(this.stream, (e) => this.emit('microphoneEnded', e)));
-    this.source = ctx.createMediaStreamSource(this.stream);
+    this.unwatchMicrophone = watchMicrophone(stream, (e) => this.emit('microphoneEnded', e));
+    this.source = ctx.createMediaStreamSource(stream);
+  }
+
+  /**
+   * Switches to another microphone in the running graph: opens it, hands its node to `connect` while the old one
+   * still feeds the graph, then releases the old one, so capture never lacks an input and no reconnect happens.
+   * Throws MICROPHONE_* (the old microphone stays in use) or INVALID_OPTION when not started with a microphone.
+   */
+  async replaceMicrophone(options: MicrophoneOptions, connect: (source: MediaStreamAudioSourceNode) => void): Promise<void> {
+    const ctx = this.ctx;
+    if (!ctx || !this.source) {
+      throw new VoicewireError({ code: ErrorCode.INVALID_OPTION, message: 'No microphone to switch: the audio engine is not started with one.', remedy: 'Await start() (with the microphone on) first.' });
+    }
+    const stream = await openMicrophone(options);
+    if (this.ctx !== ctx) for (const track of stream.getTracks()) track.stop();
+    this.assertCurrent(ctx);
+    const source = ctx.createMediaStreamSource(stream);
+    connect(source);
+    this.unwatchMicrophone();
+    this.source.disconnect();
+    for (const track of this.stream?.getTracks() ?? []) track.stop();
+    this.stream = stream;
+    this.source = source;
+    this.unwatchMicrophone = watchMicrophone(stream, (e) => this.emit('microphoneEnded', e));
   }
 
   /** stop() during start() wins: the half-opened parts are already closed, start() must not carry on. */
@@ -146,7 +181,7 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
   }
 
   private handleBlocked(ctx: AudioContext, waitMs: number): void {
-    const error = autoplayBlockedError(waitMs);
+    const error = autoplayBlockedError(waitMs, autoplayPolicy());
     if (this.options.onBlocked === 'throw') throw error;
     const abort = new AbortController();
     this.cleanups.push(() => abort.abort());

@@ -7,6 +7,8 @@ export interface MicrophoneOptions {
   echoCancellation?: boolean;
   noiseSuppression?: boolean;
   autoGainControl?: boolean;
+  /** Channels asked for (ideal, not exact). Default 1. */
+  channelCount?: number;
   /** A device from `enumerateDevices()`; missing devices fail as MICROPHONE_NOT_FOUND. */
   deviceId?: string;
 }
@@ -16,7 +18,7 @@ export function microphoneConstraints(options: MicrophoneOptions = {}): MediaTra
     echoCancellation: options.echoCancellation ?? true,
     noiseSuppression: options.noiseSuppression ?? true,
     autoGainControl: options.autoGainControl ?? true,
-    channelCount: { ideal: 1 },
+    channelCount: { ideal: options.channelCount ?? 1 },
   };
   if (options.deviceId !== undefined) constraints.deviceId = { exact: options.deviceId };
   return constraints;
@@ -55,8 +57,9 @@ export function microphoneError(error: unknown, constraints: MediaTrackConstrain
       return new VoicewireError({
         ...common,
         code: ErrorCode.MICROPHONE_NOT_FOUND,
-        message: name === 'OverconstrainedError'
-          ? `No microphone satisfies the requested constraints (${details.constraint ?? 'unknown constraint'}).`
+        // Quirk Q6: WebKit with no capture device at all throws OverconstrainedError naming no constraint.
+        message: name === 'OverconstrainedError' && details.constraint
+          ? `No microphone satisfies the requested constraints (${String(details.constraint)}).`
           : 'No microphone was found.',
         remedy: 'Plug in or enable a microphone; if you passed a deviceId, pick one from navigator.mediaDevices.enumerateDevices() (ids change when site data is cleared).',
       });

@@ -1,7 +1,9 @@
+import { describeError } from '../errors/describe.js';
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
+import { createNativeOpusEncoder } from './opus-encoder-native.js';
 import { createWasmOpusEncoder } from './opus-encoder-wasm.js';
 import { createWebCodecsOpusEncoder } from './opus-encoder-webcodecs.js';
-import { describeError } from '../errors/describe.js';
+import { createWorkerOpusEncoder } from './opus-encoder-worker.js';
 
 /** Opus packets out of mono PCM, 20 ms per packet. One encoder per stream: it keeps state between calls. */
 export interface OpusEncoder {
@@ -23,17 +25,22 @@ export interface OpusEncoderOptions {
   sampleRate?: number;
   /** Target bitrate in bits per second. Default: the codec's own choice. */
   bitrate?: number;
-  /** `auto` (default): WebCodecs when it can encode Opus at this rate, else the wasm encoder. */
-  implementation?: 'auto' | 'webcodecs' | 'wasm';
+  /**
+   * `auto` (default): the first that starts of WebCodecs (browsers), `worker` (Node: libopus off the event loop),
+   * `native` (@evan/opus in this thread), `wasm` (opusscript in this thread).
+   */
+  implementation?: 'auto' | OpusImplementation;
 }
+
+export type OpusImplementation = 'webcodecs' | 'worker' | 'native' | 'wasm';
 
 export type OpusEncoderFactory = (options: OpusEncoderOptions) => Promise<OpusEncoder>;
 
 const OPUS_RATES = [8000, 12000, 16000, 24000, 48000];
 
 /**
- * Creates the best Opus encoder this runtime has. CODEC_UNSUPPORTED only when neither WebCodecs nor the npm encoder
- * (opusscript, loaded on demand so browser bundles never carry it) can run.
+ * Creates the best Opus encoder this runtime has. CODEC_UNSUPPORTED only when neither WebCodecs nor an npm encoder
+ * (@evan/opus or opusscript, optional dependencies loaded on demand so browser bundles never carry them) can run.
  */
 export async function createOpusEncoder(options: OpusEncoderOptions = {}): Promise<OpusEncoder> {
   const sampleRate = options.sampleRate ?? 24000;
@@ -47,16 +54,10 @@ export async function createOpusEncoder(options: OpusEncoderOptions = {}): Promi
   }
   const want = options.implementation ?? 'auto';
   const causes: string[] = [];
-  if (want !== 'wasm') {
-    const encoder = await createWebCodecsOpusEncoder({ ...options, sampleRate }).catch((e: unknown) => {
-      causes.push(`WebCodecs: ${describeError(e)}`);
-      return null;
-    });
-    if (encoder) return encoder;
-  }
-  if (want !== 'webcodecs') {
-    const encoder = await createWasmOpusEncoder({ ...options, sampleRate }).catch((e: unknown) => {
-      causes.push(`opusscript: ${describeError(e)}`);
+  for (const [name, label, create] of IMPLEMENTATIONS) {
+    if (want !== 'auto' && want !== name) continue;
+    const encoder = await create({ ...options, sampleRate }).catch((e: unknown) => {
+      causes.push(`${label}: ${describeError(e)}`);
       return null;
     });
     if (encoder) return encoder;
@@ -66,7 +67,15 @@ export async function createOpusEncoder(options: OpusEncoderOptions = {}): Promi
     message: `No Opus encoder is available here (${causes.join('; ')})`,
     remedy:
       'In a browser, use one with WebCodecs AudioEncoder (Chromium, Firefox 130+, Safari 26+) on a secure origin ' +
-      '(https:// or localhost). In Node, install the "opusscript" package. Or pass your own encoder factory.',
+      '(https:// or localhost). In Node, install @evan/opus or opusscript (`npm install @evan/opus`; both are optional peer dependencies). Or pass your own encoder factory.',
     details: { implementation: want, sampleRate },
   });
 }
+
+/** Fastest first; each rejects where it cannot run (no WebCodecs, no worker_threads, the package not installed). */
+const IMPLEMENTATIONS: ReadonlyArray<readonly [OpusImplementation, string, (o: OpusEncoderOptions & { sampleRate: number }) => Promise<OpusEncoder>]> = [
+  ['webcodecs', 'WebCodecs', createWebCodecsOpusEncoder],
+  ['worker', 'worker thread', createWorkerOpusEncoder],
+  ['native', '@evan/opus', createNativeOpusEncoder],
+  ['wasm', 'opusscript', createWasmOpusEncoder],
+];

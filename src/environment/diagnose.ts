@@ -17,11 +17,16 @@ export interface EnvironmentReport {
   webCodecsOpus: boolean;
   /** `navigator.getAutoplayPolicy('audiocontext')` where the browser has it, else null. */
   autoplayPolicy: 'allowed' | 'allowed-muted' | 'disallowed' | null;
+  /** The browser engine, from the user agent string (remedies differ per engine), or null where unknown. */
+  engine: BrowserEngine | null;
   /** Whether the page has had a user gesture yet (`navigator.userActivation.hasBeenActive`), else null. */
   userActivation: boolean | null;
   /** Blocking problems, most fundamental first. Empty when voice can run. */
   problems: VoicewireError[];
 }
+
+/** Chromium (Chrome, Edge, Opera…), Firefox (Gecko), WebKit (Safari, every iOS browser, WebKitGTK). */
+export type BrowserEngine = 'chromium' | 'firefox' | 'webkit';
 
 /** What a caller is about to use; only problems that block these are thrown. */
 export interface AudioNeeds {
@@ -86,6 +91,7 @@ function inspect(scope: Globals): EnvironmentReport {
     sharedArrayBuffer: typeof scope.SharedArrayBuffer === 'function',
     webCodecsOpus: false,
     autoplayPolicy: readAutoplayPolicy(nav),
+    engine: isPage ? browserEngine(nav?.userAgent) : null,
     userActivation: typeof nav?.userActivation?.hasBeenActive === 'boolean' ? nav.userActivation.hasBeenActive : null,
     problems: [],
   };
@@ -95,7 +101,7 @@ function inspect(scope: Globals): EnvironmentReport {
 
 function findProblems(r: EnvironmentReport, location: Location | undefined): VoicewireError[] {
   if (r.runtime !== 'browser') return r.audioContext ? [] : [noWebAudioOutsideBrowser(r.runtime)];
-  if (r.secureContext === false && location) return [insecureContext(location)];
+  if (r.secureContext === false && location) return [insecureContext(location, r.engine)];
   const problems: VoicewireError[] = [];
   if (!r.audioContext) {
     problems.push(new VoicewireError({
@@ -124,7 +130,7 @@ function findProblems(r: EnvironmentReport, location: Location | undefined): Voi
  * The reason voicewire exists: an http page on a LAN address silently loses audioWorklet, mediaDevices and
  * WebCodecs. The remedy names this page's own host and port so it can be pasted.
  */
-function insecureContext(location: Location): VoicewireError {
+function insecureContext(location: Location, engine: BrowserEngine | null): VoicewireError {
   const host = location.hostname;
   const port = location.port || (location.protocol === 'https:' ? '443' : '80');
   const localPort = Number(port) < 1024 ? '8080' : port;
@@ -132,16 +138,40 @@ function insecureContext(location: Location): VoicewireError {
   const sshCommand = `ssh -L ${localPort}:localhost:${port} user@${host}`;
   const tunnelUrl = `http://localhost:${localPort}${path}`;
   const flag = `--unsafely-treat-insecure-origin-as-secure=${location.origin}`;
+  const developmentOnly = developmentRemedies(engine, flag, host);
   return new VoicewireError({
     code: ErrorCode.INSECURE_CONTEXT,
     message: `${location.origin} is not a secure context, so the browser hides the microphone (navigator.mediaDevices) and AudioWorklet. Only https:// pages and http://localhost are secure.`,
     remedy: [
       `1. Tunnel it to localhost: run \`${sshCommand}\` on this computer, then open ${tunnelUrl}`,
       `2. Serve the page over HTTPS with a certificate this device trusts (on a LAN: a local CA, see docs/deploy.md).`,
-      `3. For development only, start Chromium with \`${flag}\` (or set it at chrome://flags/#unsafely-treat-insecure-origin-as-secure).`,
+      ...developmentOnly.map((line, i) => `${i + 3}. ${line}`),
     ].join('\n'),
-    details: { origin: location.origin, host, port, sshCommand, tunnelUrl, flag },
+    details: { origin: location.origin, host, port, sshCommand, tunnelUrl, engine, ...(engine === 'chromium' || engine === null ? { flag } : {}) },
   });
+}
+
+/**
+ * What each engine offers to treat one http origin as secure, for development. Quirk Q2: Chromium has a flag;
+ * Firefox a pref taking host names (`dom.securecontext.allowlist`, checked in Firefox ESR 153); WebKit (Safari,
+ * WebKitGTK) has nothing, so only the tunnel or HTTPS help there. Unknown engine: both known switches.
+ */
+function developmentRemedies(engine: BrowserEngine | null, flag: string, host: string): string[] {
+  const chromium = `For development only, start Chromium with \`${flag}\` (or set it at chrome://flags/#unsafely-treat-insecure-origin-as-secure).`;
+  const firefox = `For development only, in Firefox open about:config and set \`dom.securecontext.allowlist\` to \`${host}\` (comma-separated host names), then reload.`;
+  if (engine === 'chromium') return [chromium];
+  if (engine === 'firefox') return [firefox];
+  if (engine === 'webkit') return [];
+  return [chromium, firefox];
+}
+
+/** The engine behind a user agent string; the brand names ride on top of these tokens. */
+export function browserEngine(userAgent: string | undefined): BrowserEngine | null {
+  if (typeof userAgent !== 'string') return null;
+  if (/\bFirefox\//.test(userAgent)) return 'firefox';
+  if (/\b(?:Chrome|Chromium|HeadlessChrome|Edg)\//.test(userAgent)) return 'chromium';
+  if (/\bAppleWebKit\//.test(userAgent)) return 'webkit';
+  return null;
 }
 
 function noWebAudioOutsideBrowser(runtime: EnvironmentReport['runtime']): VoicewireError {
@@ -152,6 +182,26 @@ function noWebAudioOutsideBrowser(runtime: EnvironmentReport['runtime']): Voicew
     remedy: 'In Node, run a device-free session: feed PCM from an async iterable (e.g. a WAV file) and take audio out through a callback. Web Audio devices exist only in browsers.',
     details: { runtime },
   });
+}
+
+/**
+ * `navigator.getAutoplayPolicy('audiocontext')` (Autoplay Policy Detection; Firefox 112+), or null where the
+ * browser cannot say (Chromium, Safari): then only the context's own state tells.
+ */
+export function autoplayPolicy(scope: Globals = globalThis): EnvironmentReport['autoplayPolicy'] {
+  return readAutoplayPolicy(scope.navigator);
+}
+
+/** Safari's `navigator.audioSession` (Audio Session API, Safari 16.4+), or null where the browser has none. */
+export function audioSessionOf(scope: Globals = globalThis): { type: string } | null {
+  const session = (scope.navigator as { audioSession?: { type?: unknown } } | undefined)?.audioSession;
+  return typeof session?.type === 'string' ? (session as { type: string }) : null;
+}
+
+/** `navigator.userActivation.isActive`: the page is inside a user gesture's activation window now; null where unknown. */
+export function hasTransientActivation(scope: Globals = globalThis): boolean | null {
+  const active = (scope.navigator?.userActivation as { isActive?: unknown } | undefined)?.isActive;
+  return typeof active === 'boolean' ? active : null;
 }
 
 function readAutoplayPolicy(nav: Globals['navigator']): EnvironmentReport['autoplayPolicy'] {

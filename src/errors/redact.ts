@@ -23,12 +23,29 @@ export function redactUrl(url: string): string {
   return out.replace(/#.+$/, `#${REDACTED}`);
 }
 
-/** Hides every subprotocol but well-known protocol names: browsers carry bearer tokens as subprotocols. */
-export function redactSubprotocols(protocols: readonly string[]): string[] {
-  return protocols.map((p) => (KNOWN_SUBPROTOCOLS.has(p) ? p : REDACTED));
+/**
+ * Subprotocols that carry a credential by construction (RFC 6455 §1.9 allows any token there, and browsers cannot
+ * send headers, so bearer tokens ride here): OpenAI's `openai-insecure-api-key.<key>`, the `bearer.<token>` and
+ * `token.<token>` conventions. Protocols add their own with {@link registerSecretSubprotocol}.
+ */
+const SECRET_SUBPROTOCOL_PREFIXES = new Set(['openai-insecure-api-key.', 'bearer.', 'token.', 'auth.', 'base64url.bearer.authorization.']);
+
+/** Declares a subprotocol prefix whose remainder is a credential (a protocol module names its own). */
+export function registerSecretSubprotocol(prefix: string): void {
+  SECRET_SUBPROTOCOL_PREFIXES.add(prefix.toLowerCase());
 }
 
-const KNOWN_SUBPROTOCOLS = new Set(['realtime', 'voicewire.v1', 'json', 'msgpack']);
+/** Whether a subprotocol carries a secret: it contains a known token, or starts with a credential-carrying prefix. */
+export function isSecretSubprotocol(protocol: string, secrets: readonly string[] = []): boolean {
+  const lower = protocol.toLowerCase();
+  for (const prefix of SECRET_SUBPROTOCOL_PREFIXES) if (lower.startsWith(prefix)) return true;
+  return secrets.some((secret) => secret.length >= 4 && protocol.includes(secret));
+}
+
+/** Hides the subprotocols that carry credentials; protocol names (`realtime`, `voicewire.v1`) stay readable. */
+export function redactSubprotocols(protocols: readonly string[], secrets: readonly string[] = []): string[] {
+  return protocols.map((p) => (isSecretSubprotocol(p, secrets) ? REDACTED : p));
+}
 
 export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -47,34 +64,37 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
   return out;
 }
 
-/** Deep-redacts plain data (error details): strings by {@link redactText}, keys that name credentials wholesale. */
+/**
+ * Field names whose value is a credential wherever they appear. Deliberately narrow: names that also mean something
+ * harmless (`protocol`, `session`, `key`, `email`) are judged by their value, not their name.
+ */
+const SECRET_FIELD = /^(?:token|access_?token|refresh_?token|api_?key|apikey|client_?secret|secret|password|authorization|jwt|auth_?id|worker_?auth_?id|cookie)$/i;
+
+/**
+ * Deep-redacts plain data (error details, event payloads) by what is secret: strings by {@link redactText} (URLs
+ * with credentials, bearer tokens, the known secrets), subprotocol lists by {@link redactSubprotocols}, header maps
+ * by header name, and fields whose name can only mean a credential.
+ */
 export function redactValue<T>(value: T, secrets: readonly string[] = []): T {
   return redactAny(value, secrets, 0) as T;
 }
 
-function redactAny(value: unknown, secrets: readonly string[], depth: number): unknown {
-  if (typeof value === 'string') return redactText(value, secrets);
-  if (depth > 6 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => redactAny(v, secrets, depth + 1));
-  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    out[k] = SECRET_HEADER.test(k) || SECRET_PARAM.test(k) || /^(?:protocols?|subprotocols?|headers)$/i.test(k)
-      ? redactField(k, v)
-      : redactAny(v, secrets, depth + 1);
-  }
-  return out;
-}
+/** RFC 7230 §3.2.6 token: the shape of a subprotocol. */
+const TOKEN_CHARS = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-function redactField(key: string, value: unknown): unknown {
-  if (/^(?:protocols?|subprotocols?)$/i.test(key)) {
-    if (Array.isArray(value)) return redactSubprotocols(value.map(String));
-    if (typeof value === 'string') return redactSubprotocols([value])[0];
+function redactAny(value: unknown, secrets: readonly string[], depth: number, key = ''): unknown {
+  if (typeof value === 'string') {
+    // A single token (no spaces) that is a credential-carrying subprotocol goes whole; free text only loses the secret.
+    if (SECRET_FIELD.test(key) || SECRET_HEADER.test(key) || (TOKEN_CHARS.test(value) && isSecretSubprotocol(value, secrets))) return REDACTED;
+    return redactText(value, secrets);
   }
-  if (/^headers$/i.test(key) && value !== null && typeof value === 'object') {
-    return redactHeaders(value as Record<string, string>);
-  }
-  return REDACTED;
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redactAny(v, secrets, depth + 1, key));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  if (/^headers$/i.test(key)) return redactAny(redactHeaders(value as Record<string, string>), secrets, depth + 1);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactAny(v, secrets, depth + 1, k);
+  return out;
 }
 
 function decodeSafe(s: string): string {

@@ -45,3 +45,18 @@ export function preview(value: unknown, max = 80): string {
   }
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
+
+/**
+ * The wire rate of a protocol whose server runs at one rate (Kyutai's models, OpenAI's pcm16 at 24 kHz): another
+ * rate would be sent labelled as this one and play at the wrong pitch, so it is refused at construction.
+ * @throws VoicewireError INVALID_OPTION naming the protocol and the rate it runs at.
+ */
+export function fixedWireRate(protocol: string, requested: number | undefined, rate: number): number {
+  if (requested === undefined || requested === rate) return rate;
+  throw new VoicewireError({
+    code: ErrorCode.INVALID_OPTION,
+    message: `${protocol} runs at ${rate} Hz on the wire; sampleRate ${JSON.stringify(requested)} is not possible.`,
+    remedy: `Leave sampleRate out (or pass ${rate}): the session resamples the microphone to the protocol's rate.`,
+    details: { option: 'sampleRate', value: requested, protocol, rate },
+  });
+}

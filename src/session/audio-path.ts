@@ -1,5 +1,6 @@
 import type { VoicewireError } from '../errors/errors.js';
 import type { PlayoutStats } from './mouth-to-ear.js';
+import type { AudioState, MicrophoneChange } from './audio-lifecycle.js';
 
 /** Where a session's audio comes from and goes to: the browser's devices, or streams in Node. */
 export interface AudioPath {
@@ -20,10 +21,17 @@ export interface AudioPath {
 export interface AudioSink {
   /** One frame of mono PCM at the wire rate; the path reuses nothing it hands over. */
   frame(pcm: Float32Array): void;
+  /** Already-encoded Opus packets (an encoded input), sent as the protocol wraps them. */
+  packets?(packets: readonly Uint8Array[], preSkip: number): void;
   /** The input has no more audio (a file ended). */
   end(): void;
+  /** Playback active (true) or idle, from the jitter buffer's reports (~every 100 ms); browser only. */
+  playing?(playing: boolean): void;
   /** A report from the audio side (AUDIO_CONTEXT_BLOCKED, MICROPHONE_ENDED, a CSP fallback). */
   error(error: VoicewireError, fatal: boolean): void;
+  /** The audio lifecycle (browser only): see AudioLifecycle. */
+  audio?(state: AudioState): void;
+  microphone?(change: MicrophoneChange): void;
 }
 
 export interface AudioPathStats {

@@ -1,12 +1,15 @@
+import { microphoneOptionsOf, type MicrophoneSettings } from '../audio/devices.js';
 import { AudioEngine, type AudioEngineOptions } from '../audio/engine.js';
+import type { AudioOutput } from '../audio/output.js';
 import { CapturePipeline, type CaptureOptions } from '../audio/capture.js';
 import { PlaybackPipeline, type PlaybackOptions, type PlaybackStats } from '../audio/playback.js';
+import { AudioLifecycle } from './audio-lifecycle.js';
 import type { AudioPath, AudioPathStats, AudioSink } from './audio-path.js';
 import { rmsOf, toDb } from '../dsp/level.js';
 import type { PlayoutStats } from './mouth-to-ear.js';
 
-export interface BrowserAudioOptions {
-  /** Context, worklet loading and microphone options (see AudioEngine). */
+export interface BrowserAudioOptions extends MicrophoneSettings {
+  /** Context and worklet loading options (see AudioEngine); the microphone's are the top-level MicrophoneSettings. */
   engine?: AudioEngineOptions;
   /** Jitter buffer: `targetMs` (default 60, the start before it adapts), `minMs` and `maxMs`. */
   playback?: Pick<PlaybackOptions, 'targetMs' | 'minMs' | 'maxMs' | 'handoff'>;
@@ -26,9 +29,23 @@ export class BrowserAudio implements AudioPath {
   private micDb = -Infinity;
   private playbackStats: PlaybackStats | null = null;
   private droppedCaptureFrames = 0;
+  private lifecycle: AudioLifecycle | null = null;
+  private sink: AudioSink | null = null;
 
-  constructor(private readonly options: BrowserAudioOptions, private readonly wireRate: number, private readonly frameMs: number) {
-    this.engine = new AudioEngine(options.engine);
+  constructor(private readonly options: BrowserAudioOptions, private readonly wireRate: number, private readonly frameMs: number, private readonly output: AudioOutput) {
+    this.engine = new AudioEngine({ ...options.engine, microphone: microphoneOptionsOf(options, options.engine?.microphone) });
+  }
+
+  /** What the browser applied to the microphone (echo cancellation, device, rate…); null without one. */
+  get microphoneSettings(): MediaTrackSettings | null {
+    return this.engine.microphone?.getAudioTracks()[0]?.getSettings() ?? null;
+  }
+
+  /** Switches the microphone without touching the connection: the new track feeds the same capture node. */
+  async switchMicrophone(settings: MicrophoneSettings): Promise<void> {
+    const options = microphoneOptionsOf({ ...this.options, ...settings }, this.options.engine?.microphone);
+    if (options === false) return;
+    await this.engine.replaceMicrophone(options, (source) => this.capture?.replaceSource(source));
   }
 
   /** The playback worklet node, for visualisers and taps; null before start(). */
@@ -46,12 +63,15 @@ export class BrowserAudio implements AudioPath {
   }
 
   async start(sink: AudioSink): Promise<void> {
+    this.sink = sink;
     this.engine.on('blocked', (e) => sink.error(e, false));
     this.engine.on('microphoneEnded', (e) => sink.error(e, false));
     this.engine.on('workletFallback', (e) => sink.error(e, false));
     await this.engine.start();
     const context = this.engine.context!;
     const source = this.engine.microphoneSource!;
+    this.lifecycle = new AudioLifecycle(context, this.engine.microphone, { state: (s) => sink.audio?.(s), microphone: (c) => sink.microphone?.(c) }, this.options.engine?.gestureTarget);
+    this.lifecycle.start(this.engine.autoplayVerdict);
     this.capture = new CapturePipeline(context, source, { ...this.options.capture, wireRate: this.wireRate, frameMs: this.frameMs, format: 'float32' });
     this.capture.on('frame', (f) => {
       this.micDb = toDb(f.level);
@@ -62,6 +82,7 @@ export class BrowserAudio implements AudioPath {
     });
     this.analyser = new AnalyserNode(context, { fftSize: 2048 });
     this.analysis = new Float32Array(this.analyser.fftSize);
+    await this.output.attach(context);
     this.openPlayback(this.wireRate);
   }
 
@@ -105,12 +126,16 @@ export class BrowserAudio implements AudioPath {
   }
 
   async stop(): Promise<void> {
+    this.lifecycle?.dispose();
+    this.lifecycle = null;
     this.capture?.close();
     this.playback?.close();
     this.analyser?.disconnect();
     this.capture = null;
     this.playback = null;
     this.analyser = null;
+    this.sink = null;
+    this.output.detach();
     this.engine.removeAllListeners();
     await this.engine.stop();
   }
@@ -120,9 +145,10 @@ export class BrowserAudio implements AudioPath {
     const playback = new PlaybackPipeline(context, { ...this.options.playback, inputRate });
     playback.on('stats', (s) => {
       this.playbackStats = s;
+      this.sink?.playing?.(s.playing);
     });
     playback.node.connect(this.analyser!);
-    playback.node.connect(context.destination);
+    playback.node.connect(this.output.input ?? context.destination);
     this.playback = playback;
   }
 }

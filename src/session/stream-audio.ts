@@ -1,10 +1,13 @@
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
 import { FrameChunker } from '../dsp/frame-chunker.js';
 import { int16ArrayToFloat } from '../dsp/pcm.js';
 import { Resampler } from '../dsp/resampler.js';
 import type { AudioPath, AudioPathStats, AudioSink } from './audio-path.js';
 import { rmsOf, toDb } from '../dsp/level.js';
+import { readEncodedInput, sendEncoded, type EncodedInputOptions, type EncodedPackets } from './encoded-input.js';
+import { Pacer } from './pacer.js';
 
-export interface StreamAudioOptions {
+export interface StreamAudioOptions extends EncodedInputOptions {
   /** PCM to send, mono: Float32 in [-1, 1] or Int16. Any block size. */
   input?: AsyncIterable<Float32Array | Int16Array>;
   /** Rate of `input`. Default: the wire rate. */
@@ -30,15 +33,23 @@ export class StreamAudio implements AudioPath {
   }
 
   private sink: AudioSink | null = null;
+  private encoded: EncodedPackets | null = null;
 
   async start(sink: AudioSink): Promise<void> {
+    if (this.options.encodedInput && this.options.input) {
+      throw new VoicewireError({ code: ErrorCode.INVALID_OPTION, message: 'Both `input` and `encodedInput` were given.', remedy: 'Pass one: PCM as `input`, or Opus as `encodedInput`.' });
+    }
+    // Before the connection: bad bytes fail start() with nothing opened.
+    this.encoded = this.options.encodedInput ? readEncodedInput(this.options.encodedInput) : null;
     this.stopped = false;
     this.sink = sink;
   }
 
   connected(): void {
     // Once per session: a reconnect resumes the same stream rather than restarting the file.
-    if (this.options.input && this.sink) void this.pump(this.options.input, this.sink);
+    const pacer = new Pacer(this.options.pace);
+    if (this.encoded && this.sink) void sendEncoded(this.encoded, this.sink, pacer, () => this.stopped);
+    else if (this.options.input && this.sink) void this.pump(this.options.input, this.sink, pacer);
     this.sink = null;
   }
 
@@ -59,12 +70,10 @@ export class StreamAudio implements AudioPath {
     this.stopped = true;
   }
 
-  private async pump(input: AsyncIterable<Float32Array | Int16Array>, sink: AudioSink): Promise<void> {
+  private async pump(input: AsyncIterable<Float32Array | Int16Array>, sink: AudioSink, pacer: Pacer): Promise<void> {
     const frameLength = Math.round((this.wireRate * this.frameMs) / 1000);
     const cutter = new FrameChunker(frameLength);
     const resampler = this.inputRate === this.wireRate ? null : new Resampler(this.inputRate, this.wireRate);
-    const started = Date.now();
-    let sent = 0;
     let inputSamples = 0;
     let wireSamples = 0;
     const send = async (frames: Float32Array[]) => {
@@ -72,9 +81,8 @@ export class StreamAudio implements AudioPath {
         if (this.stopped) return;
         this.micDb = toDb(rmsOf(frame));
         sink.frame(frame);
-        sent++;
-        const wait = started + sent * this.frameMs - Date.now();
-        if (this.options.pace !== 'asap' && wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const wait = pacer.sent(this.frameMs);
+        if (wait) await wait;
       }
     };
     const toWire = (floats: Float32Array) => {

@@ -1,15 +1,22 @@
 import { EventEmitter } from 'eventemitter3';
+import { watchDevices, type DeviceChange, type MicrophoneSettings } from '../audio/devices.js';
+import { AudioOutput, type AudioOutputOptions } from '../audio/output.js';
 import { ErrorCode, VoicewireError, isVoicewireError } from '../errors/errors.js';
-import type { ProtocolEvent, ProtocolFactory } from '../protocols/protocol.js';
-import { VoicewireProtocol, voicewire } from '../protocols/voicewire/voicewire.js';
+import type { ProtocolEvent, ProtocolFactory, VoiceProtocol } from '../protocols/protocol.js';
+import { voicewire } from '../protocols/voicewire/voicewire.js';
 import { Connection, type ConnectionOptions } from '../transport/connection.js';
 import type { ConnectionState } from '../transport/connection-events.js';
 import { resolveSocketUrl } from '../environment/url.js';
+import type { AudioState, MicrophoneChange } from './audio-lifecycle.js';
 import type { AudioPath, AudioSink } from './audio-path.js';
 import { BrowserAudio, type BrowserAudioOptions } from './browser-audio.js';
+import { checkEncodedInput } from './encoded-input.js';
+import { sendControl, sendPing, sendText } from './outgoing.js';
+import { NOT_RECONNECTING, trackReconnects, type ReconnectInfo } from './reconnect-info.js';
 import { StreamAudio, type StreamAudioOptions } from './stream-audio.js';
 import { mouthToEarMs, type PlayoutStats } from './mouth-to-ear.js';
 import { describeError } from '../errors/describe.js';
+import { TurnTracker, type TurnChange, type TurnOptions, type TurnState } from './turns.js';
 
 /**
  * The connection's states (see ConnectionState: `connecting`, `waiting` for the server's hello, `connected`,
@@ -18,8 +25,8 @@ import { describeError } from '../errors/describe.js';
  */
 export type SessionState = 'idle' | 'starting' | ConnectionState | 'stopping';
 
-export interface VoiceSessionOptions extends BrowserAudioOptions, StreamAudioOptions,
-  Pick<ConnectionOptions, 'auth' | 'headers' | 'base' | 'connectTimeoutMs' | 'helloTimeoutMs' | 'maxMessageBytes' | 'audioBudgetBytes' | 'reconnect' | 'reconnectPolicy'> {
+export interface VoiceSessionOptions extends BrowserAudioOptions, StreamAudioOptions, AudioOutputOptions, TurnOptions,
+  Pick<ConnectionOptions, 'auth' | 'headers' | 'base' | 'connectTimeoutMs' | 'helloTimeoutMs' | 'maxMessageBytes' | 'audioBudgetBytes' | 'livenessTimeoutMs' | 'reconnect' | 'reconnectPolicy'> {
   /** `/ws`, `wss://host/api/chat`, …: resolved against the page (https → wss). */
   url: string | URL;
   /**
@@ -30,6 +37,12 @@ export interface VoiceSessionOptions extends BrowserAudioOptions, StreamAudioOpt
   protocol?: ProtocolFactory;
   /** 'browser' (microphone and speakers) or 'stream' (async iterable in, callback out). Default: 'browser' where there is a page, else 'stream'. */
   audio?: 'browser' | 'stream';
+  /**
+   * What input mute sends: 'silence' (default: zeros, the stream stays continuous) or 'nothing' (no frames at all).
+   * 'nothing' is refused (INVALID_OPTION) for protocols whose server needs continuous audio (Moshi, Kyutai STT);
+   * with voicewire and realtime the server's own turn detection then waits for audio to resume.
+   */
+  muteMode?: 'silence' | 'nothing';
   /** How often `stats` and `level` are emitted (and the RTT pinged), ms, while either has a listener. Default 250. */
   statsIntervalMs?: number;
 }
@@ -43,9 +56,12 @@ export interface SessionStats {
   overruns: number;
   /** Server audio dropped before playing, ms. */
   droppedInMs: number;
-  /** Microphone audio dropped before sending (backpressure, a stalled main thread, not yet connected), ms. */
+  /** Microphone audio dropped before sending (backpressure, a stalled main thread, not yet connected, reconnecting), ms. */
   droppedOutMs: number;
-  /** Frames sent (each `frameMs` long). */
+  /**
+   * Audio messages handed to the socket: one per frame for PCM protocols (Moshi packs two frames in an Ogg page).
+   * Every captured frame is either sent, dropped (counted above) or still queued: none vanishes uncounted.
+   */
   framesSent: number;
   /** How samples cross to the audio thread: 'shared' memory, 'port' messages, or 'none' in Node. */
   handoff: 'shared' | 'port' | 'none';
@@ -72,10 +88,31 @@ export interface VoiceSessionEvents {
   /** Levels in dBFS, every statsIntervalMs. */
   level: (level: { micDb: number; playbackDb: number }) => void;
   stats: (stats: SessionStats) => void;
+  /** A flush marker came back: everything sent before it was processed (Kyutai STT). */
+  marker: (marker: { id: number }) => void;
+  /**
+   * The server finished the stream normally (Kyutai STT: the end-of-input Marker came back after the last words;
+   * Kyutai TTS: the close after the last audio). The session then stops without an error.
+   */
+  end: () => void;
   /** Server metadata (Moshi's 0x04 JSON, Kyutai steps). */
   metadata: (data: Readonly<Record<string, unknown>>) => void;
+  /** Automatic reconnection: each scheduled retry (attempt, delay), the way back (all reset), giving up (`gaveUp`). */
+  reconnect: (info: ReconnectInfo) => void;
+  /** Input mute changed (`mute()`/`unmute()`): what is sent from now on. */
+  mute: (muted: boolean) => void;
+  /** The user or the agent started or stopped speaking (browser; see TurnOptions). */
+  turn: (turn: TurnChange) => void;
+  /** Barge-in: user speech while the agent spoke interrupted playback; `atMs` is the detection (performance.now()). */
+  bargeIn: (info: { atMs: number }) => void;
+  /** A microphone or speaker was plugged in or out while the session ran (browser). */
+  devices: (change: DeviceChange) => void;
   /** Every failure. `fatal` ones end the session (state `closed` follows). */
   error: (error: VoicewireError, fatal: boolean) => void;
+  /** Browser audio as it runs: blocked → running after a gesture; interrupted mid-call (resumed on the next gesture or when the page is visible again); device-lost. See src/session/audio-lifecycle.ts. */
+  audio: (state: AudioState) => void;
+  /** The microphone track was muted/unmuted/ended by the system, or the device list changed. */
+  microphone: (change: MicrophoneChange) => void;
 }
 
 /**
@@ -88,13 +125,25 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
   private audioPath: AudioPath | null = null;
   private timer: ReturnType<typeof setInterval> | undefined;
   private isMuted = false;
+  private startPending = false;
+  /** stop() was called while start() was still running. */
+  private stopCalled = false;
   private rttMs = Number.NaN;
   private pingId = 0;
-  private framesSent = 0;
+  private reconnectInfo: ReconnectInfo = NOT_RECONNECTING;
   private readonly protocol: ProtocolFactory;
   private readonly wireRate: number;
   private readonly frameMs: number;
+  /**
+   * Speakers: `output.setVolume(0–1)` (ramped, no clicks), `output.setMuted()`, `output.setDevice(id)` (setSinkId:
+   * OUTPUT_DEVICE_UNSUPPORTED where there is no AudioContext.setSinkId: Firefox, Safari).
+   * Kept across start/stop.
+   */
+  readonly output: AudioOutput;
+  private readonly turns: TurnTracker;
+  private unwatchDevices = () => {};
 
+  /** Throws INVALID_OPTION for a volume outside 0–1, or muteMode 'nothing' with a protocol that needs continuous audio. */
   constructor(private readonly options: VoiceSessionOptions) {
     super();
     this.protocol = options.protocol ?? voicewire();
@@ -103,14 +152,53 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     this.wireRate = first.sampleRate;
     this.frameMs = first.frameMs;
     first.close();
+    if (options.muteMode === 'nothing') assertGapsAllowed(first);
+    this.output = new AudioOutput(options);
+    this.turns = new TurnTracker(options, this.wireRate, {
+      change: (change) => this.emit('turn', change),
+      bargeIn: (atMs) => {
+        this.interrupt();
+        this.emit('bargeIn', { atMs });
+      },
+    });
   }
 
   get state(): SessionState {
     return this.current;
   }
 
+  /** Which reconnect attempt runs, the delay before it, and why the session gave up (kept after `closed`). */
+  get reconnect(): ReconnectInfo {
+    return this.reconnectInfo;
+  }
+
+  /** True while input is muted: what is sent is silence (or nothing, per `muteMode`), never the microphone. */
   get muted(): boolean {
     return this.isMuted;
+  }
+
+  /** Who is speaking now (see the `turn` event). */
+  get turn(): TurnState {
+    return this.turns.current;
+  }
+
+  /**
+   * Switches the microphone while connected, without reconnecting: the new track feeds the same capture node (frames
+   * keep flowing; the switch costs the getUserMedia wait). Processing flags not given keep the session's. Throws
+   * MICROPHONE_* (the old microphone stays) or INVALID_OPTION outside a browser session.
+   */
+  async switchMicrophone(settings: MicrophoneSettings): Promise<void> {
+    const audio = this.audioPath;
+    if (!(audio instanceof BrowserAudio)) {
+      throw new VoicewireError({ code: ErrorCode.INVALID_OPTION, message: `switchMicrophone() needs a started browser session (the session is ${this.current}).`, remedy: 'Await start() with audio: "browser" first.' });
+    }
+    await audio.switchMicrophone(settings);
+    this.turns.reset();
+  }
+
+  /** What the browser applied to the microphone (`track.getSettings()`: deviceId, echoCancellation…); null otherwise. */
+  get microphoneSettings(): MediaTrackSettings | null {
+    return this.audioPath instanceof BrowserAudio ? this.audioPath.microphoneSettings : null;
   }
 
   /** The playback node (browser), for visualisers and taps; null otherwise. */
@@ -137,8 +225,10 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       throw new VoicewireError({ code: ErrorCode.INVALID_OPTION, message: `start() while the session is ${this.current}.`, remedy: 'Call stop() first, or wait for the session to close.' });
     }
     this.setState('starting');
+    this.stopCalled = false;
+    this.startPending = true;
     this.rttMs = Number.NaN;
-    this.framesSent = 0;
+    this.reconnectInfo = NOT_RECONNECTING;
     try {
       // Before any device is touched: a mixed-content or malformed URL fails here, with nothing to undo.
       resolveSocketUrl(this.options.url, this.options.base === undefined ? {} : { base: this.options.base });
@@ -150,15 +240,22 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       this.connection = connection;
       await connection.connect();
       if (this.connection !== connection) throw stoppedWhileStarting();
+      checkEncodedInput(this.options, connection.protocol);
       audio.connected();
+      if (audio instanceof BrowserAudio) this.unwatchDevices = watchDevices((change) => this.emit('devices', change));
       this.timer = setInterval(() => this.tick(), this.options.statsIntervalMs ?? 250);
     } catch (e) {
+      // stop() while starting: what failed underneath is a consequence (a closed AudioContext aborts addModule,
+      // which reads like a CSP block), so report the stop itself, with that failure as the cause.
+      if (this.stopCalled) throw isVoicewireError(e) && e.code === ErrorCode.CONNECTION_CLOSED ? e : stoppedWhileStarting(e);
       const error = asVoicewireError(e);
       if (!this.isEnding()) {
         this.emit('error', error, true);
-        await this.stop();
+        await this.end();
       }
       throw error;
+    } finally {
+      this.startPending = false;
     }
   }
 
@@ -168,10 +265,18 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
 
   /** Closes the connection, the microphone, the worklets and the AudioContext. Safe to call at any time. */
   async stop(): Promise<void> {
+    if (this.startPending) this.stopCalled = true;
+    await this.end();
+  }
+
+  /** stop() for the session's own reasons (the connection ended, a fatal audio error): start() reports those. */
+  private async end(): Promise<void> {
     if (this.current === 'idle' || this.isEnding()) return;
     this.setState('stopping');
     clearInterval(this.timer);
     this.timer = undefined;
+    this.unwatchDevices();
+    this.turns.reset();
     const { connection, audioPath } = this;
     this.connection = null;
     this.audioPath = null;
@@ -181,46 +286,82 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     this.setState('closed');
   }
 
-  /** Sends silence instead of the microphone (the stream stays continuous, as servers expect). */
+  /** Input mute: from the next frame on, sends silence or nothing (`muteMode`) instead of the microphone. */
   mute(): void {
-    this.isMuted = true;
+    this.setMuted(true);
   }
 
   unmute(): void {
-    this.isMuted = false;
+    this.setMuted(false);
+  }
+
+  private setMuted(muted: boolean): void {
+    if (muted === this.isMuted) return;
+    this.isMuted = muted;
+    this.emit('mute', muted);
   }
 
   /** Drops queued playback at once: the user talks over the agent. */
   interrupt(): void {
     this.audioPath?.interrupt();
+    this.turns.interrupted();
   }
 
-  /** Sends a control message (voicewire protocol only), e.g. `{ action: 'tone', frequency: 440, durationMs: 1000 }` to the local server. */
+  /**
+   * Sends a control message where the protocol has them: voicewire (e.g. `{ action: 'tone', frequency: 440,
+   * durationMs: 1000 }` to the local server), Moshi (`{ action: 'endTurn' }`). False where it has none.
+   */
   sendControl(control: { action: string; [field: string]: unknown }): boolean {
-    const codec = this.connection?.protocol;
-    if (!(codec instanceof VoicewireProtocol)) return false;
-    return this.connection!.sendControl([codec.message({ type: 'control', ...control })]);
+    return sendControl(this.connection, control);
+  }
+
+  /** Sends text for the server to speak (Kyutai TTS), after the audio sent before it. False where the protocol takes no text. */
+  sendText(text: string): boolean {
+    return sendText(this.connection, text);
+  }
+
+  /**
+   * Ends the input: no more audio is sent, and the protocol finishes its stream (Moshi: the Ogg end-of-stream page;
+   * Kyutai STT: a Marker, then silence until it returns and `end`; Realtime: a commit; Kyutai TTS: `Eos`).
+   * Stream input calls it when the iterable ends. False when not connected or already ended.
+   */
+  endInput(): boolean {
+    return this.connection?.endInput() ?? false;
   }
 
   private createAudioPath(): AudioPath {
     const kind = this.options.audio ?? (typeof document === 'undefined' ? 'stream' : 'browser');
-    return kind === 'browser' ? new BrowserAudio(this.options, this.wireRate, this.frameMs) : new StreamAudio(this.options, this.wireRate, this.frameMs);
+    return kind === 'browser' ? new BrowserAudio(this.options, this.wireRate, this.frameMs, this.output) : new StreamAudio(this.options, this.wireRate, this.frameMs);
   }
 
   private audioSink(audio: AudioPath): AudioSink {
     return {
       frame: (pcm) => {
-        if (this.audioPath !== audio || this.current !== 'connected') return;
-        if (this.isMuted) pcm.fill(0);
-        if (this.connection?.sendAudio(pcm)) this.framesSent++;
+        // Not connected yet or reconnecting: the connection refuses the frame and counts it as dropped.
+        if (this.audioPath !== audio || this.connection === null) return;
+        if (this.isMuted) {
+          if (this.options.muteMode === 'nothing') return;
+          pcm.fill(0);
+        }
+        this.turns.frame(pcm);
+        this.connection.sendAudio(pcm);
+      },
+      packets: (packets, preSkip) => {
+        // Sent and refused packets are counted by the connection (framesSent = its audioSent).
+        if (this.audioPath === audio) this.connection?.sendEncodedAudio(packets, preSkip);
+      },
+      playing: (playing) => {
+        if (this.audioPath === audio) this.turns.playing(playing);
       },
       end: () => {
-        if (this.audioPath === audio) this.connection?.flush();
+        if (this.audioPath === audio) this.endInput();
       },
       error: (error, fatal) => {
         this.emit('error', error, fatal);
-        if (fatal) void this.stop();
+        if (fatal) void this.end();
       },
+      audio: (state) => this.emit('audio', state),
+      microphone: (change) => this.emit('microphone', change),
     };
   }
 
@@ -228,8 +369,12 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     const o = this.options;
     const connection = new Connection({
       url: o.url, auth: o.auth, headers: o.headers, base: o.base, connectTimeoutMs: o.connectTimeoutMs, helloTimeoutMs: o.helloTimeoutMs,
-      maxMessageBytes: o.maxMessageBytes, audioBudgetBytes: o.audioBudgetBytes, reconnect: o.reconnect, reconnectPolicy: o.reconnectPolicy,
+      maxMessageBytes: o.maxMessageBytes, audioBudgetBytes: o.audioBudgetBytes, livenessTimeoutMs: o.livenessTimeoutMs, reconnect: o.reconnect, reconnectPolicy: o.reconnectPolicy,
       protocol: this.protocol,
+    });
+    trackReconnects(connection, (info) => {
+      this.reconnectInfo = info;
+      this.emit('reconnect', info);
     });
     connection.on('state', ({ state }) => {
       // The connection's end is the session's too ('close' below), but only stop() may say `closed`: it releases the
@@ -237,11 +382,17 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       if (state !== 'closed') this.setState(state);
     });
     connection.on('audio', (e) => this.audioPath?.play(e.pcm, e.sampleRate));
+    connection.on('encodedAudio', (e) => this.options.onEncodedAudio?.(e.packets, e.durationMs));
     connection.on('text', (e) => this.emit('text', { text: e.text, source: e.source, final: e.final }));
     connection.on('speech', (e) => this.emit('speech', speechOf(e)));
     connection.on('metadata', (e) => this.onMetadata(e.data));
+    connection.on('marker', (e) => this.emit('marker', { id: e.id }));
+    connection.on('end', () => {
+      this.emit('end');
+      void this.end();
+    });
     connection.on('error', (error, fatal) => this.emit('error', error, fatal));
-    connection.on('close', () => void this.stop());
+    connection.on('close', () => void this.end());
     return connection;
   }
 
@@ -258,10 +409,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     const audio = this.audioPath?.stats();
     const connection = this.connection;
     if (!audio || !connection) return;
-    const codec = connection.protocol;
-    if (codec instanceof VoicewireProtocol && this.current === 'connected') {
-      connection.sendControl([codec.message({ type: 'ping', id: ++this.pingId, t: now() })]);
-    }
+    if (this.current === 'connected') sendPing(connection, ++this.pingId, now());
     const c = connection.stats;
     this.emit('level', { micDb: audio.micDb, playbackDb: audio.playbackDb });
     this.emit('stats', {
@@ -271,7 +419,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       overruns: audio.overruns,
       droppedInMs: audio.droppedInMs,
       droppedOutMs: (c.audioDropped + c.audioDroppedNotConnected + audio.droppedCaptureFrames) * this.frameMs,
-      framesSent: this.framesSent,
+      framesSent: c.audioSent,
       handoff: audio.handoff,
       deviceRate: audio.deviceRate,
       wireRate: this.wireRate,
@@ -295,8 +443,19 @@ function speechOf(e: Extract<ProtocolEvent, { type: 'speech' }>) {
 
 const now = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
 
-function stoppedWhileStarting(): VoicewireError {
-  return new VoicewireError({ code: ErrorCode.CONNECTION_CLOSED, message: 'The session was stopped while it was starting.', remedy: 'Nothing to fix: start() again when you want a session.' });
+/** muteMode 'nothing' needs a server that tolerates gaps: the protocol says (`continuousAudio`: Moshi, Kyutai STT). */
+function assertGapsAllowed(protocol: VoiceProtocol): void {
+  if (!protocol.continuousAudio) return;
+  throw new VoicewireError({
+    code: ErrorCode.INVALID_OPTION,
+    message: `muteMode 'nothing' is not allowed with ${protocol.name}: its server needs continuous audio (it steps its model on the input).`,
+    remedy: "Leave muteMode out (or 'silence'): mute() then sends silence, which such servers expect.",
+    details: { option: 'muteMode', value: 'nothing', protocolName: protocol.name },
+  });
+}
+
+function stoppedWhileStarting(cause?: unknown): VoicewireError {
+  return new VoicewireError({ code: ErrorCode.CONNECTION_CLOSED, message: 'The session was stopped while it was starting.', remedy: 'Nothing to fix: start() again when you want a session.', cause });
 }
 
 function asVoicewireError(e: unknown): VoicewireError {

@@ -1,5 +1,6 @@
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
 import { redactSubprotocols } from '../errors/redact.js';
+import { closeOutcome } from './close-codes.js';
 
 /** What the socket wrapper saw when a socket ended; turned into one typed error (or none for a normal end). */
 export interface CloseFacts {
@@ -14,6 +15,8 @@ export interface CloseFacts {
   maxMessageBytes: number;
   /** HTTP status of a refused upgrade (Node only: browsers never see it). */
   httpStatus?: number;
+  /** Its reason phrase, when the server gave one. */
+  httpReason?: string;
   /** The socket library's error, when it gave one (Node: ECONNREFUSED, certificate errors, …). */
   cause?: unknown;
   /** Whether the runtime can see failure causes (Node's ws can; a browser page cannot). */
@@ -22,13 +25,15 @@ export interface CloseFacts {
   url: string;
   protocols: readonly string[];
   secrets: readonly string[];
+  /** Codes that are this protocol's normal end besides 1000 (see closeOutcome). */
+  normalCodes?: readonly number[];
 }
 
 const DOCTOR = 'run `npx voicewire doctor <url> --page <page-url>` from a terminal to see which';
 
 /** Maps how a socket ended to a VoicewireError; null for a normal close (1000) with nothing else wrong. */
 export function closeError(f: CloseFacts): VoicewireError | null {
-  const details = { url: f.url, closeCode: f.code, closeReason: f.reason, protocols: redactSubprotocols(f.protocols), ...(f.httpStatus ? { httpStatus: f.httpStatus } : {}) };
+  const details = { url: f.url, closeCode: f.code, closeReason: f.reason, protocols: redactSubprotocols(f.protocols, f.secrets), ...(f.httpStatus ? { httpStatus: f.httpStatus } : {}) };
   const make = (code: ErrorCode, message: string, remedy: string): VoicewireError =>
     new VoicewireError({ code, message, remedy, details, cause: f.cause, secrets: f.secrets });
   const reason = f.reason ? ` ("${f.reason}")` : '';
@@ -41,6 +46,10 @@ export function closeError(f: CloseFacts): VoicewireError | null {
     return make(ErrorCode.PROTOCOL_ERROR, `The server sent a message of ${f.tooBigBytes} bytes, over the ${f.maxMessageBytes}-byte limit; the session was closed (1009).`,
       'Raise `maxMessageBytes` if the server really sends messages this large, or check that the URL points at the voice endpoint.');
   }
+  if (f.httpStatus === 403 && /origin/i.test(f.httpReason ?? '')) {
+    return make(ErrorCode.CONNECTION_FAILED, `The server refused this page's Origin (HTTP 403 "${f.httpReason}"): it accepts WebSocket upgrades only from origins it allows.`,
+      `Serve the page from an origin the server allows, or allow this one on the server (voicewire's local server: \`npm start -- --allow-origin <page origin>\`).`);
+  }
   if (f.httpStatus === 401 || f.httpStatus === 403) {
     return make(ErrorCode.AUTH_REJECTED, `The server refused the WebSocket upgrade with HTTP ${f.httpStatus}: the credentials were rejected.`,
       'Check the token (expired? wrong server?) and how it is sent (`auth.via`, `auth.queryParam`, `auth.header`).');
@@ -49,29 +58,26 @@ export function closeError(f: CloseFacts): VoicewireError | null {
     return make(ErrorCode.CONNECTION_FAILED, `The server answered the WebSocket upgrade with HTTP ${f.httpStatus} instead of 101.`,
       f.httpStatus === 404 ? 'Check the path: this server has no WebSocket endpoint there.' : 'Check the URL and the server logs; a proxy in front of it may not forward WebSocket upgrades.');
   }
-  switch (f.code) {
-    case 1000:
-      return null;
-    case 4401:
-    case 4403:
-      return make(ErrorCode.AUTH_REJECTED, `The server closed the session (${f.code}): credentials refused${reason}.`, 'Check the token and how it is sent (`auth`).');
-    case 1002:
-    case 1003:
-    case 1007:
-    case 4406:
-      return make(ErrorCode.PROTOCOL_ERROR, `The server closed the session with ${f.code}: it could not read what this client sent${reason}.`,
-        'Check that the client uses the protocol and version this server speaks (see docs/protocol.md for voicewire).');
-    case 1009:
-      return make(ErrorCode.PROTOCOL_ERROR, `The server closed the session with 1009: a message from this client was over its size limit${reason}.`, 'Send smaller audio frames.');
-    case 1011:
-      return make(ErrorCode.SERVER_ERROR, `The server closed the session with 1011: it hit an internal error${reason}.`, 'Look at the server logs.');
-    case 1013:
-    case 4429:
+  if (f.code === 1006) return f.wasOpen ? lost(make, f) : unreachable(make, f);
+  const outcome = closeOutcome(f.code, f.normalCodes);
+  if (outcome.outcome === 'normal' || outcome.error === undefined) return null;
+  const what = `${f.code}, ${outcome.name}`;
+  switch (outcome.error) {
+    case ErrorCode.AUTH_REJECTED:
+      return make(ErrorCode.AUTH_REJECTED, `The server closed the session (${what}): credentials refused${reason}.`, 'Check the token and how it is sent (`auth`).');
+    case ErrorCode.PROTOCOL_ERROR:
+      return f.code === 1009
+        ? make(ErrorCode.PROTOCOL_ERROR, `The server closed the session with 1009: a message from this client was over its size limit${reason}.`, 'Send smaller audio frames.')
+        : make(ErrorCode.PROTOCOL_ERROR, `The server closed the session (${what}): it could not read what this client sent${reason}.`,
+          'Check that the client uses the protocol and version this server speaks (see docs/protocol.md for voicewire).');
+    case ErrorCode.SERVER_ERROR:
+      return make(ErrorCode.SERVER_ERROR, `The server closed the session (${what}): it hit an error or is restarting${reason}.`, 'Look at the server logs; voicewire reconnects on its own for protocols that allow it.');
+    case ErrorCode.SERVER_BUSY:
       return make(ErrorCode.SERVER_BUSY, `The server closed the session with ${f.code}: it has no free session slot${reason}.`, 'Wait and try again, or add server capacity.');
-    case 1006:
-      return f.wasOpen ? lost(make, f) : unreachable(make, f);
     default:
-      return make(ErrorCode.CONNECTION_CLOSED, `The connection to ${f.url} closed with ${f.code}${reason}.`, 'Reconnect; if it keeps happening, look at the server logs for why it ends sessions.');
+      return make(outcome.error, `The connection to ${f.url} closed (${what})${reason}.`,
+        f.code === 1008 ? 'The server refused something by policy (an Origin check, a quota, the payload): its close reason and logs say which.'
+          : 'Reconnect; if it keeps happening, look at the server logs for why it ends sessions.');
   }
 }
 
@@ -95,7 +101,8 @@ function unreachable(make: Make, f: CloseFacts): VoicewireError {
   }
   return make(ErrorCode.CONNECTION_FAILED,
     `Could not open a WebSocket to ${f.url} (1006, no reason given). A browser hides the cause; it is one of: the server is down or unreachable, ` +
-    'its TLS certificate was refused (self-signed? open the https:// URL once in a tab to see), or it did not echo the subprotocol offered ' +
-    `(${redactSubprotocols(f.protocols).join(', ') || 'none'}).`,
+    'its TLS certificate was refused (self-signed? open the https:// URL once in a tab to see), it refused this page\'s Origin ' +
+    '(servers that check Origin answer a foreign page with 403; voicewire\'s local server admits one with `--allow-origin <page origin>`), ' +
+    `or it did not echo the subprotocol offered (${redactSubprotocols(f.protocols, f.secrets).join(', ') || 'none'}).`,
     `Open the server's URL with https:// in a browser tab to check the certificate; ${DOCTOR} it is.`);
 }

@@ -36,6 +36,7 @@ export interface ConnectionEvents {
   state: (change: StateChange) => void;
   ready: (event: EventOf<'ready'>) => void;
   audio: (event: EventOf<'audio'>) => void;
+  encodedAudio: (event: EventOf<'encoded-audio'>) => void;
   text: (event: EventOf<'text'>) => void;
   speech: (event: EventOf<'speech'>) => void;
   marker: (event: EventOf<'marker'>) => void;

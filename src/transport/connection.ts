@@ -1,12 +1,18 @@
 import { EventEmitter } from 'eventemitter3';
-import { ErrorCode, VoicewireError, isVoicewireError } from '../errors/errors.js';
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
+import { wrongEndpointError } from '../protocols/identify.js';
 import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocols/protocol.js';
 import { redactText, redactValue } from '../errors/redact.js';
 import { resolveSocketUrl } from '../environment/url.js';
 import { applyAuth, type AuthOptions } from './auth.js';
 import type { ConnectionEvents, ConnectionState, StateChange } from './connection-events.js';
 import { Outbox, type OutboxStats } from './outbox.js';
+import { LivenessWatchdog, livenessTimeoutError } from './liveness.js';
+import { closeOutcome } from './close-codes.js';
 import { ExponentialBackoff, type ReconnectPolicy } from './reconnect.js';
+import { scrub, toError } from './scrub.js';
+import { SendChain } from './send-chain.js';
+import { endInputTail, type SilenceTail } from './silence-tail.js';
 import { VoiceSocket, socketCanSendHeaders, type SocketCloseInfo } from './socket.js';
 import { describeError } from '../errors/describe.js';
 
@@ -28,10 +34,19 @@ export interface ConnectionOptions {
   maxMessageBytes?: number;
   /** Outgoing audio allowed to wait (socket buffer + outbox) before the oldest is dropped. Default 128 KiB. */
   audioBudgetBytes?: number;
+  /**
+   * Silence from the server after which an open connection counts as dead → CONNECTION_TIMEOUT, then a reconnect
+   * where allowed. Half-way through a silence it is probed: a WebSocket ping in Node, the protocol's ping in
+   * browsers. Default 20 000 ms where such a probe exists (always in Node; the voicewire protocol in browsers),
+   * otherwise off (a browser cannot tell a quiet server from a dead one). 0 turns it off.
+   */
+  livenessTimeoutMs?: number;
   /** `auto` (default): reconnect only protocols marked `reconnectable`; `always`; `never`. */
   reconnect?: 'auto' | 'always' | 'never';
   /** Default: exponential backoff, 0.5 s doubling to 15 s, with jitter, giving up after 8 tries. */
   reconnectPolicy?: ReconnectPolicy;
+  /** How long close() lets audio still being encoded leave before the close frame. Default 1000 ms. */
+  closeDrainMs?: number;
 }
 
 export interface ConnectionStats extends OutboxStats {
@@ -40,6 +55,9 @@ export interface ConnectionStats extends OutboxStats {
   reconnects: number;
   bufferedAmount: number;
 }
+
+/** Silence after the end of input goes out in steps of this many ms (one Kyutai model step). */
+const TAIL_FRAME_MS = 80;
 
 /** Errors after which a new socket may help (a retry after AUTH_REJECTED or a PROTOCOL_ERROR would fail the same way). */
 
@@ -62,8 +80,16 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private lostAt = 0;
   private helloTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private watchdog: LivenessWatchdog | undefined;
+  /** Messages of the current socket the codec could not read before the hello: a sign of the wrong protocol. */
+  private unreadableBeforeHello = 0;
   private decodeChain: Promise<void> = Promise.resolve();
-  private encodeChain: Promise<void> = Promise.resolve();
+  private readonly sendChain = new SendChain((e) => this.emit('error', toError(e, this.secrets, ErrorCode.CODEC_UNSUPPORTED), false));
+  /** close() was called: the goodbye and the close frame wait behind what was given before; nothing new is taken. */
+  private closing = false;
+  /** endInput() was called for this session: the microphone's audio is no longer taken. */
+  private inputEnded = false;
+  private tail: SilenceTail | undefined;
   private pending: { promise: Promise<void>; resolve: () => void; reject: (e: VoicewireError) => void } | undefined;
   private counters = { audioDroppedNotConnected: 0, reconnects: 0 };
 
@@ -103,6 +129,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.pending = { promise, resolve, reject };
     this.attempt = 0;
     this.everOpen = false;
+    this.inputEnded = false;
     try {
       this.url = resolveSocketUrl(this.options.url, this.options.base === undefined ? {} : { base: this.options.base });
     } catch (e) {
@@ -119,37 +146,100 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    */
   sendAudio(pcm: Float32Array): boolean {
     const codec = this.codec;
-    if (this.current !== 'connected' || codec === undefined) {
+    if (this.current !== 'connected' || codec === undefined || this.closing) {
       this.counters.audioDroppedNotConnected++;
       return false;
     }
-    const frame = pcm.slice();
-    this.encodeChain = this.encodeChain
-      .then(async () => {
-        const messages = await codec.encodeAudio(frame);
-        if (codec === this.codec && this.current === 'connected') this.outbox.audio(messages);
-      })
-      .catch((e: unknown) => {
-        this.emit('error', toError(e, this.secrets, ErrorCode.CODEC_UNSUPPORTED), false);
-      });
+    if (this.inputEnded) return false;
+    this.enqueueAudio(codec, pcm.slice());
     return true;
   }
 
-  /** Sends protocol messages that are never dropped (control, text to speak). False when no socket is open. */
-  sendControl(messages: readonly WireMessage[]): boolean {
-    if (this.current !== 'connected' && this.current !== 'waiting') return false;
-    this.outbox.control(messages);
+  private enqueueAudio(codec: VoiceProtocol, frame: Float32Array): void {
+    this.enqueue(codec, async () => {
+      const messages = await codec.encodeAudio(frame);
+      // The socket went away while this frame was encoded: it is dropped, and counted like any other drop.
+      if (codec === this.codec && this.current === 'connected') this.outbox.audio(messages);
+      else this.outbox.discard(messages);
+    });
+  }
+
+  /**
+   * Queues already-encoded Opus packets (a pre-encoded input) as the protocol wraps them; no encoder runs. False
+   * (and counted) when not `connected`. The protocol must have `encodePackets` (see checkEncodedInput).
+   */
+  sendEncodedAudio(packets: readonly Uint8Array[], preSkip: number): boolean {
+    const codec = this.codec;
+    if (this.current !== 'connected' || codec?.encodePackets === undefined || this.inputEnded) {
+      this.counters.audioDroppedNotConnected++;
+      return false;
+    }
+    const encode = codec.encodePackets.bind(codec);
+    this.enqueue(codec, () => this.outbox.audio(encode(packets, preSkip)));
     return true;
   }
 
-  /** Asks the server to process everything sent so far (the protocol's flush message). */
+  /**
+   * Sends protocol messages that are never dropped (control, text to speak), after everything given before them.
+   * False when no socket is open. `messages` may be a function, called in turn (for messages built from codec state).
+   */
+  sendControl(messages: readonly WireMessage[] | ((codec: VoiceProtocol) => readonly WireMessage[])): boolean {
+    const codec = this.codec;
+    if ((this.current !== 'connected' && this.current !== 'waiting') || codec === undefined || this.closing) return false;
+    this.enqueue(codec, () => this.outbox.control(typeof messages === 'function' ? messages(codec) : messages));
+    return true;
+  }
+
+  /** Asks the server to process everything sent so far (the protocol's flush message), after that audio. */
   flush(): boolean {
-    return this.codec !== undefined && this.sendControl(this.codec.flush());
+    return this.sendControl((codec) => codec.flush());
   }
 
+  /**
+   * No more audio follows: the protocol's end of input (its `endInput()`, else its flush), after that audio. Later
+   * sendAudio calls return false. A protocol with `endInputSilenceMs` then gets silence until it reports `end`.
+   */
+  endInput(): boolean {
+    const codec = this.codec;
+    if (this.inputEnded || codec === undefined || !this.sendControl((c) => c.endInput?.() ?? c.flush())) return false;
+    this.inputEnded = true;
+    const maxMs = codec.endInputSilenceMs;
+    if (maxMs !== undefined && maxMs > 0) {
+      const tail = endInputTail(codec, maxMs, TAIL_FRAME_MS, (pcm) => this.enqueueAudio(codec, pcm), (error) => this.finish(1000, 'no end', error));
+      this.tail = tail;
+      this.enqueue(codec, () => tail.start());
+    }
+    return true;
+  }
+
+  /**
+   * Closes the session. What was given before still leaves first, then the protocol's goodbye (Moshi's Ogg EOS
+   * page), then the close frame; waits at most `closeDrainMs` for encodes still running.
+   */
   close(code = 1000, reason = ''): void {
-    if (this.current === 'closed') return;
-    this.finish(code, reason, null);
+    if (this.current === 'closed' || this.closing) return;
+    const codec = this.codec;
+    const goodbye = () => {
+      if (codec === undefined || codec !== this.codec || this.current !== 'connected') return;
+      this.outbox.control(codec.goodbye?.() ?? []);
+      this.outbox.drain();
+    };
+    if (this.sendChain.idle || codec === undefined) {
+      // Nothing is being encoded: the goodbye and the close go now (the state is `closed` on return).
+      goodbye();
+      this.finish(code, reason, null);
+      return;
+    }
+    this.closing = true;
+    this.enqueue(codec, goodbye);
+    void this.sendChain.settled(this.options.closeDrainMs ?? 1000).then(() => {
+      if (codec === this.codec && this.current !== 'closed') this.finish(code, reason, null);
+    });
+  }
+
+  /** Runs `step` after every step given before it; a step of a socket that is gone is skipped. */
+  private enqueue(codec: VoiceProtocol, step: () => Promise<void> | void): void {
+    this.sendChain.add(() => (codec === this.codec ? step() : undefined));
   }
 
   private openSocket(): void {
@@ -167,13 +257,20 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       const socket = new VoiceSocket({
         url: req.url, protocols: req.protocols, headers: { ...this.options.headers, ...req.headers },
         connectTimeoutMs: this.options.connectTimeoutMs ?? 10_000, maxMessageBytes: this.options.maxMessageBytes ?? 4 * 1024 * 1024, secrets: req.secrets,
+        normalCloseCodes: codec.normalCloseCodes,
       });
       this.socket = socket;
       socket.on('open', () => this.onOpen(socket, codec));
       socket.on('message', (m) => {
+        this.watchdog?.heard();
         this.decodeChain = this.decodeChain.then(() => this.receive(codec, m));
       });
-      socket.on('close', (info) => this.onSocketClose(socket, codec, info));
+      socket.on('pong', () => this.watchdog?.heard());
+      // Messages that arrived before the close are read first: a server's last words (an error naming the
+      // problem, the final audio) explain its close.
+      socket.on('close', (info) => {
+        this.decodeChain = this.decodeChain.then(() => this.onSocketClose(socket, codec, info));
+      });
     } catch (e) {
       // A browser throws synchronously for a URL or subprotocol it refuses (SyntaxError, SecurityError).
       this.finish(1000, '', toError(e, this.secrets, ErrorCode.CONNECTION_FAILED));
@@ -185,7 +282,19 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.setState('waiting');
     this.outbox.control(codec.open());
     const ms = this.options.helloTimeoutMs ?? 30_000;
+    this.unreadableBeforeHello = 0;
     this.helloTimer = setTimeout(() => {
+      const unreadable = this.unreadableBeforeHello;
+      if (unreadable > 0) {
+        // A busy server is silent; one that talks in a language the codec cannot read is another protocol.
+        this.finish(1002, 'no hello', new VoicewireError({
+          code: ErrorCode.PROTOCOL_ERROR,
+          message: `The server sent ${unreadable} message(s) this client could not read and no ${codec.name} hello within ${ms} ms: it does not seem to speak ${codec.name} at this URL.`,
+          remedy: `Check the URL and the \`protocol\` option (e.g. Moshi's endpoint is /api/chat with protocol 'moshi'; voicewire's local server has /ws).`,
+          details: { protocol: codec.name, helloTimeoutMs: ms, unreadableMessages: unreadable },
+        }));
+        return;
+      }
       this.finish(1000, 'no hello', new VoicewireError({
         code: ErrorCode.SERVER_BUSY,
         message: `The server accepted the connection but did not greet within ${ms} ms. A server that runs one session at a time (Moshi's Python server) keeps extra connections waiting for a free slot like this.`,
@@ -204,15 +313,23 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       // The interface forbids throwing; a codec that does anyway is still only a bad message.
       events = [{ type: 'error', error: toError(e, this.secrets, ErrorCode.PROTOCOL_ERROR), fatal: false }];
     }
+    if (this.current === 'waiting' && this.wrongEndpoint(codec, message, events)) return;
     const replies = codec.takeReplies?.() ?? [];
     if (replies.length > 0) this.outbox.control(replies);
     for (const event of events) {
       if (codec !== this.codec) return;
-      this.dispatch(event);
+      this.dispatch(event, codec);
     }
   }
 
-  private dispatch(event: ProtocolEvent): void {
+  /** Before the hello, a message of another protocol's server ends the session at once (see wrongEndpointError). */
+  private wrongEndpoint(codec: VoiceProtocol, message: WireMessage, events: readonly ProtocolEvent[]): boolean {
+    const error = wrongEndpointError(codec.name, message, events, this.secrets);
+    if (error) this.finish(1002, 'wrong protocol', error);
+    return error !== null;
+  }
+
+  private dispatch(event: ProtocolEvent, codec: VoiceProtocol): void {
     const s = this.secrets;
     switch (event.type) {
       case 'ready':
@@ -222,12 +339,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         this.everOpen = true;
         this.attempt = 0;
         this.setState('connected');
+        this.watchLiveness(codec);
         this.pending?.resolve();
         this.pending = undefined;
         this.emit('ready', redactValue(event, s));
         return;
       case 'error': {
         const error = scrub(event.error, s);
+        if (this.current === 'waiting' && error.code === ErrorCode.PROTOCOL_ERROR) this.unreadableBeforeHello++;
         if (!event.fatal) {
           this.emit('error', error, false);
           return;
@@ -238,6 +357,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       }
       case 'audio':
         this.emit('audio', event);
+        return;
+      case 'encoded-audio':
+        this.emit('encodedAudio', event);
         return;
       case 'text':
         this.emit('text', s.length > 0 ? { ...event, text: redactText(event.text, s) } : event);
@@ -252,6 +374,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         this.emit('metadata', redactValue(event, s));
         return;
       case 'end':
+        this.tail?.stop();
         this.emit('end', event);
         return;
     }
@@ -265,7 +388,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       error = new VoicewireError({ code: ErrorCode.CONNECTION_CLOSED, message: `The server closed the connection (${info.code}) before its hello.`,
         remedy: 'Check the server logs: it may have refused the client hello or the requested session.', details: { closeCode: info.code } });
     }
-    const mayRetry = error !== null && this.everOpen && error.retryable &&
+    const table = closeOutcome(info.code, codec.normalCloseCodes);
+    if (error === null && table.outcome === 'normal' && info.code !== 1000 && this.everOpen) this.emit('end', { type: 'end' });
+    // A close code chosen after the socket opened decides by the table (docs/close-codes.md); other failures
+    // (timeout, refused upgrade, a close before the hello) by their error code.
+    const retryable = error !== null && (info.wasOpen && table.error === error.code ? table.outcome === 'retry' : error.retryable);
+    const mayRetry = error !== null && this.everOpen && retryable &&
       (this.options.reconnect === 'always' || ((this.options.reconnect ?? 'auto') === 'auto' && codec.reconnectable));
     if (!mayRetry || error === null) {
       this.finish(info.code, info.reason, error);
@@ -273,7 +401,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     }
     if (this.attempt === 0) this.lostAt = Date.now();
     this.attempt++;
-    const delayMs = this.policy.nextRetryDelayMs({ attempt: this.attempt, elapsedMs: Date.now() - this.lostAt, lastError: error });
+    const policyDelayMs = this.policy.nextRetryDelayMs({ attempt: this.attempt, elapsedMs: Date.now() - this.lostAt, lastError: error });
+    // The server asked for time (1012, 1013, 4429): never sooner than that, whatever the policy says.
+    const delayMs = policyDelayMs === null ? null : Math.max(policyDelayMs, table.minRetryDelayMs ?? 0);
     if (delayMs === null) {
       this.finish(info.code, info.reason, new VoicewireError({
         code: error.code, message: `Gave up reconnecting after ${this.attempt - 1} attempts. Last failure: ${error.message}`,
@@ -286,12 +416,31 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.retryTimer = setTimeout(() => this.openSocket(), delayMs);
   }
 
+  private watchLiveness(codec: VoiceProtocol): void {
+    const socket = this.socket;
+    const canProbe = socketCanSendHeaders || codec.ping !== undefined;
+    const ms = this.options.livenessTimeoutMs ?? (canProbe ? 20_000 : 0);
+    if (socket === undefined || !(ms > 0)) return;
+    this.watchdog = new LivenessWatchdog(ms, () => {
+      if (!socket.ping() && codec.ping) this.outbox.control(codec.ping(0, Date.now()));
+    }, (silentMs) => {
+      if (socket !== this.socket) return;
+      socket.abort();
+      this.onSocketClose(socket, codec, { code: 1006, reason: '', wasOpen: true, error: livenessTimeoutError(ms, silentMs, codec.name) });
+    });
+    this.watchdog.start();
+  }
+
   /** Forgets the current socket and codec (listeners, timers, queued messages). */
   private dropSocket(): VoiceSocket | undefined {
     const socket = this.socket;
     this.socket = undefined;
     socket?.removeAllListeners();
     clearTimeout(this.helloTimer);
+    this.watchdog?.stop();
+    this.watchdog = undefined;
+    this.tail?.stop();
+    this.tail = undefined;
     this.outbox.clear();
     this.codec?.close();
     return socket;
@@ -300,6 +449,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Ends the connection for good: closes any socket, reports the error (fatal), `closed`, `close`. */
   private finish(code: number, reason: string, error: VoicewireError | null): void {
     clearTimeout(this.retryTimer);
+    this.closing = false;
     this.dropSocket()?.close(code, reason);
     this.codec = undefined;
     if (error) this.emit('error', error, true);
@@ -314,18 +464,6 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.current = state;
     this.emit('state', { state, previous, attempt: this.attempt, ...extra });
   }
-}
-
-/** Any thrown value as a VoicewireError with this connection's secrets scrubbed. */
-function toError(e: unknown, secrets: readonly string[], code: ErrorCode = ErrorCode.CONNECTION_FAILED): VoicewireError {
-  if (isVoicewireError(e)) return scrub(e, secrets);
-  return new VoicewireError({ code, message: `Unexpected failure: ${describeError(e)}`, remedy: 'Check the URL and options; report this if it persists.', cause: e, secrets });
-}
-
-/** Errors made by codecs don't know the token; a server may still echo it. Rebuilt so construction scrubs it. */
-function scrub(error: VoicewireError, secrets: readonly string[]): VoicewireError {
-  if (secrets.length === 0) return error;
-  return new VoicewireError({ code: error.code, message: error.message, remedy: error.remedy, details: error.details, cause: error.cause, secrets });
 }
 
 /** A connection (see ConnectionOptions); nothing is opened until connect(). */

@@ -54,8 +54,21 @@ export class Outbox {
     this.pump();
   }
 
-  /** Forgets everything queued (the socket is gone); counters stay. */
+  /** Counts audio that will never be queued (encoded for a socket that is already gone). */
+  discard(messages: readonly WireMessage[]): void {
+    for (const message of messages) this.countDropped(sizeOf(message));
+  }
+
+  /** Gives everything queued to the socket now, audio budget or not (the last messages before a close). */
+  drain(): void {
+    for (const item of this.queue) if (this.sink.send(item.message) && item.audio) this.counters.audioSent++;
+    this.queue.length = 0;
+    this.clear();
+  }
+
+  /** Forgets everything queued (the socket is gone); queued audio counts as dropped: nothing vanishes uncounted. */
   clear(): void {
+    for (const item of this.queue) if (item.audio) this.countDropped(item.bytes);
     clearTimeout(this.timer);
     this.timer = undefined;
     this.queue.length = 0;
@@ -93,9 +106,13 @@ export class Outbox {
       const [dropped] = this.queue.splice(i, 1);
       this.queuedAudio -= dropped.bytes;
       this.audioItems--;
-      this.counters.audioDropped++;
-      this.counters.audioBytesDropped += dropped.bytes;
+      this.countDropped(dropped.bytes);
     }
+  }
+
+  private countDropped(bytes: number): void {
+    this.counters.audioDropped++;
+    this.counters.audioBytesDropped += bytes;
   }
 }
 

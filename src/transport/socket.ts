@@ -18,8 +18,10 @@ interface SocketLike {
   send(data: string | Uint8Array): void;
   close(code?: number, reason?: string): void;
   /** Node's ws only. */
-  on?: (event: 'unexpected-response', listener: (req: { destroy(error?: Error): void }, res: { statusCode?: number; resume(): void }) => void) => void;
+  on?: ((event: 'unexpected-response', listener: (req: { destroy(error?: Error): void }, res: { statusCode?: number; statusMessage?: string; resume(): void }) => void) => void) &
+    ((event: 'pong', listener: () => void) => void);
   terminate?: () => void;
+  ping?: () => void;
 }
 
 type SocketConstructor = new (url: string, protocols?: string[], options?: { headers?: Record<string, string>; maxPayload?: number }) => SocketLike;
@@ -35,6 +37,8 @@ export interface SocketOptions {
   connectTimeoutMs: number;
   maxMessageBytes: number;
   secrets: readonly string[];
+  /** Close codes that end this protocol's session normally besides 1000 (e.g. 1005 for Kyutai TTS). */
+  normalCloseCodes?: readonly number[];
 }
 
 export interface SocketCloseInfo {
@@ -48,6 +52,8 @@ export interface SocketCloseInfo {
 export interface SocketEvents {
   open: (protocol: string) => void;
   message: (message: WireMessage) => void;
+  /** A WebSocket pong arrived (Node's ws only: browsers answer pings themselves and report nothing). */
+  pong: () => void;
   close: (info: SocketCloseInfo) => void;
 }
 
@@ -67,6 +73,8 @@ export class VoiceSocket extends EventEmitter<SocketEvents> {
   private ended = false;
   private tooBigBytes: number | undefined;
   private httpStatus: number | undefined;
+  /** The reason phrase of a refused upgrade ("Forbidden Origin" from voicewire's local server). */
+  private httpReason: string | undefined;
   private cause: unknown;
 
   constructor(options: SocketOptions) {
@@ -77,9 +85,11 @@ export class VoiceSocket extends EventEmitter<SocketEvents> {
     this.ws.binaryType = 'arraybuffer';
     this.ws.on?.('unexpected-response', (req, res) => {
       this.httpStatus = res.statusCode;
+      this.httpReason = res.statusMessage;
       res.resume();
       req.destroy(new Error(`HTTP ${res.statusCode ?? '?'} on upgrade`));
     });
+    this.ws.on?.('pong', () => this.emit('pong'));
     this.ws.onopen = () => this.onOpen();
     this.ws.onmessage = (event) => this.onMessage(event.data);
     this.ws.onerror = (event) => this.onError(event);
@@ -100,6 +110,23 @@ export class VoiceSocket extends EventEmitter<SocketEvents> {
     if (this.ws.readyState !== OPEN) return false;
     this.ws.send(message);
     return true;
+  }
+
+  /** Sends a WebSocket ping (RFC 6455 §5.5.2); false where the runtime has no ping API (browsers). */
+  ping(): boolean {
+    if (this.ws.readyState !== OPEN || this.ws.ping === undefined) return false;
+    this.ws.ping();
+    return true;
+  }
+
+  /**
+   * Drops the connection without waiting for the peer: on a dead link a close handshake would wait for an answer
+   * that never comes (ws waits 30 s). Browsers have no such call: their close() is the best there is.
+   */
+  abort(): void {
+    this.closedByUs = true;
+    if (this.ws.terminate) this.ws.terminate();
+    else this.shut(1000, '');
   }
 
   /** Closes from this side; the `close` event follows with no error unless something else already went wrong. */
@@ -168,8 +195,8 @@ export class VoiceSocket extends EventEmitter<SocketEvents> {
     const o = this.options;
     const error = this.closedByUs && this.tooBigBytes === undefined ? null : closeError({
       code, reason, wasOpen: this.wasOpen, timedOut: this.timedOut, connectTimeoutMs: o.connectTimeoutMs,
-      tooBigBytes: this.tooBigBytes, maxMessageBytes: o.maxMessageBytes, httpStatus: this.httpStatus, cause: this.cause,
-      detailed: socketCanSendHeaders, url: redactUrl(o.url.href), protocols: o.protocols, secrets: o.secrets,
+      tooBigBytes: this.tooBigBytes, maxMessageBytes: o.maxMessageBytes, httpStatus: this.httpStatus, httpReason: this.httpReason, cause: this.cause,
+      detailed: socketCanSendHeaders, url: redactUrl(o.url.href), protocols: o.protocols, secrets: o.secrets, normalCodes: o.normalCloseCodes,
     });
     this.emit('close', { code, reason, wasOpen: this.wasOpen, error });
   }

@@ -48,7 +48,8 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
   args.push(...(options.extraArgs ?? []));
 
   // chromium.launch gives every browser a fresh temporary profile of its own.
-  const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args });
+  // A running PulseAudio (which Firefox and WebKit need) silences Chromium's fake microphone: keep it away from it.
+  const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args, env: { ...process.env, PULSE_SERVER: 'unix:/nonexistent' } });
   const context = await browser.newContext({ ignoreHTTPSErrors: options.ignoreCertificateErrors === true });
   const page = await context.newPage();
   const pageErrors: string[] = [];

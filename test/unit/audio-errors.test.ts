@@ -47,6 +47,13 @@ describe('microphoneError', () => {
     expect(e.remedy.length).toBeGreaterThan(20);
   });
 
+  it('an OverconstrainedError naming no constraint (WebKit with no capture device, Quirk Q6) says no microphone was found', () => {
+    const none = Object.assign(new DOMException('Invalid constraint', 'OverconstrainedError'), { constraint: '' });
+    expect(microphoneError(none)).toMatchObject({ code: 'MICROPHONE_NOT_FOUND', message: 'No microphone was found.' });
+    const named = Object.assign(new DOMException('x', 'OverconstrainedError'), { constraint: 'deviceId' });
+    expect(microphoneError(named).message).toBe('No microphone satisfies the requested constraints (deviceId).');
+  });
+
   it('asks for voice processing by default and never for a sample rate', () => {
     expect(microphoneConstraints()).toEqual({ echoCancellation: true, noiseSuppression: true, autoGainControl: true, channelCount: { ideal: 1 } });
     expect(microphoneConstraints({ deviceId: 'd' }).deviceId).toEqual({ exact: 'd' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, VoicewireError, isVoicewireError } from '../../src/errors/errors.js';
-import { redactHeaders, redactSubprotocols, redactText, redactUrl } from '../../src/errors/redact.js';
+import { redactHeaders, redactSubprotocols, redactText, redactUrl, redactValue, registerSecretSubprotocol } from '../../src/errors/redact.js';
 
 const TOKEN = 'sk-live-0123456789abcdef';
 
@@ -28,6 +28,7 @@ describe('VoicewireError', () => {
     for (const code of ['INSECURE_CONTEXT', 'MIXED_CONTENT', 'INVALID_URL', 'WORKLET_UNSUPPORTED', 'WORKLET_NOT_FOUND',
       'WORKLET_NOT_JAVASCRIPT', 'WORKLET_BLOCKED_BY_CSP', 'WORKLET_SYNTAX_ERROR', 'WORKLET_PROCESSOR_NOT_REGISTERED',
       'AUDIO_CONTEXT_BLOCKED', 'MICROPHONE_UNAVAILABLE', 'MICROPHONE_DENIED', 'MICROPHONE_NOT_FOUND', 'MICROPHONE_IN_USE',
+      'OUTPUT_DEVICE_UNSUPPORTED', 'OUTPUT_DEVICE_NOT_FOUND',
       'CONNECTION_FAILED', 'CONNECTION_TIMEOUT', 'CONNECTION_CLOSED', 'AUTH_REJECTED', 'SERVER_BUSY', 'SERVER_ERROR',
       'PROTOCOL_ERROR', 'CODEC_UNSUPPORTED']) {
       expect(ErrorCode).toHaveProperty(code, code);
@@ -71,10 +72,46 @@ describe('redaction helpers', () => {
   });
   it('redacts headers and subprotocols', () => {
     expect(redactHeaders({ 'kyutai-api-key': TOKEN, Accept: '*/*' })).toEqual({ 'kyutai-api-key': '[redacted]', Accept: '*/*' });
-    expect(redactSubprotocols(['realtime', TOKEN])).toEqual(['realtime', '[redacted]']);
+    expect(redactSubprotocols(['realtime', TOKEN], [TOKEN])).toEqual(['realtime', '[redacted]']);
+    expect(redactSubprotocols(['realtime', `openai-insecure-api-key.${TOKEN}`, 'voicewire.v1'])).toEqual(['realtime', '[redacted]', 'voicewire.v1']);
   });
   it('redacts bearer tokens and literal secrets in free text', () => {
     expect(redactText(`Authorization: Bearer ${TOKEN}`)).toBe('Authorization: Bearer [redacted]');
     expect(redactText(`got ${TOKEN} back`, [TOKEN])).toBe('got [redacted] back');
+  });
+});
+
+describe('redaction by what is secret, not by key names that collide (issue 15 case 11)', () => {
+  it('SERVER_BUSY details.protocol prints the protocol name; a session object and an email-like field stay readable', () => {
+    const err = new VoicewireError({ code: ErrorCode.SERVER_BUSY, message: 'no hello', remedy: 'wait', details: { protocol: 'moshi', helloTimeoutMs: 30000 } });
+    expect(err.details.protocol).toBe('moshi');
+    expect(JSON.stringify(err)).toContain('"protocol":"moshi"');
+    const ready = redactValue({ type: 'ready', info: { protocol: 'realtime', session: { voice: 'alloy', key: 'value' }, subprotocol: 'voicewire.v1' } }, [TOKEN]);
+    expect(ready).toEqual({ type: 'ready', info: { protocol: 'realtime', session: { voice: 'alloy', key: 'value' }, subprotocol: 'voicewire.v1' } });
+  });
+
+  it('token values and auth subprotocols are hidden under any key; credential-only field names are hidden whatever their value', () => {
+    const details = redactValue({
+      protocol: `k.${TOKEN}`,
+      offered: ['voicewire.v1', `bearer.anything-at-all`],
+      note: `the server said ${TOKEN}`,
+      token: 'not-registered-but-a-token-field',
+      apiKey: 'x',
+      headers: { 'kyutai-api-key': 'y', Accept: '*/*' },
+    }, [TOKEN]);
+    expect(details).toEqual({
+      protocol: '[redacted]',
+      offered: ['voicewire.v1', '[redacted]'],
+      note: 'the server said [redacted]',
+      token: '[redacted]',
+      apiKey: '[redacted]',
+      headers: { 'kyutai-api-key': '[redacted]', Accept: '*/*' },
+    });
+  });
+
+  it('a protocol module can name its own secret subprotocol prefix', () => {
+    expect(redactSubprotocols(['acme-key.abc123'])).toEqual(['acme-key.abc123']);
+    registerSecretSubprotocol('acme-key.');
+    expect(redactSubprotocols(['acme-key.abc123', 'acme'])).toEqual(['[redacted]', 'acme']);
   });
 });

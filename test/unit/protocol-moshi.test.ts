@@ -200,7 +200,7 @@ describe('Moshi: client → server messages', () => {
     expect(new Set(serials).size).toBe(3);
   });
 
-  it('with the real encoder, the 0x01 payloads of a session form an Ogg Opus file opusinfo and opusdec accept', async () => {
+  it('with the real encoder, the upload ended by endInput() is an Ogg Opus file opusinfo accepts without a warning, and opusdec decodes (issue 15 case 6)', async () => {
     const moshi = new MoshiProtocol({ encoder: (o) => createOpusEncoder({ ...o, implementation: 'wasm' }) });
     await moshi.decode(bytes('00 0000000000000000'));
     const input = voiceLike(2, 24000, 4);
@@ -209,23 +209,45 @@ describe('Moshi: client → server messages', () => {
     const pending: Promise<WireMessage[]>[] = [];
     for (let at = 0; at < input.length; at += 240) pending.push(moshi.encodeAudio(input.subarray(at, at + 240)));
     for (const m of (await Promise.all(pending)).flat()) messages.push(m as Uint8Array);
-    moshi.close();
     expect(messages).toHaveLength(50); // 100 packets of 20 ms, 2 per page
+    const end = moshi.endInput();
+    expect(end).toHaveLength(1);
+    messages.push(end[0] as Uint8Array);
+    expect(moshi.endInput()).toEqual([]); // a stream ends once
+    expect(moshi.goodbye()).toEqual([]);
+    expect(await moshi.encodeAudio(new Float32Array(480))).toEqual([]);
+    expect(moshi.stats.samplesDroppedAfterEnd).toBe(480);
+    moshi.close();
     expect(messages.every((m) => m[0] === 0x01)).toBe(true);
     const pages = new OggPageReader().push(concat(messages.map((m) => m.subarray(1)))).pages;
     expect(parseOpusHead(pages[0].body)).toMatchObject({ channels: 1, inputSampleRate: 24000, preSkip: 312 });
+    expect(pages.map((p) => p.eos)).toEqual([...pages.slice(1).map(() => false), true]);
 
     const dir = tempDir();
     const file = join(dir, 'session.opus');
     writeFileSync(file, concat(messages.map((m) => m.subarray(1))));
-    const report = runAll('opusinfo', [file]).output;
-    // A live session never ends its stream (Moshi has no end message): the one expected complaint is the missing EOS.
-    expect(report.replace(/WARNING: EOS not set on stream 1\n?/, '')).not.toMatch(/WARNING|ERROR/);
-    expect(report).toMatch(/Packet duration:\s+20\.0ms \(max\)/);
+    const { status, output } = runAll('opusinfo', [file]);
+    expect(output).not.toMatch(/WARNING|ERROR|EOS not set/);
+    expect(status).toBe(0);
+    expect(output).toMatch(/Packet duration:\s+20\.0ms \(max\)/);
     run('opusdec', ['--quiet', '--rate', '24000', '--float', file, join(dir, 'session.wav')]);
     const { snrDb, lag } = alignedSnr(input, readWav(join(dir, 'session.wav')).pcm, 400);
     expect(Math.abs(lag)).toBeLessThanOrEqual(2); // see ogg.test.ts
     expect(snrDb).toBeGreaterThan(15);
+  });
+
+  it('goodbye() (a client-initiated close) ends the stream too: held packets and EOS on one page; nothing uploaded → nothing to end', async () => {
+    const moshi = new MoshiProtocol({ encoder: fakeEncoder(), oggSerial: 7 });
+    await moshi.decode(bytes('00'));
+    expect(moshi.goodbye()).toEqual([]);
+    expect(await moshi.encodeAudio(new Float32Array(480))).toEqual([]); // one packet held
+    const [message] = moshi.goodbye();
+    const pages = new OggPageReader().push((message as Uint8Array).subarray(1)).pages;
+    expect(pages.map((p) => [p.bos, p.eos])).toEqual([[true, false], [false, false], [false, true]]); // OpusHead, OpusTags, last
+    expect(pages[2].eos).toBe(true);
+    expect(pages[2].granule).toBe(960);
+    expect(moshi.flush()).toEqual([]);
+    moshi.close();
   });
 });
 

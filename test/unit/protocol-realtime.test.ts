@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors/errors.js';
 import { decodeBase64, encodeBase64 } from '../../src/protocols/realtime/base64.js';
+import { encodePcm } from '../../src/dsp/pcm.js';
 import type { ProtocolEvent } from '../../src/protocols/protocol.js';
 import { RealtimeProtocol } from '../../src/protocols/realtime/realtime.js';
 import type { RealtimeAudioCodec } from '../../src/protocols/realtime/realtime-audio.js';
@@ -82,12 +83,44 @@ describe('Realtime protocol: server → client golden messages', () => {
       ['{', 'a text frame is not JSON'],
       ['{"x":1}', 'a message without a string "type"'],
       ['{"type":"response.audio.delta"}', 'a message without a string "delta"'],
-      ['{"type":"response.audio.delta","delta":"AAAAAAA="}', 'an audio delta is not pcm16: 5 bytes is not a whole number of 16-bit samples'],
     ] as const) {
       const e = only(await p.decode(input));
       expect(e.type === 'error' && [e.error.code, e.error.details.reason, e.fatal]).toEqual([ErrorCode.PROTOCOL_ERROR, reason, false]);
     }
     const b64 = only(await p.decode('{"type":"response.audio.delta","delta":"AA!A"}'));
     expect(b64.type === 'error' && b64.error.details.position).toBe(2);
+  });
+});
+
+describe('Realtime pcm16 deltas are one byte stream (issue 15 case 5)', () => {
+  it('50 deltas of 481/479 bytes play all 12 000 samples of the source tone within 16-bit rounding', async () => {
+    const tone = Float32Array.from({ length: 12000 }, (_, i) => 0.6 * Math.sin((2 * Math.PI * 440 * i) / 24000));
+    const bytes = encodePcm(tone, 'int16');
+    const p = new RealtimeProtocol();
+    const played: number[] = [];
+    let offset = 0;
+    for (let d = 0; d < 50; d++) {
+      const size = d % 2 === 0 ? 481 : 479;
+      const events = await p.decode(JSON.stringify({ type: 'response.audio.delta', delta: encodeBase64(bytes.subarray(offset, offset + size)) }));
+      offset += size;
+      for (const e of events) {
+        expect(e.type).toBe('audio');
+        if (e.type === 'audio') played.push(...e.pcm);
+      }
+    }
+    expect(offset).toBe(24000);
+    expect(played).toHaveLength(12000);
+    // One 16-bit step is 1/32767; rounding costs at most half of it.
+    let worst = 0;
+    for (let i = 0; i < 12000; i++) worst = Math.max(worst, Math.abs(played[i] - tone[i]));
+    expect(worst).toBeLessThanOrEqual(0.5 / 32767 + 1e-9);
+  });
+
+  it('a one-byte delta yields nothing and its byte completes the next sample; a new session starts aligned', async () => {
+    const p = new RealtimeProtocol();
+    expect(await p.decode('{"type":"response.audio.delta","delta":"AA=="}')).toEqual([]); // 0x00
+    expect(await p.decode('{"type":"response.audio.delta","delta":"QA=="}')).toEqual([{ type: 'audio', pcm: new Float32Array([0x4000 / 0x7fff]), sampleRate: 24000 }]);
+    const fresh = new RealtimeProtocol();
+    expect(await fresh.decode('{"type":"response.audio.delta","delta":"AEA="}')).toEqual([{ type: 'audio', pcm: new Float32Array([0x4000 / 0x7fff]), sampleRate: 24000 }]);
   });
 });

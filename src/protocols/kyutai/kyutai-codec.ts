@@ -1,6 +1,7 @@
 import type { Decoder } from '@msgpack/msgpack';
 import { decodeMessage, kyutaiError, loadDecoder } from './kyutai-msgpack.js';
 import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
+import { fixedWireRate } from '../protocol-error.js';
 
 /**
  * What Kyutai's STT and TTS codecs share: MessagePack maps with a `type`, the server speaks first with `Ready`,
@@ -10,14 +11,17 @@ export abstract class KyutaiCodec implements VoiceProtocol {
   abstract readonly name: 'kyutai-stt' | 'kyutai-tts';
   readonly subprotocols: readonly string[] = [];
   readonly reconnectable = false;
+  /** moshi-server ends a finished stream with an empty Close frame (seen as 1005): a normal end, not a failure. */
+  readonly normalCloseCodes: readonly number[] = [1005];
   readonly sampleRate: number;
   /** Any length: the server rebuffers to its own 80 ms steps. */
   readonly frameMs = 20;
   private decoder: Decoder | undefined;
   private isReady = false;
 
-  constructor(sampleRate = 24000) {
-    this.sampleRate = sampleRate;
+  /** @throws VoicewireError INVALID_OPTION for a rate other than 24 000 Hz: Kyutai's models run at 24 kHz only. */
+  constructor(name: string, sampleRate?: number) {
+    this.sampleRate = fixedWireRate(name, sampleRate, 24000);
   }
 
   get ready(): boolean {

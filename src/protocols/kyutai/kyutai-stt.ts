@@ -7,6 +7,11 @@ import { num, optNum } from '../values.js';
 export interface KyutaiSttProtocolOptions {
   /** Kyutai's STT models run at 24 kHz; the server rebuffers any chunk length to 1920 samples. */
   sampleRate?: number;
+  /**
+   * After the end of input, silence is sent until the end Marker returns, at most this long. Default 10 000 ms:
+   * room for the 2.6B model's 2.56 s delay on a loaded server.
+   */
+  endInputSilenceMs?: number;
 }
 
 /**
@@ -17,10 +22,16 @@ export interface KyutaiSttProtocolOptions {
  */
 export class KyutaiSttProtocol extends KyutaiCodec {
   readonly name = 'kyutai-stt';
+  readonly endInputSilenceMs: number;
+  /** The model transcribes as audio arrives and lags it by its delay: a gap holds back the text. */
+  readonly continuousAudio = true;
   private nextMarker = 1;
+  /** The id of the Marker endInput() sent; its echo means the whole input was transcribed. */
+  private endMarker: number | undefined;
 
   constructor(options: KyutaiSttProtocolOptions = {}) {
-    super(options.sampleRate);
+    super('kyutai-stt', options.sampleRate);
+    this.endInputSilenceMs = options.endInputSilenceMs ?? 10_000;
   }
 
   async encodeAudio(pcm: Float32Array): Promise<WireMessage[]> {
@@ -30,6 +41,16 @@ export class KyutaiSttProtocol extends KyutaiCodec {
   /** A `Marker` with a fresh id; the `marker` event with that id says everything before it was processed. */
   flush(): WireMessage[] {
     return [encodeMessage({ type: 'Marker', id: this.nextMarker++ })];
+  }
+
+  /**
+   * End of input: a Marker whose echo ends the session normally (`marker`, then `end`). The model lags the audio,
+   * so the transport keeps sending silence (`endInputSilenceMs`) until it comes back, as Kyutai's file client does.
+   */
+  endInput(): WireMessage[] {
+    const [marker] = this.flush();
+    this.endMarker = this.nextMarker - 1;
+    return [marker];
   }
 
   protected decodeKind(m: Record<string, unknown> & { type: string }): ProtocolEvent[] {
@@ -42,7 +63,8 @@ export class KyutaiSttProtocol extends KyutaiCodec {
       case 'Step':
         return [{ type: 'metadata', data: { type: 'Step', step: num(m.step_idx), pausePrs: Array.isArray(m.prs) ? m.prs.map((p) => num(p)) : [], bufferedPcm: num(m.buffered_pcm) } }];
       case 'Marker':
-        return typeof m.id === 'number' ? [{ type: 'marker', id: m.id }] : [protocolError('kyutai-stt', 'a Marker without a numeric "id"')];
+        if (typeof m.id !== 'number') return [protocolError('kyutai-stt', 'a Marker without a numeric "id"')];
+        return m.id === this.endMarker ? [{ type: 'marker', id: m.id }, { type: 'end' }] : [{ type: 'marker', id: m.id }];
       default:
         return [];
     }

@@ -20,7 +20,7 @@ export class KyutaiTtsProtocol extends KyutaiCodec {
   private oggReported = false;
 
   constructor(options: KyutaiTtsProtocolOptions = {}) {
-    super(options.sampleRate);
+    super('kyutai-tts', options.sampleRate);
   }
 
   /** Text-to-speech takes no audio. */

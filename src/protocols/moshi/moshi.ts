@@ -3,8 +3,9 @@ import { OggOpusReader } from '../../codecs/ogg-opus-reader.js';
 import { OggOpusWriter, concat } from '../../codecs/ogg-writer.js';
 import { createOpusDecoder, type OpusPacketDecoder } from '../../codecs/opus-decoder.js';
 import { createOpusEncoder, type OpusEncoder, type OpusEncoderFactory } from '../../codecs/opus-encoder.js';
-import type { OpusHead } from '../../codecs/opus-head.js';
+import { opusPacketSamples48k, type OpusHead } from '../../codecs/opus-head.js';
 import {
+  MoshiControl,
   MoshiKind,
   moshiAudioMessage,
   moshiControlMessage,
@@ -13,7 +14,7 @@ import {
   type MoshiControlAction,
 } from './moshi-messages.js';
 import { OPUS_FRAME_MS } from '../../dsp/frame-chunker.js';
-import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
+import type { ProtocolControl, ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
 import { describeError } from '../../errors/describe.js';
 
 const RATE = 24000;
@@ -27,6 +28,11 @@ export interface MoshiProtocolOptions {
   bitrate?: number;
   /** Serial number of the outgoing Ogg stream; random by default (fix it only for reproducible recordings/tests). */
   oggSerial?: number;
+  /**
+   * Decode the server's Opus into PCM `audio` events (default true). False: `encoded-audio` events with the packets
+   * and their duration instead, for clients that only time the audio (load generators): no decoder runs.
+   */
+  decodeAudio?: boolean;
   /** Also send 0x03 endTurn from `flush()`: for turn-based Moshi variants; full-duplex servers ignore it. */
   endTurnOnFlush?: boolean;
 }
@@ -35,6 +41,8 @@ export interface MoshiProtocolOptions {
 export interface MoshiStats {
   /** Samples passed to encodeAudio before the handshake, dropped (see encodeAudio). */
   samplesDroppedBeforeReady: number;
+  /** Samples passed to encodeAudio after endInput() ended the upload's Ogg stream, dropped. */
+  samplesDroppedAfterEnd: number;
   pings: number;
   /** Messages of kinds we do not handle (images, codes, future kinds), discarded as the protocol says. */
   ignoredMessages: number;
@@ -54,11 +62,15 @@ export class MoshiProtocol implements VoiceProtocol {
   readonly subprotocols: readonly string[] = [];
   /** A Moshi conversation lives in the server's model state: a new socket is a new conversation. */
   readonly reconnectable = false;
-  readonly stats: MoshiStats = { samplesDroppedBeforeReady: 0, pings: 0, ignoredMessages: 0 };
+  /** The model steps once per 80 ms of input: without input it stops answering. */
+  readonly continuousAudio = true;
+  readonly stats: MoshiStats = { samplesDroppedBeforeReady: 0, samplesDroppedAfterEnd: 0, pings: 0, ignoredMessages: 0 };
 
   private readonly options: MoshiProtocolOptions;
   private isReady = false;
   private closed = false;
+  /** The upload's Ogg stream got its EOS page: it takes no more packets (RFC 3533 §6). */
+  private inputEnded = false;
   private encoder: Promise<OpusEncoder> | null = null;
   private writer: OggOpusWriter | null = null;
   /** OpusHead + OpusTags pages, held until the first audio page goes out. */
@@ -89,8 +101,9 @@ export class MoshiProtocol implements VoiceProtocol {
    * reach a real-time model as stale speech and an ever-growing delay, while buffering would grow memory unbounded.
    */
   encodeAudio(pcm: Float32Array): Promise<WireMessage[]> {
-    if (!this.isReady || this.closed) {
-      if (!this.closed) this.stats.samplesDroppedBeforeReady += pcm.length;
+    if (!this.isReady || this.closed || this.inputEnded) {
+      if (this.inputEnded) this.stats.samplesDroppedAfterEnd += pcm.length;
+      else if (!this.closed) this.stats.samplesDroppedBeforeReady += pcm.length;
       return Promise.resolve([]);
     }
     const copy = pcm.slice(); // the caller may reuse its buffer before the chain reaches this frame
@@ -101,7 +114,7 @@ export class MoshiProtocol implements VoiceProtocol {
 
   /** Sends what the encoder holds (a half-filled page) and, if configured, an endTurn control. */
   flush(): WireMessage[] {
-    if (!this.isReady || !this.writer) return [];
+    if (!this.isReady || !this.writer || this.inputEnded) return [];
     const out: WireMessage[] = [];
     const page = this.writer.flush();
     if (page) out.push(this.audioMessage(page));
@@ -109,9 +122,32 @@ export class MoshiProtocol implements VoiceProtocol {
     return out;
   }
 
-  /** A 0x03 control message, or nothing before the handshake (the client must not speak first). */
-  control(action: MoshiControlAction): WireMessage[] {
-    return this.isReady ? [moshiControlMessage(action)] : [];
+  /**
+   * Ends the upload: the packets held and the end-of-stream page (RFC 3533 §4, RFC 7845 §5: a stream ends with
+   * an EOS page), so a server or a recorder sees a finished stream. Call after every encodeAudio promise settled
+   * (the transport's send chain does). Nothing was uploaded → nothing to end. Later audio is dropped and counted.
+   */
+  endInput(): WireMessage[] {
+    if (this.inputEnded || !this.writer) return [];
+    this.inputEnded = true;
+    const page = this.writer.flush(true);
+    return page ? [this.audioMessage(page)] : [];
+  }
+
+  /** A client-initiated close ends the upload's Ogg stream first, unless endInput() already did. */
+  goodbye(): WireMessage[] {
+    return this.endInput();
+  }
+
+  /**
+   * A 0x03 control message (`start`, `endTurn`, `pause`, `restart`, as a name or `{ action }`), or nothing before
+   * the handshake (the client must not speak first) or for another action (the Rust servers end the session on
+   * anything they do not know).
+   */
+  control(control: MoshiControlAction | ProtocolControl): WireMessage[] {
+    const action = typeof control === 'string' ? control : control.action;
+    if (!this.isReady || !Object.hasOwn(MoshiControl, action)) return [];
+    return [moshiControlMessage(action as MoshiControlAction)];
   }
 
   decode(message: WireMessage): Promise<ProtocolEvent[]> {
@@ -126,17 +162,28 @@ export class MoshiProtocol implements VoiceProtocol {
     void this.decoder?.then((d) => d.close(), () => undefined);
   }
 
+  /**
+   * Pre-encoded Opus packets into 0x01 messages, paged exactly as encodeAudio pages what it encodes (the first
+   * carries the header pages). One session sends either these or encodeAudio's, never both: one Ogg stream has one
+   * pre-skip. Dropped (and counted) before the handshake, as encodeAudio's PCM is.
+   */
+  encodePackets(packets: readonly Uint8Array[], preSkip: number): WireMessage[] {
+    if (!this.isReady || this.closed) {
+      if (!this.closed) for (const p of packets) this.stats.samplesDroppedBeforeReady += opusPacketSamples48k(p) / (48000 / RATE);
+      return [];
+    }
+    return this.page(packets, preSkip, 'pre-encoded');
+  }
+
   private async encodeNow(pcm: Float32Array): Promise<WireMessage[]> {
     const encoder = await this.startEncoder();
     const packets = await encoder.encode(pcm);
-    if (packets.length === 0) return [];
+    return packets.length === 0 ? [] : this.page(packets, encoder.preSkip, encoder.implementation);
+  }
+
+  private page(packets: readonly Uint8Array[], preSkip: number, source: string): WireMessage[] {
     if (!this.writer) {
-      this.writer = new OggOpusWriter({
-        inputSampleRate: RATE,
-        preSkip: encoder.preSkip,
-        serial: this.options.oggSerial,
-        vendor: `voicewire (${encoder.implementation})`,
-      });
+      this.writer = new OggOpusWriter({ inputSampleRate: RATE, preSkip, serial: this.options.oggSerial, vendor: `voicewire (${source})` });
       this.headerPages = this.writer.headers();
     }
     const out: WireMessage[] = [];
@@ -201,7 +248,7 @@ export class MoshiProtocol implements VoiceProtocol {
   private handshake(payload: Uint8Array): ProtocolEvent[] {
     if (this.isReady) return [];
     this.isReady = true;
-    void this.startEncoder(); // warm the encoder up while the first microphone frame is on its way
+    // No encoder is started here: a session with pre-encoded input never needs one (in Node it is a worker thread).
     const info: Record<string, unknown> = { payloadBytes: payload.length };
     if (payload.length >= 8) {
       const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
@@ -214,6 +261,10 @@ export class MoshiProtocol implements VoiceProtocol {
   private async audio(payload: Uint8Array): Promise<ProtocolEvent[]> {
     const chunk = this.reader.push(payload);
     const events: ProtocolEvent[] = chunk.issues.map((i) => error(`audio stream: ${i.reason}`, { kind: MoshiKind.AUDIO, offset: i.offset }));
+    if (this.options.decodeAudio === false) {
+      if (chunk.packets.length > 0) events.push({ type: 'encoded-audio', packets: chunk.packets, durationMs: durationMs(chunk.packets) });
+      return events;
+    }
     if (chunk.head) this.restartDecoder(chunk.head);
     if (chunk.packets.length === 0 || !this.decoder) return events;
     let decoder: OpusPacketDecoder;
@@ -251,6 +302,12 @@ export function moshi(options: MoshiProtocolOptions = {}): () => MoshiProtocol {
 
 function error(message: string, details: Record<string, unknown>): ProtocolEvent {
   return { type: 'error', fatal: false, error: moshiProtocolError(message, details) };
+}
+
+function durationMs(packets: readonly Uint8Array[]): number {
+  let samples = 0;
+  for (const p of packets) samples += opusPacketSamples48k(p);
+  return samples / 48;
 }
 
 function text(payload: Uint8Array, kind: number): ProtocolEvent[] {

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../errors/errors.js';
 import { decodeBase64, encodeBase64 } from './base64.js';
 import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
-import { preview, protocolError, serverError } from '../protocol-error.js';
+import { fixedWireRate, preview, protocolError, serverError } from '../protocol-error.js';
 import { pcm16RealtimeAudio, type RealtimeAudioCodec } from './realtime-audio.js';
 import { isRecord, optNum } from '../values.js';
 import { describeError } from '../../errors/describe.js';
@@ -33,7 +33,8 @@ export class RealtimeProtocol implements VoiceProtocol {
   private isReady = false;
 
   constructor(options: RealtimeProtocolOptions = {}) {
-    this.sampleRate = options.sampleRate ?? 24000;
+    // pcm16 is 24 kHz by definition; a plugged codec (unmute's Ogg Opus, …) knows its own rates.
+    this.sampleRate = options.audio ? options.sampleRate ?? 24000 : fixedWireRate('realtime pcm16', options.sampleRate, 24000);
     this.frameMs = options.frameMs ?? 20;
     this.codec = options.audio ?? pcm16RealtimeAudio();
     this.session = options.session ?? {};

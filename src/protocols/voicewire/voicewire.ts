@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../errors/errors.js';
 import { BYTES_PER_SAMPLE, decodePcm, encodePcm, type SampleFormat } from '../../dsp/pcm.js';
-import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
+import type { ProtocolControl, ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
 import { preview, protocolError, serverError } from '../protocol-error.js';
 import { isRecord, num } from '../values.js';
 import { describeError } from '../../errors/describe.js';
@@ -78,6 +78,16 @@ export class VoicewireProtocol implements VoiceProtocol {
   /** Tells the server no more audio follows. */
   flush(): WireMessage[] {
     return [this.message({ type: 'end' })];
+  }
+
+  /** An application control message, e.g. `{ action: 'tone', frequency: 440, durationMs: 1000 }` for the local server. */
+  control(control: ProtocolControl): WireMessage[] {
+    return [this.message({ type: 'control', ...control })];
+  }
+
+  /** A ping the server answers with a pong carrying `t` back (round-trip time). */
+  ping(id: number, t: number): WireMessage[] {
+    return [this.message({ type: 'ping', id, t })];
   }
 
   /** Encodes one client control message. */

@@ -1,0 +1,112 @@
+import type { AutoplayVerdict } from '../audio/context.js';
+
+/**
+ * The session's audio as the browser lets it run: 'running'; 'blocked' by the autoplay policy (waits for a gesture);
+ * 'interrupted' mid-call (the context left `running`: Safari's `interrupted` state during a phone call or Siri, a
+ * suspend by the browser or the page); 'device-lost' (the microphone track ended: unplugged, permission revoked).
+ */
+export type AudioState = 'running' | 'blocked' | 'interrupted' | 'device-lost';
+
+/** A change of the microphone: its track's `mute`/`unmute`/`ended` events, or the device list changed (`devicechange`). */
+export interface MicrophoneChange {
+  type: 'mute' | 'unmute' | 'ended' | 'devicechange';
+  /** The track's label ('' where the browser hides it). */
+  label: string;
+}
+
+export interface AudioLifecycleReport {
+  state(state: AudioState): void;
+  microphone(change: MicrophoneChange): void;
+}
+
+/** Gestures that grant user activation (HTML § "activation-triggering input event"). */
+const GESTURES = ['pointerdown', 'keydown', 'touchend'] as const;
+
+/**
+ * Follows an AudioContext and a microphone through a call and says what changed, once per change. When the context
+ * leaves `running` mid-call, resume is armed on the next gesture and on `visibilitychange` back to visible (a
+ * resume() outside a gesture may be refused; Safari ends `interrupted` only when the call or Siri is over); frames
+ * flow again once it runs. dispose() removes every listener.
+ */
+export class AudioLifecycle {
+  private current: AudioState | null = null;
+  private readonly cleanups: Array<() => void> = [];
+  private armed: (() => void) | null = null;
+
+  constructor(
+    private readonly ctx: AudioContext,
+    private readonly microphone: MediaStream | null,
+    private readonly report: AudioLifecycleReport,
+    private readonly gestureTarget: EventTarget = globalThis,
+  ) {}
+
+  get state(): AudioState | null {
+    return this.current;
+  }
+
+  /** Starts following; `verdict` is how start() found the context ('starting' reports `running` when it runs). */
+  start(verdict: AutoplayVerdict | null): void {
+    if (verdict === 'blocked') this.set('blocked');
+    this.listen(this.ctx, 'statechange', () => this.onContextState());
+    this.onContextState();
+    for (const track of this.microphone?.getAudioTracks() ?? []) {
+      for (const type of ['mute', 'unmute', 'ended'] as const) {
+        this.listen(track, type, () => {
+          this.report.microphone({ type, label: track.label });
+          if (type === 'ended') this.set('device-lost');
+        });
+      }
+    }
+    const devices = typeof navigator === 'undefined' ? undefined : navigator.mediaDevices;
+    const label = this.microphone?.getAudioTracks()[0]?.label ?? '';
+    if (devices) this.listen(devices, 'devicechange', () => this.report.microphone({ type: 'devicechange', label }));
+  }
+
+  dispose(): void {
+    this.disarm();
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+  }
+
+  private onContextState(): void {
+    // 'interrupted' is Safari's (macOS 14.1/iOS 17+) and not in lib.dom's AudioContextState yet.
+    const state = this.ctx.state as AudioContextState | 'interrupted';
+    if (state === 'running') {
+      this.disarm();
+      if (this.current !== 'device-lost') this.set('running');
+    } else if (state !== 'closed' && this.current === 'running') {
+      this.set('interrupted');
+      this.arm();
+    }
+  }
+
+  /** Resume from inside a gesture handler (a call outside one does not count) or when the page is visible again. */
+  private arm(): void {
+    if (this.armed) return;
+    const resume = () => void this.ctx.resume().catch(() => undefined);
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') resume();
+    };
+    // One abort removes them all (a listener added with capture is removed only with the same capture flag).
+    const listening = new AbortController();
+    const options = { capture: true, passive: true, signal: listening.signal };
+    for (const type of GESTURES) this.gestureTarget.addEventListener(type, resume, options);
+    if (typeof document !== 'undefined') document.addEventListener('visibilitychange', onVisible, { signal: listening.signal });
+    this.armed = () => listening.abort();
+  }
+
+  private disarm(): void {
+    this.armed?.();
+    this.armed = null;
+  }
+
+  private set(state: AudioState): void {
+    if (state === this.current) return;
+    this.current = state;
+    this.report.state(state);
+  }
+
+  private listen(target: EventTarget, type: string, listener: () => void): void {
+    target.addEventListener(type, listener);
+    this.cleanups.push(() => target.removeEventListener(type, listener));
+  }
+}

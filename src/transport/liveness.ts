@@ -1,0 +1,72 @@
+import { ErrorCode, VoicewireError } from '../errors/errors.js';
+
+/**
+ * Notices a link that went silent without closing. A blackholed path (a NAT that forgot the flow, a pulled cable,
+ * a suspended laptop's peer) delivers no FIN and no RST: TCP itself only gives up after minutes of retransmissions
+ * (RFC 6298 backoff, Linux tcp_retries2 ≈ 15 min), so a socket stays `open` and a session `connected` forever.
+ *
+ * After half the timeout of silence it probes once (a WebSocket ping where the runtime can send one, RFC 6455
+ * §5.5.2, or the protocol's own ping) so an idle but healthy server answers; after the full timeout of silence it
+ * calls `onTimeout`. Anything heard resets it. One timer, re-armed only when it fires: `heard()` on every message
+ * just stores a time.
+ */
+export class LivenessWatchdog {
+  private lastHeard = 0;
+  private probed = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * @param timeoutMs silence after which the link counts as dead, ms (> 0)
+   * @param probe asks the peer for an answer (called at most once per silence)
+   * @param onTimeout called once, after `timeoutMs` without anything heard; the watchdog is stopped then
+   */
+  constructor(private readonly timeoutMs: number, private readonly probe: () => void, private readonly onTimeout: (silentMs: number) => void) {}
+
+  start(): void {
+    this.stop();
+    this.heard();
+    this.arm(this.timeoutMs / 2);
+  }
+
+  /** Something arrived from the peer (a message, a pong). */
+  heard(): void {
+    this.lastHeard = monotonicNow();
+    this.probed = false;
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private arm(ms: number): void {
+    this.timer = setTimeout(() => this.check(), Math.max(1, ms));
+  }
+
+  private check(): void {
+    const silent = monotonicNow() - this.lastHeard;
+    if (silent >= this.timeoutMs) {
+      this.timer = undefined;
+      this.onTimeout(Math.round(silent));
+      return;
+    }
+    const half = this.timeoutMs / 2;
+    if (silent >= half && !this.probed) {
+      this.probed = true;
+      this.probe();
+    }
+    this.arm(silent >= half ? this.timeoutMs - silent : half - silent);
+  }
+}
+
+const monotonicNow = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
+
+/** CONNECTION_TIMEOUT for a link that went silent while open; retryable, so a reconnect follows where allowed. */
+export function livenessTimeoutError(livenessTimeoutMs: number, silentMs: number, protocol: string): VoicewireError {
+  return new VoicewireError({
+    code: ErrorCode.CONNECTION_TIMEOUT,
+    message: `Nothing arrived from the server for ${silentMs} ms (limit ${livenessTimeoutMs} ms), not even an answer to a ping: the connection is dead without having closed (a network path that drops everything, a server that hangs).`,
+    remedy: 'voicewire reconnects where the protocol allows. If it keeps happening, check the network path (VPN, proxy, NAT timeouts) and the server; raise `livenessTimeoutMs` only for a server that is legitimately silent for longer.',
+    details: { livenessTimeoutMs, silentMs, protocol },
+  });
+}

@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import puppeteer from 'puppeteer-core';
+import { PAGE_ERRORS, pollUntil, type EngineOptions, type EnginePage } from './engine.js';
+
+/** Debian's Firefox ESR; override with VOICEWIRE_FIREFOX. */
+export function firefoxPath(): string {
+  const path = process.env.VOICEWIRE_FIREFOX ?? '/usr/bin/firefox-esr';
+  if (!existsSync(path)) {
+    throw new Error(`Firefox not found at ${path}. The browser tests need Firefox ESR: \`sudo apt-get install -y firefox-esr\` or set VOICEWIRE_FIREFOX=/path/to/firefox.`);
+  }
+  return path;
+}
+
+/**
+ * Firefox ESR through puppeteer-core over WebDriver BiDi (playwright-core cannot drive a stock Firefox). Firefox
+ * plays and runs AudioContexts only with a sound server: the browser project's global setup starts PulseAudio.
+ */
+export async function launchFirefoxEngine(options: EngineOptions = {}): Promise<EnginePage> {
+  const mic = options.microphone ?? 'fake';
+  const prefs: Record<string, unknown> = {
+    // 'absent': real devices only — the null sink's monitor is not a capture device for Firefox, so none is found.
+    'media.navigator.streams.fake': mic !== 'absent',
+    'media.navigator.permission.disabled': mic !== 'denied',
+    // 2 = block: a denied permission without a prompt.
+    ...(mic === 'denied' ? { 'permissions.default.microphone': 2 } : {}),
+    ...(options.autoplay !== false ? { 'media.autoplay.default': 0, 'media.autoplay.block-webaudio': false } : {}),
+    ...(options.mapHosts?.length ? { 'network.dns.localDomains': options.mapHosts.join(',') } : {}),
+    ...options.extra?.firefoxPrefs,
+  };
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: firefoxPath(),
+    headless: true,
+    acceptInsecureCerts: options.acceptInsecureCerts === true,
+    extraPrefsFirefox: prefs,
+  });
+  const page = await browser.newPage();
+  const seen: string[] = [];
+  page.on('pageerror', (e) => seen.push(`pageerror: ${(e as Error).message ?? String(e)}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') seen.push(`console.error: ${m.text()}`);
+  });
+  const evaluate = <R, A>(fn: (arg: A) => R | Promise<R>, arg?: A) => (page.evaluate as (f: unknown, a: unknown) => Promise<R>).call(page, fn, arg);
+  return {
+    engine: 'firefox',
+    goto: async (url) => {
+      await page.goto(url);
+    },
+    evaluate,
+    click: (selector) => page.click(selector),
+    waitFor: (fn, arg, o = {}) => pollUntil(() => evaluate(fn, arg), o.timeoutMs ?? 20_000, o.what ?? fn.toString()),
+    errors: async () => [...seen, ...(await evaluate(PAGE_ERRORS).catch(() => []))],
+    close: () => browser.close(),
+  };
+}
