@@ -5,7 +5,7 @@ import { launchChromium, openSdkPage, type BrowserSession } from '../support/bro
 import { startTestServer, type TestServer } from '../support/server.js';
 import { startVoiceServer, until, type VoiceServer } from '../support/voice-server.js';
 
-// A running PulseAudio daemon breaks Chromium's fake microphone (PLATFORM-FACTS): keep this Chromium off it.
+// A running PulseAudio daemon breaks Chromium's fake microphone (docs/browser-engines.md): keep this Chromium off it.
 process.env.PULSE_SERVER ??= 'unix:/nonexistent';
 
 type Vw = import('../support/sdk.js').Sdk;
