@@ -1,6 +1,8 @@
 import { EventEmitter } from 'eventemitter3';
+import { watchDevices, type DeviceChange, type MicrophoneSettings } from '../audio/devices.js';
+import { AudioOutput, type AudioOutputOptions } from '../audio/output.js';
 import { ErrorCode, VoicewireError, isVoicewireError } from '../errors/errors.js';
-import type { ProtocolEvent, ProtocolFactory } from '../protocols/protocol.js';
+import type { ProtocolEvent, ProtocolFactory, VoiceProtocol } from '../protocols/protocol.js';
 import { voicewire } from '../protocols/voicewire/voicewire.js';
 import { Connection, type ConnectionOptions } from '../transport/connection.js';
 import type { ConnectionState } from '../transport/connection-events.js';
@@ -10,9 +12,11 @@ import type { AudioPath, AudioSink } from './audio-path.js';
 import { BrowserAudio, type BrowserAudioOptions } from './browser-audio.js';
 import { checkEncodedInput } from './encoded-input.js';
 import { sendControl, sendPing, sendText } from './outgoing.js';
+import { NOT_RECONNECTING, trackReconnects, type ReconnectInfo } from './reconnect-info.js';
 import { StreamAudio, type StreamAudioOptions } from './stream-audio.js';
 import { mouthToEarMs, type PlayoutStats } from './mouth-to-ear.js';
 import { describeError } from '../errors/describe.js';
+import { TurnTracker, type TurnChange, type TurnOptions, type TurnState } from './turns.js';
 
 /**
  * The connection's states (see ConnectionState: `connecting`, `waiting` for the server's hello, `connected`,
@@ -21,7 +25,7 @@ import { describeError } from '../errors/describe.js';
  */
 export type SessionState = 'idle' | 'starting' | ConnectionState | 'stopping';
 
-export interface VoiceSessionOptions extends BrowserAudioOptions, StreamAudioOptions,
+export interface VoiceSessionOptions extends BrowserAudioOptions, StreamAudioOptions, AudioOutputOptions, TurnOptions,
   Pick<ConnectionOptions, 'auth' | 'headers' | 'base' | 'connectTimeoutMs' | 'helloTimeoutMs' | 'maxMessageBytes' | 'audioBudgetBytes' | 'livenessTimeoutMs' | 'reconnect' | 'reconnectPolicy'> {
   /** `/ws`, `wss://host/api/chat`, …: resolved against the page (https → wss). */
   url: string | URL;
@@ -33,6 +37,12 @@ export interface VoiceSessionOptions extends BrowserAudioOptions, StreamAudioOpt
   protocol?: ProtocolFactory;
   /** 'browser' (microphone and speakers) or 'stream' (async iterable in, callback out). Default: 'browser' where there is a page, else 'stream'. */
   audio?: 'browser' | 'stream';
+  /**
+   * What input mute sends: 'silence' (default: zeros, the stream stays continuous) or 'nothing' (no frames at all).
+   * 'nothing' is refused (INVALID_OPTION) for protocols whose server needs continuous audio (Moshi, Kyutai STT);
+   * with voicewire and realtime the server's own turn detection then waits for audio to resume.
+   */
+  muteMode?: 'silence' | 'nothing';
   /** How often `stats` and `level` are emitted (and the RTT pinged), ms, while either has a listener. Default 250. */
   statsIntervalMs?: number;
 }
@@ -87,6 +97,16 @@ export interface VoiceSessionEvents {
   end: () => void;
   /** Server metadata (Moshi's 0x04 JSON, Kyutai steps). */
   metadata: (data: Readonly<Record<string, unknown>>) => void;
+  /** Automatic reconnection: each scheduled retry (attempt, delay), the way back (all reset), giving up (`gaveUp`). */
+  reconnect: (info: ReconnectInfo) => void;
+  /** Input mute changed (`mute()`/`unmute()`): what is sent from now on. */
+  mute: (muted: boolean) => void;
+  /** The user or the agent started or stopped speaking (browser; see TurnOptions). */
+  turn: (turn: TurnChange) => void;
+  /** Barge-in: user speech while the agent spoke interrupted playback; `atMs` is the detection (performance.now()). */
+  bargeIn: (info: { atMs: number }) => void;
+  /** A microphone or speaker was plugged in or out while the session ran (browser). */
+  devices: (change: DeviceChange) => void;
   /** Every failure. `fatal` ones end the session (state `closed` follows). */
   error: (error: VoicewireError, fatal: boolean) => void;
   /** Browser audio as it runs: blocked → running after a gesture; interrupted mid-call (resumed on the next gesture or when the page is visible again); device-lost. See src/session/audio-lifecycle.ts. */
@@ -110,10 +130,20 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
   private stopCalled = false;
   private rttMs = Number.NaN;
   private pingId = 0;
+  private reconnectInfo: ReconnectInfo = NOT_RECONNECTING;
   private readonly protocol: ProtocolFactory;
   private readonly wireRate: number;
   private readonly frameMs: number;
+  /**
+   * Speakers: `output.setVolume(0–1)` (ramped, no clicks), `output.setMuted()`, `output.setDevice(id)` (setSinkId:
+   * OUTPUT_DEVICE_UNSUPPORTED where there is no AudioContext.setSinkId: Firefox, Safari).
+   * Kept across start/stop.
+   */
+  readonly output: AudioOutput;
+  private readonly turns: TurnTracker;
+  private unwatchDevices = () => {};
 
+  /** Throws INVALID_OPTION for a volume outside 0–1, or muteMode 'nothing' with a protocol that needs continuous audio. */
   constructor(private readonly options: VoiceSessionOptions) {
     super();
     this.protocol = options.protocol ?? voicewire();
@@ -122,14 +152,53 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     this.wireRate = first.sampleRate;
     this.frameMs = first.frameMs;
     first.close();
+    if (options.muteMode === 'nothing') assertGapsAllowed(first);
+    this.output = new AudioOutput(options);
+    this.turns = new TurnTracker(options, this.wireRate, {
+      change: (change) => this.emit('turn', change),
+      bargeIn: (atMs) => {
+        this.interrupt();
+        this.emit('bargeIn', { atMs });
+      },
+    });
   }
 
   get state(): SessionState {
     return this.current;
   }
 
+  /** Which reconnect attempt runs, the delay before it, and why the session gave up (kept after `closed`). */
+  get reconnect(): ReconnectInfo {
+    return this.reconnectInfo;
+  }
+
+  /** True while input is muted: what is sent is silence (or nothing, per `muteMode`), never the microphone. */
   get muted(): boolean {
     return this.isMuted;
+  }
+
+  /** Who is speaking now (see the `turn` event). */
+  get turn(): TurnState {
+    return this.turns.current;
+  }
+
+  /**
+   * Switches the microphone while connected, without reconnecting: the new track feeds the same capture node (frames
+   * keep flowing; the switch costs the getUserMedia wait). Processing flags not given keep the session's. Throws
+   * MICROPHONE_* (the old microphone stays) or INVALID_OPTION outside a browser session.
+   */
+  async switchMicrophone(settings: MicrophoneSettings): Promise<void> {
+    const audio = this.audioPath;
+    if (!(audio instanceof BrowserAudio)) {
+      throw new VoicewireError({ code: ErrorCode.INVALID_OPTION, message: `switchMicrophone() needs a started browser session (the session is ${this.current}).`, remedy: 'Await start() with audio: "browser" first.' });
+    }
+    await audio.switchMicrophone(settings);
+    this.turns.reset();
+  }
+
+  /** What the browser applied to the microphone (`track.getSettings()`: deviceId, echoCancellation…); null otherwise. */
+  get microphoneSettings(): MediaTrackSettings | null {
+    return this.audioPath instanceof BrowserAudio ? this.audioPath.microphoneSettings : null;
   }
 
   /** The playback node (browser), for visualisers and taps; null otherwise. */
@@ -159,6 +228,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     this.stopCalled = false;
     this.startPending = true;
     this.rttMs = Number.NaN;
+    this.reconnectInfo = NOT_RECONNECTING;
     try {
       // Before any device is touched: a mixed-content or malformed URL fails here, with nothing to undo.
       resolveSocketUrl(this.options.url, this.options.base === undefined ? {} : { base: this.options.base });
@@ -172,6 +242,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       if (this.connection !== connection) throw stoppedWhileStarting();
       checkEncodedInput(this.options, connection.protocol);
       audio.connected();
+      if (audio instanceof BrowserAudio) this.unwatchDevices = watchDevices((change) => this.emit('devices', change));
       this.timer = setInterval(() => this.tick(), this.options.statsIntervalMs ?? 250);
     } catch (e) {
       // stop() while starting: what failed underneath is a consequence (a closed AudioContext aborts addModule,
@@ -204,6 +275,8 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     this.setState('stopping');
     clearInterval(this.timer);
     this.timer = undefined;
+    this.unwatchDevices();
+    this.turns.reset();
     const { connection, audioPath } = this;
     this.connection = null;
     this.audioPath = null;
@@ -213,18 +286,25 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     this.setState('closed');
   }
 
-  /** Sends silence instead of the microphone (the stream stays continuous, as servers expect). */
+  /** Input mute: from the next frame on, sends silence or nothing (`muteMode`) instead of the microphone. */
   mute(): void {
-    this.isMuted = true;
+    this.setMuted(true);
   }
 
   unmute(): void {
-    this.isMuted = false;
+    this.setMuted(false);
+  }
+
+  private setMuted(muted: boolean): void {
+    if (muted === this.isMuted) return;
+    this.isMuted = muted;
+    this.emit('mute', muted);
   }
 
   /** Drops queued playback at once: the user talks over the agent. */
   interrupt(): void {
     this.audioPath?.interrupt();
+    this.turns.interrupted();
   }
 
   /**
@@ -251,7 +331,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
 
   private createAudioPath(): AudioPath {
     const kind = this.options.audio ?? (typeof document === 'undefined' ? 'stream' : 'browser');
-    return kind === 'browser' ? new BrowserAudio(this.options, this.wireRate, this.frameMs) : new StreamAudio(this.options, this.wireRate, this.frameMs);
+    return kind === 'browser' ? new BrowserAudio(this.options, this.wireRate, this.frameMs, this.output) : new StreamAudio(this.options, this.wireRate, this.frameMs);
   }
 
   private audioSink(audio: AudioPath): AudioSink {
@@ -259,12 +339,19 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       frame: (pcm) => {
         // Not connected yet or reconnecting: the connection refuses the frame and counts it as dropped.
         if (this.audioPath !== audio || this.connection === null) return;
-        if (this.isMuted) pcm.fill(0);
+        if (this.isMuted) {
+          if (this.options.muteMode === 'nothing') return;
+          pcm.fill(0);
+        }
+        this.turns.frame(pcm);
         this.connection.sendAudio(pcm);
       },
       packets: (packets, preSkip) => {
         // Sent and refused packets are counted by the connection (framesSent = its audioSent).
         if (this.audioPath === audio) this.connection?.sendEncodedAudio(packets, preSkip);
+      },
+      playing: (playing) => {
+        if (this.audioPath === audio) this.turns.playing(playing);
       },
       end: () => {
         if (this.audioPath === audio) this.endInput();
@@ -284,6 +371,10 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       url: o.url, auth: o.auth, headers: o.headers, base: o.base, connectTimeoutMs: o.connectTimeoutMs, helloTimeoutMs: o.helloTimeoutMs,
       maxMessageBytes: o.maxMessageBytes, audioBudgetBytes: o.audioBudgetBytes, livenessTimeoutMs: o.livenessTimeoutMs, reconnect: o.reconnect, reconnectPolicy: o.reconnectPolicy,
       protocol: this.protocol,
+    });
+    trackReconnects(connection, (info) => {
+      this.reconnectInfo = info;
+      this.emit('reconnect', info);
     });
     connection.on('state', ({ state }) => {
       // The connection's end is the session's too ('close' below), but only stop() may say `closed`: it releases the
@@ -351,6 +442,17 @@ function speechOf(e: Extract<ProtocolEvent, { type: 'speech' }>) {
 }
 
 const now = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
+
+/** muteMode 'nothing' needs a server that tolerates gaps: the protocol says (`continuousAudio`: Moshi, Kyutai STT). */
+function assertGapsAllowed(protocol: VoiceProtocol): void {
+  if (!protocol.continuousAudio) return;
+  throw new VoicewireError({
+    code: ErrorCode.INVALID_OPTION,
+    message: `muteMode 'nothing' is not allowed with ${protocol.name}: its server needs continuous audio (it steps its model on the input).`,
+    remedy: "Leave muteMode out (or 'silence'): mute() then sends silence, which such servers expect.",
+    details: { option: 'muteMode', value: 'nothing', protocolName: protocol.name },
+  });
+}
 
 function stoppedWhileStarting(cause?: unknown): VoicewireError {
   return new VoicewireError({ code: ErrorCode.CONNECTION_CLOSED, message: 'The session was stopped while it was starting.', remedy: 'Nothing to fix: start() again when you want a session.', cause });
