@@ -23,8 +23,6 @@ export interface OggIssue {
 }
 
 const HEADER = 27;
-/** The largest possible page: header, 255 lacing values, 255 × 255 bytes of body. */
-export const MAX_OGG_PAGE = HEADER + 255 + 255 * 255;
 
 /**
  * Splits a byte stream into Ogg pages, whatever the chunking: a page split across several pushes, several pages in

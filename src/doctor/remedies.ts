@@ -41,5 +41,3 @@ export function insecureOriginFixes(host: string, port: number): string {
     `  2. serve the page over https with a certificate the browser trusts for "${host}" (a local CA such as mkcert on a LAN; see docs/deploy.md), and the socket over wss://.`,
   ].join('\n');
 }
-
-export const DOCTOR_HINT = 'Run `npx voicewire doctor <socket-url> --page <page-url>` to test each step.';

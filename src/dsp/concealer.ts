@@ -1,4 +1,5 @@
-import { TimeStretcher, rise } from './time-stretch.js';
+import { rise } from './time-stretch.js';
+import type { TimeStretcher } from './time-stretch.js';
 
 /** Concealment fades the repeated period to silence over this long (NetEQ's expand fades too). */
 const FADE_OUT_MS = 10;

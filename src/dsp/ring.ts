@@ -13,7 +13,7 @@ const WRITE = 1;
 /**
  * A single-producer single-consumer wait-free ring of samples.
  *
- * The storage (made by {@link RingBuffer.createStorage}) is shared; each thread wraps it in its own RingBuffer.
+ * The storage (made by {@link createRingStorage}) is shared; each thread wraps it in its own RingBuffer.
  * One slot more than the capacity is allocated so that `read === write` always means empty and full never looks
  * like empty. Each side publishes only its own index, with Atomics.store after its copy, and reads the other
  * side's with Atomics.load: a side may see the other one late (less data or room than there really is), never

@@ -106,7 +106,9 @@ export function useVoiceSession(options: UseVoiceSessionOptions): VoiceSessionVi
 
   const setMuted = useCallback((m: boolean) => {
     const s = current.current;
-    if (s) (m ? s.mute() : s.unmute());
+    if (!s) return;
+    if (m) s.mute();
+    else s.unmute();
   }, []);
 
   const setVolume = useCallback((v: number) => {

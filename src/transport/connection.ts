@@ -16,7 +16,6 @@ import { scrub, toError } from './scrub.js';
 import { SendChain } from './send-chain.js';
 import { endInputTail, type SilenceTail } from './silence-tail.js';
 import { VoiceSocket, socketCanSendHeaders, type SocketCloseInfo } from './socket.js';
-import { describeError } from '../errors/describe.js';
 
 export type { ConnectionOptions, ConnectionStats } from './connection-options.js';
 
@@ -59,11 +58,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     super();
     this.options = options;
     this.policy = options.reconnectPolicy ?? new ExponentialBackoff();
-    const self = this;
+    // The outbox outlives each socket: it reads whichever socket is current at send time.
+    const current = (): VoiceSocket | undefined => this.socket;
     this.outbox = new Outbox({
-      send: (m) => self.socket?.send(m) ?? false,
+      send: (m) => current()?.send(m) ?? false,
       get bufferedAmount() {
-        return self.socket?.bufferedAmount ?? 0;
+        return current()?.bufferedAmount ?? 0;
       },
     }, options.audioBudgetBytes ?? 128 * 1024);
   }

@@ -3,7 +3,6 @@ import { VoiceActivityDetector, type VadOptions } from '../../src/dsp/vad.js';
 import { noise, sequence, speechLike, type NoiseColour } from '../support/speech-like.js';
 
 const RATE = 24000;
-const FRAME = 480; // 20 ms at the wire rate, as the session feeds it
 
 /** Runs the detector over a signal in 20 ms frames; returns each transition with its time (ms, end of the frame). */
 function run(signal: Float32Array, options: Partial<VadOptions> = {}, rate = RATE) {
