@@ -4,18 +4,18 @@ import { AudioOutput } from '../audio/output.js';
 import { ErrorCode, VoicewireError, isVoicewireError } from '../errors/errors.js';
 import type { ProtocolEvent, ProtocolFactory, VoiceProtocol } from '../protocols/protocol.js';
 import { voicewire } from '../protocols/voicewire/voicewire.js';
-import { Connection, type ConnectionOptions } from '../transport/connection.js';
+import { Connection } from '../transport/connection.js';
 import { resolveSocketUrl } from '../environment/url.js';
 import type { AudioPath, AudioSink } from './audio-path.js';
-import { BrowserAudio, type BrowserAudioOptions } from './browser-audio.js';
+import { BrowserAudio } from './browser-audio.js';
 import { checkEncodedInput } from './encoded-input.js';
 import { sendControl, sendPing, sendText } from './outgoing.js';
 import { NOT_RECONNECTING, trackReconnects, type ReconnectInfo } from './reconnect-info.js';
-import { StreamAudio, type StreamAudioOptions } from './stream-audio.js';
+import { StreamAudio } from './stream-audio.js';
 import { mouthToEarMs } from './mouth-to-ear.js';
 import { describeError } from '../errors/describe.js';
 import { TurnTracker, type TurnState } from './turns.js';
-import type { SessionState, SessionStats, VoiceSessionEvents, VoiceSessionOptions } from './session-types.js';
+import type { SessionState, VoiceSessionEvents, VoiceSessionOptions } from './session-types.js';
 
 export type { SessionState, SessionStats, SessionText, VoiceSessionEvents, VoiceSessionOptions } from './session-types.js';
 
