@@ -77,6 +77,19 @@ export async function autoplayVerdict(ctx: AudioContext, waitMs = DEFAULT_AUTOPL
   return policy === 'disallowed' ? 'blocked' : 'starting';
 }
 
+/**
+ * Asks again, once the microphone is live, about a context that `autoplayVerdict` found `blocked` without an answer
+ * from the browser. Quirk Q9: WebKit lets a page that captures start Web Audio without a gesture, so there a context
+ * created on load can start only once getUserMedia has answered — after the worklets loaded, which on a busy machine
+ * takes longer than the wait that began when the context was made; a start that waited for the capture is late, not
+ * blocked. `waitMs` counts again from now. Where the browser answered (getAutoplayPolicy), its answer stands.
+ */
+export async function autoplayVerdictWhileCapturing(ctx: AudioContext, waitMs = DEFAULT_AUTOPLAY_WAIT_MS, policy = autoplayPolicy()): Promise<AutoplayVerdict> {
+  if (policy !== null) return 'blocked';
+  if (await resumeWithin(ctx, waitMs)) return 'running';
+  return ctx.state === 'closed' ? 'closed' : 'blocked';
+}
+
 export function autoplayBlockedError(waitMs: number, policy: string | null = null): VoicewireError {
   const why = policy === null ? `still suspended after ${waitMs} ms` : `navigator.getAutoplayPolicy('audiocontext') is '${policy}'`;
   return new VoicewireError({
