@@ -7,7 +7,8 @@ import terser from '@rollup/plugin-terser';
 import { WORKLET_SOURCES_ID, workletSources } from './scripts/worklet-sources.mjs';
 
 const pkg = JSON.parse(readFileSync('./package.json', 'utf8'));
-const external = [...Object.keys(pkg.dependencies), /^node:/];
+// React is an optional peer dependency of voicewire/react only: never bundled.
+const external = [...Object.keys(pkg.dependencies), 'react', /^node:/];
 // Two packages whose browser entries are CommonJS, which rollup cannot read without the commonjs plugin; each
 // ships an ES module twin: eventemitter3's ESM build, and opus-decoder's worker helper (`export default Worker`).
 const ESM_TWINS = {
@@ -31,9 +32,11 @@ export const ENTRIES = {
   transport: 'src/transport/index.ts',
   codecs: 'src/codecs/index.ts',
   dsp: 'src/dsp/index.ts',
+  // React bindings: shares the chunks of the root entry (one VoiceSession class), React stays the app's.
+  react: 'src/react/index.ts',
 };
 // The browser build names the root entry after the package: dist/browser/voicewire.js.
-const { index, ...subpaths } = ENTRIES;
+const { index, react: _react, ...subpaths } = ENTRIES;
 const BROWSER_ENTRIES = { voicewire: index, ...subpaths };
 
 export default [
@@ -43,8 +46,8 @@ export default [
     external,
     plugins: [workletSources({ emitFiles: true }), ts()],
     output: [
-      { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
-      { dir: 'dist', format: 'cjs', sourcemap: true, exports: 'named', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
+      { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', hoistTransitiveImports: false },
+      { dir: 'dist', format: 'cjs', sourcemap: true, exports: 'named', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', hoistTransitiveImports: false },
     ],
   },
   // Self-contained ES modules for a <script type="module"> (the demo, the browser tests): one file per entry
@@ -71,5 +74,12 @@ export default [
     external: [...external, WORKLET_SOURCES_ID],
     plugins: [dts()],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
+  },
+  // The same declarations for `require` (TypeScript's node16/nodenext resolution reads .d.cts for .cjs).
+  {
+    input: ENTRIES,
+    external: [...external, WORKLET_SOURCES_ID],
+    plugins: [dts()],
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts', chunkFileNames: 'chunks/[name]-[hash].d.cts' },
   },
 ];

@@ -20,7 +20,7 @@ interface Row {
 }
 
 const FRAME = 480;
-const policy = { nextRetryDelayMs: (attempt: number) => (attempt <= 100 ? 200 : null) };
+const policy = { nextRetryDelayMs: ({ attempt }: { attempt: number }) => (attempt <= 100 ? 200 : null) };
 
 async function run(fault: string, inject: (ctx: { proxy: FaultProxy; kill: () => Promise<unknown>; restart: () => Promise<void> }) => Promise<number | void>, options: { livenessTimeoutMs?: number; viaDemoServer?: boolean } = {}): Promise<Row> {
   let serverFrames = 0;

@@ -1,7 +1,11 @@
 // Issue 16: 10^6 random and mutated messages per protocol decoder of the BUILT package (dist/), seeds printed for
 // replay (VOICEWIRE_FUZZ_SEED=n npm run bench -- reliability-fuzz). Any invariant broken throws with the input's
 // number and seed. `npm test` runs 10^5 of the same inputs against src/.
-import { KyutaiSttProtocol, KyutaiTtsProtocol, RealtimeProtocol, VoicewireProtocol, createMoshiProtocol } from '../dist/index.js';
+// The subpath entries, as a user imports them (voicewire/protocols/…); each factory makes a fresh codec per call.
+import { kyutaiStt, kyutaiTts } from '../dist/protocols/kyutai.js';
+import { moshi } from '../dist/protocols/moshi.js';
+import { realtime } from '../dist/protocols/realtime.js';
+import { voicewire } from '../dist/protocols/voicewire.js';
 import type { VoiceProtocol, WireMessage } from '../src/protocols/protocol.js';
 import { fuzzDecoder, fuzzSeed } from '../test/support/fuzz.js';
 import { KYUTAI_STT, KYUTAI_TTS, REALTIME, VOICEWIRE, VOICEWIRE_HELLO, msgpackUnreadable, realtimeUnreadable, voicewireUnreadable } from '../test/support/fuzz-corpora.js';
@@ -24,14 +28,14 @@ const generic = (name: string, make: () => VoiceProtocol, corpus: readonly WireM
 });
 
 const CASES: Case[] = [
-  generic('voicewire', () => new VoicewireProtocol() as unknown as VoiceProtocol, VOICEWIRE, voicewireUnreadable, VOICEWIRE_HELLO),
-  generic('realtime', () => new RealtimeProtocol() as unknown as VoiceProtocol, REALTIME, realtimeUnreadable),
-  generic('kyutai-stt', () => new KyutaiSttProtocol() as unknown as VoiceProtocol, KYUTAI_STT, msgpackUnreadable),
-  generic('kyutai-tts', () => new KyutaiTtsProtocol() as unknown as VoiceProtocol, KYUTAI_TTS, msgpackUnreadable),
+  generic('voicewire', voicewire() as unknown as () => VoiceProtocol, VOICEWIRE, voicewireUnreadable, VOICEWIRE_HELLO),
+  generic('realtime', realtime() as unknown as () => VoiceProtocol, REALTIME, realtimeUnreadable),
+  generic('kyutai-stt', kyutaiStt() as unknown as () => VoiceProtocol, KYUTAI_STT, msgpackUnreadable),
+  generic('kyutai-tts', kyutaiTts() as unknown as () => VoiceProtocol, KYUTAI_TTS, msgpackUnreadable),
   {
     name: 'moshi (Ogg Opus)',
     async run(seed) {
-      const r = await fuzzMoshi(() => createMoshiProtocol() as unknown as VoiceProtocol, seed, COUNT);
+      const r = await fuzzMoshi(moshi() as unknown as () => VoiceProtocol, seed, COUNT);
       r.codec.close();
       if (r.failures.length > 0) throw new Error(`moshi fuzz (seed ${seed}): ${r.failures.join('; ')}`);
       return r;

@@ -20,3 +20,7 @@ export { exponentialBackoff } from './transport/reconnect.js';
 export type { ReconnectPolicy, ReconnectContext, BackoffOptions } from './transport/reconnect.js';
 export type { EncodedInput, EncodedInputOptions } from './session/encoded-input.js';
 export { PlayoutClock } from './session/playout-clock.js';
+export type { ReconnectInfo } from './session/reconnect-info.js';
+export type { TurnOptions, TurnState, TurnChange } from './session/turns.js';
+export type { AudioDevice, AudioDevices, DeviceChange, MicrophoneSettings } from './audio/devices.js';
+export type { AudioOutput, AudioOutputOptions } from './audio/output.js';

@@ -1,6 +1,7 @@
 // The demo page: every number here comes from voicewire's own events, so it doubles as a live check of the SDK.
 import * as voicewire from '/sdk/voicewire.js';
 import { moshi } from '/sdk/protocols/moshi.js';
+import { listDevices, outputDeviceSupported } from '/sdk/audio.js';
 
 /** The protocols the local server speaks, by the value of the page's protocol menu. */
 const PROTOCOLS = { voicewire: undefined, moshi: moshi() };
@@ -11,6 +12,8 @@ const ui = {
   interrupt: $('interrupt'), tone: $('tone'), diagnosis: $('diagnosis'), transcript: $('transcript'),
   error: $('error'), errorCode: $('error-code'), errorMessage: $('error-message'), errorRemedy: $('error-remedy'),
   micLevel: $('mic-level'), micDb: $('mic-db'), playbackLevel: $('playback-level'), playbackDb: $('playback-db'),
+  microphone: $('microphone'), speaker: $('speaker'), volume: $('volume'), volumeValue: $('volume-value'),
+  bargeIn: $('barge-in'), turn: $('turn'), reconnectInfo: $('reconnect-info'),
 };
 
 /** Exposed for the browser tests and for poking at from the console. */
@@ -66,10 +69,47 @@ function setState(state) {
   window.demo.states.push(state);
   ui.state.textContent = state;
   ui.state.dataset.state = state;
+  // A banner describes a failure to connect: it ends when the session is connected (again).
+  if (state === 'connected') ui.error.hidden = true;
+  if (state !== 'reconnecting') ui.reconnectInfo.textContent = '';
+  if (state === 'closed' || state === 'idle') resetReadings();
   const live = state !== 'idle' && state !== 'closed';
   ui.connect.textContent = live ? 'Disconnect' : 'Connect';
   for (const b of [ui.mute, ui.interrupt, ui.tone]) b.disabled = state !== 'connected';
   ui.tone.disabled ||= ui.protocol.value !== 'voicewire';
+}
+
+/** Meters, stats and turn back to "nothing measured": a closed session measures nothing. */
+function resetReadings() {
+  showLevel(ui.micLevel, ui.micDb, -Infinity);
+  showLevel(ui.playbackLevel, ui.playbackDb, -Infinity);
+  for (const id of ['stat-rtt', 'stat-buffer', 'stat-underruns', 'stat-overruns', 'stat-dropped', 'stat-path']) $(id).textContent = '–';
+  showTurn({ userSpeaking: false, agentSpeaking: false });
+}
+
+function showTurn(t) {
+  ui.turn.textContent = t.userSpeaking ? 'you are speaking' : t.agentSpeaking ? 'agent is speaking' : 'nobody is speaking';
+}
+
+function showMuted(muted) {
+  ui.mute.textContent = muted ? 'Unmute' : 'Mute';
+}
+
+function showReconnect(r) {
+  ui.reconnectInfo.textContent = r.gaveUp ? `gave up after ${r.gaveUp.attempts} attempts` : r.attempt > 0 ? `attempt ${r.attempt}, next in ${Math.round(r.delayMs)} ms` : '';
+}
+
+/** Fills the device pickers (names appear once the microphone was granted), keeping the choice. */
+async function showDevices() {
+  const { microphones, speakers } = await listDevices();
+  const fill = (select, devices, noun) => {
+    const chosen = select.value;
+    select.replaceChildren(...devices.map((d, i) => new Option(d.label || `${noun} ${i + 1}`, d.deviceId)));
+    if (devices.some((d) => d.deviceId === chosen)) select.value = chosen;
+  };
+  fill(ui.microphone, microphones, 'Microphone');
+  fill(ui.speaker, speakers, 'Speaker');
+  ui.speaker.disabled = !outputDeviceSupported();
 }
 
 function addText(text, source) {
@@ -108,10 +148,18 @@ function showStats(s) {
 
 async function connect() {
   ui.error.hidden = true;
-  const session = voicewire.createVoiceSession({ url: ui.url.value, protocol: PROTOCOLS[ui.protocol.value] });
+  const session = voicewire.createVoiceSession({
+    url: ui.url.value, protocol: PROTOCOLS[ui.protocol.value], bargeIn: ui.bargeIn.checked, volume: Number(ui.volume.value) / 100,
+    inputDeviceId: ui.microphone.value || undefined, outputDeviceId: ui.speaker.disabled ? undefined : ui.speaker.value || undefined,
+  });
   window.demo.session = session;
+  showMuted(session.muted);
   session.on('state', setState);
   session.on('error', showError);
+  session.on('mute', showMuted);
+  session.on('turn', showTurn);
+  session.on('reconnect', showReconnect);
+  session.on('devices', () => void showDevices());
   session.on('text', (t) => addText(t.text, t.source));
   session.on('speech', (s) => addText(s.state === 'started' ? 'speech started' : `speech stopped (${(s.durationMs / 1000).toFixed(2)} s)`, 'vad'));
   session.on('level', (l) => {
@@ -121,6 +169,7 @@ async function connect() {
   session.on('stats', showStats);
   try {
     await session.start();
+    await showDevices();
   } catch {
     // start() rejects with the VoicewireError it already emitted as 'error' (the banner shows it), or because
     // Disconnect stopped it while starting: nothing to show either way.
@@ -136,7 +185,17 @@ ui.mute.addEventListener('click', () => {
   const session = window.demo.session;
   if (session.muted) session.unmute();
   else session.mute();
-  ui.mute.textContent = session.muted ? 'Unmute' : 'Mute';
+});
+ui.volume.addEventListener('input', () => {
+  ui.volumeValue.textContent = `${ui.volume.value} %`;
+  window.demo.session?.output.setVolume(Number(ui.volume.value) / 100);
+});
+ui.microphone.addEventListener('change', () => {
+  const session = window.demo.session;
+  if (session?.state === 'connected') session.switchMicrophone({ inputDeviceId: ui.microphone.value }).catch(showError);
+});
+ui.speaker.addEventListener('change', () => {
+  window.demo.session?.output.setDevice(ui.speaker.value).catch(showError);
 });
 ui.interrupt.addEventListener('click', () => window.demo.session?.interrupt());
 ui.tone.addEventListener('click', () => window.demo.session?.sendControl({ action: 'tone', frequency: 440, durationMs: 1000 }));

@@ -3,9 +3,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What the build reads, relative to the repository root. */
-export const BUILD_INPUTS = ['src', 'worklets', 'scripts', 'rollup.config.mjs', 'package.json', 'tsconfig.json'];
+export const BUILD_INPUTS = ['src', 'worklets', 'scripts', 'demo/react', 'rollup.config.mjs', 'package.json', 'tsconfig.json'];
 /** What the server serves from the build: if any is missing or older than an input, the build is stale. */
-export const BUILD_OUTPUTS = ['dist/browser/voicewire.js', 'dist/browser/protocols/moshi.js', 'dist/index.js'];
+export const BUILD_OUTPUTS = ['dist/browser/voicewire.js', 'dist/browser/protocols/moshi.js', 'dist/index.js', 'dist/demo-react/app.js'];
 
 /** Newest modification time (ms) of a file or of every file under a folder; 0 when nothing is there. */
 export function newestMtimeMs(path: string): number {

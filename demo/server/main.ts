@@ -22,7 +22,7 @@ const cert = values.https ? await loadOrCreateCertificate() : undefined;
 const server = await startLocalServer(
   { host: values.host, port: values.port, tls: cert, allowedOrigins: values.allowOrigins, maxSessions: values.maxSessions, maxMessageBytes: values.maxMessageBytes, log },
   {
-    '/ws': pcmEndpoint({ echoDelayMs: values.echoDelayMs }),
+    '/ws': pcmEndpoint({ echoDelayMs: values.echoDelayMs, jitter: { jitterMs: values.jitterMs, seed: values.jitterSeed, stallMs: values.stallMs, stallEveryMs: values.stallEveryMs } }),
     '/api/chat': moshiEndpoint({ singleSession: values.moshiSingleSession, log }),
   },
 ).catch((e: unknown) => {

@@ -7,6 +7,10 @@ export const HELP = `voicewire local audio server (npm start -- [options])
   --port PORT            port (default 8998; 0 picks a free one)
   --https                serve https/wss with a self-signed certificate for this machine's names
   --echo-delay-ms MS     how long /ws holds the caller's audio before echoing it (default 300)
+  --jitter-ms MS         /ws delays each echoed frame by a further uniform 0-MS ms, in order (default 0)
+  --jitter-seed N        seed of those delays: the same seed replays the same pattern (default 1)
+  --stall-ms MS          /ws holds its echo for MS ms every --stall-every-ms, then sends it at once (default 0)
+  --stall-every-ms MS    period of those stalls (default 20000)
   --moshi-single-session /api/chat serves one session at a time, like Moshi's Python server
   --max-sessions N       concurrent sockets (default 256)
   --max-message-bytes N  largest incoming message (default 1048576)
@@ -19,6 +23,10 @@ export interface ServerArgs {
   port: number;
   https: boolean;
   echoDelayMs: number;
+  jitterMs: number;
+  jitterSeed: number;
+  stallMs: number;
+  stallEveryMs: number;
   moshiSingleSession: boolean;
   maxSessions: number;
   maxMessageBytes: number;
@@ -37,6 +45,10 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs | { error: 
         port: { type: 'string', default: '8998' },
         https: { type: 'boolean', default: false },
         'echo-delay-ms': { type: 'string', default: '300' },
+        'jitter-ms': { type: 'string', default: '0' },
+        'jitter-seed': { type: 'string', default: '1' },
+        'stall-ms': { type: 'string', default: '0' },
+        'stall-every-ms': { type: 'string', default: '20000' },
         'moshi-single-session': { type: 'boolean', default: false },
         'max-sessions': { type: 'string', default: '256' },
         'max-message-bytes': { type: 'string', default: String(1024 * 1024) },
@@ -53,6 +65,10 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs | { error: 
   const numbers = {
     port: whole('--port', values.port, 0, 65535),
     echoDelayMs: whole('--echo-delay-ms', values['echo-delay-ms'], 0, 60_000),
+    jitterMs: whole('--jitter-ms', values['jitter-ms'], 0, 10_000),
+    jitterSeed: whole('--jitter-seed', values['jitter-seed'], 0, 2 ** 32 - 1),
+    stallMs: whole('--stall-ms', values['stall-ms'], 0, 10_000),
+    stallEveryMs: whole('--stall-every-ms', values['stall-every-ms'], 100, 3_600_000),
     maxSessions: whole('--max-sessions', values['max-sessions'], 1, 100_000),
     maxMessageBytes: whole('--max-message-bytes', values['max-message-bytes'], 1024, 2 ** 31),
   };
@@ -65,6 +81,10 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs | { error: 
     port: numbers.port as number,
     https: values.https,
     echoDelayMs: numbers.echoDelayMs as number,
+    jitterMs: numbers.jitterMs as number,
+    jitterSeed: numbers.jitterSeed as number,
+    stallMs: numbers.stallMs as number,
+    stallEveryMs: numbers.stallEveryMs as number,
     moshiSingleSession: values['moshi-single-session'],
     maxSessions: numbers.maxSessions as number,
     maxMessageBytes: numbers.maxMessageBytes as number,

@@ -1,11 +1,14 @@
 import type { RawData } from 'ws';
 import { BYTES_PER_SAMPLE, decodePcm, encodePcm, type SampleFormat } from '../../src/dsp/pcm.js';
 import type { EndpointHandler } from './server.js';
+import { frameScheduler, type JitterOptions } from './jitter.js';
 import { EnergyVad, testTone } from './vad.js';
 
 export interface PcmEndpointOptions {
   /** How long the caller's audio is held before it is sent back. 0 = at once (latency measurements). */
   echoDelayMs: number;
+  /** Network-like delay added to each echoed frame (seeded; frames stay in order). Default: none. */
+  jitter?: JitterOptions;
   /**
    * A client that says nothing this long after the upgrade is told, in a voicewire error message, that this endpoint
    * expects a voicewire hello (a Moshi or Kyutai client waits for the server to speak first). Default 3000 ms.
@@ -28,6 +31,8 @@ const SUPPORTED_VERSIONS = [1];
 export function pcmEndpoint(options: PcmEndpointOptions): EndpointHandler {
   return (socket, _req, signal) => {
     let audio: ClientAudio | undefined;
+    // Each socket replays the same seeded delays from its first frame.
+    const sendAt = options.jitter ? frameScheduler(options.echoDelayMs, options.jitter) : (readyAt: number) => readyAt + options.echoDelayMs;
     let vad: EnergyVad | undefined;
     // A requested tone and how much of it has played: mixed into the echo, see mixTone.
     let tone: Float32Array | null = null;
@@ -70,7 +75,8 @@ export function pcmEndpoint(options: PcmEndpointOptions): EndpointHandler {
       }
       // The caller's own bytes go back unchanged (same format, same framing), with the test tone mixed in if asked.
       const out = tone === null ? bytes : encodePcm(mixTone(pcm), audio.format);
-      later(options.echoDelayMs, () => send(out));
+      const now = performance.now();
+      later(sendAt(now) - now, () => send(out));
     });
 
     function onControl(text: string): void {

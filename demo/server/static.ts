@@ -8,6 +8,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 /** URL prefix → folder. Nothing else is served: no directory listings, no index.html fallback. */
 const MOUNTS: ReadonlyArray<readonly [string, string]> = [
   ['/sdk/', 'dist/browser/'],
+  ['/react/', 'dist/demo-react/'],
   ['/worklets/', 'dist/worklets/'],
   ['/', 'demo/page/'],
 ];

@@ -57,7 +57,7 @@ export class CapturePipeline extends EventEmitter<CaptureEvents> {
   private sequence = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(context: BaseAudioContext, private readonly source: AudioNode, options: CaptureOptions = {}) {
+  constructor(context: BaseAudioContext, private source: AudioNode, options: CaptureOptions = {}) {
     super();
     this.wireRate = options.wireRate ?? 24000;
     const frameMs = options.frameMs ?? 20;
@@ -103,6 +103,13 @@ export class CapturePipeline extends EventEmitter<CaptureEvents> {
       this.timer = setInterval(() => poll(onFrame), Math.max(5, frameMs / 2));
     }
     source.connect(this.node);
+  }
+
+  /** Feeds capture from another node (a new microphone): connected before the old one is cut, so no quantum is lost. */
+  replaceSource(source: AudioNode): void {
+    source.connect(this.node);
+    this.source.disconnect(this.node);
+    this.source = source;
   }
 
   /** Stops capturing: disconnects the node and stops reading. Frames still in flight are discarded. */

@@ -15,7 +15,7 @@ const UNLOCK_EVENTS = ['pointerdown', 'keydown', 'touchend'] as const;
 type Globals = typeof globalThis & { webkitAudioContext?: typeof AudioContext };
 
 /**
- * A context at the device's own rate. We never pass `sampleRate`: Firefox throws NotSupportedError when a
+ * A context at the device's own rate. We never pass `sampleRate` (Quirk Q13): Firefox throws NotSupportedError when a
  * microphone stream meets a context of another rate, and Chromium's fake device runs at 44.1 kHz. Resampling to
  * the wire rate belongs to the capture path.
  */

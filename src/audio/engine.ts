@@ -50,6 +50,7 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
   private readonly nodes = new Set<AudioWorkletNode>();
   private readonly cleanups: Array<() => void> = [];
   private autoplay: AutoplayVerdict | null = null;
+  private unwatchMicrophone: () => void = () => {};
 
   constructor(private readonly options: AudioEngineOptions = {}) {
     super();
@@ -125,6 +126,7 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
 
   async stop(): Promise<void> {
     for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.unwatchMicrophone();
     for (const node of this.nodes) {
       node.disconnect();
       node.port?.close();
@@ -142,8 +144,31 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
     if (this.ctx !== ctx) for (const track of stream.getTracks()) track.stop();
     this.assertCurrent(ctx);
     this.stream = stream;
-    this.cleanups.push(watchMicrophone(this.stream, (e) => this.emit('microphoneEnded', e)));
-    this.source = ctx.createMediaStreamSource(this.stream);
+    this.unwatchMicrophone = watchMicrophone(stream, (e) => this.emit('microphoneEnded', e));
+    this.source = ctx.createMediaStreamSource(stream);
+  }
+
+  /**
+   * Switches to another microphone in the running graph: opens it, hands its node to `connect` while the old one
+   * still feeds the graph, then releases the old one, so capture never lacks an input and no reconnect happens.
+   * Throws MICROPHONE_* (the old microphone stays in use) or INVALID_OPTION when not started with a microphone.
+   */
+  async replaceMicrophone(options: MicrophoneOptions, connect: (source: MediaStreamAudioSourceNode) => void): Promise<void> {
+    const ctx = this.ctx;
+    if (!ctx || !this.source) {
+      throw new VoicewireError({ code: ErrorCode.INVALID_OPTION, message: 'No microphone to switch: the audio engine is not started with one.', remedy: 'Await start() (with the microphone on) first.' });
+    }
+    const stream = await openMicrophone(options);
+    if (this.ctx !== ctx) for (const track of stream.getTracks()) track.stop();
+    this.assertCurrent(ctx);
+    const source = ctx.createMediaStreamSource(stream);
+    connect(source);
+    this.unwatchMicrophone();
+    this.source.disconnect();
+    for (const track of this.stream?.getTracks() ?? []) track.stop();
+    this.stream = stream;
+    this.source = source;
+    this.unwatchMicrophone = watchMicrophone(stream, (e) => this.emit('microphoneEnded', e));
   }
 
   /** stop() during start() wins: the half-opened parts are already closed, start() must not carry on. */

@@ -10,7 +10,12 @@ export class SharedFrameReader<T extends RingArray> {
   private readonly levels: RingBuffer<Float32Array>;
   private readonly level = new Float32Array(1);
 
-  constructor(samples: ArrayBufferLike, levels: ArrayBufferLike, private readonly type: RingArrayType<T>, private readonly frameLength: number) {
+  constructor(
+    samples: ArrayBufferLike,
+    levels: ArrayBufferLike,
+    private readonly type: RingArrayType<T>,
+    private readonly frameLength: number,
+  ) {
     this.samples = new RingBuffer(samples, type);
     this.levels = new RingBuffer(levels, Float32Array);
   }
@@ -35,7 +40,10 @@ export class SharedFrameReader<T extends RingArray> {
 export class PortFrameReader<T extends RingArray> {
   private readonly transfer: Transferable[] = [new ArrayBuffer(0)];
 
-  constructor(private readonly port: PortLike, private readonly type: RingArrayType<T>) {}
+  constructor(
+    private readonly port: PortLike,
+    private readonly type: RingArrayType<T>,
+  ) {}
 
   receive(message: FrameMessage, onFrame: (frame: T, level: number) => void): void {
     const view = new this.type(message.buffer, 0, message.buffer.byteLength / this.type.BYTES_PER_ELEMENT);

@@ -16,3 +16,7 @@ export { createPlaybackPipeline } from './playback.js';
 export type { PlaybackPipeline, PlaybackOptions, PlaybackStats, PlaybackEvents } from './playback.js';
 export { chooseHandoff } from './handoff.js';
 export type { Handoff, HandoffChoice } from './handoff.js';
+export { listDevices, watchDevices } from './devices.js';
+export type { AudioDevice, AudioDevices, DeviceChange, ListDevicesOptions, MicrophoneSettings } from './devices.js';
+export { AudioOutput, outputDeviceSupported, VOLUME_TIME_CONSTANT_S } from './output.js';
+export type { AudioOutputOptions } from './output.js';

@@ -13,7 +13,7 @@ export function lacksSecureWorklet(): boolean {
  * of the browser's chosen ScriptProcessor size, 2048 frames in Chromium here; fixed AudioParams). Never for the
  * microphone: getUserMedia is absent on such pages too.
  *
- * The published build installs only when `typeof AudioWorkletNode !== 'function'`, but insecure pages keep the
+ * Quirk Q14: the published build installs only when `typeof AudioWorkletNode !== 'function'`, but insecure pages keep the
  * native constructor (useless without `audioWorklet`), so it would do nothing: we remove it first.
  */
 export async function installPlaybackPolyfill(): Promise<void> {

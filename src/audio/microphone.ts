@@ -7,6 +7,8 @@ export interface MicrophoneOptions {
   echoCancellation?: boolean;
   noiseSuppression?: boolean;
   autoGainControl?: boolean;
+  /** Channels asked for (ideal, not exact). Default 1. */
+  channelCount?: number;
   /** A device from `enumerateDevices()`; missing devices fail as MICROPHONE_NOT_FOUND. */
   deviceId?: string;
 }
@@ -16,7 +18,7 @@ export function microphoneConstraints(options: MicrophoneOptions = {}): MediaTra
     echoCancellation: options.echoCancellation ?? true,
     noiseSuppression: options.noiseSuppression ?? true,
     autoGainControl: options.autoGainControl ?? true,
-    channelCount: { ideal: 1 },
+    channelCount: { ideal: options.channelCount ?? 1 },
   };
   if (options.deviceId !== undefined) constraints.deviceId = { exact: options.deviceId };
   return constraints;

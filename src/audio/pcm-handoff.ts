@@ -41,7 +41,10 @@ export class SharedPcmWriter implements PcmWriter {
 export class PortPcmWriter implements PcmWriter {
   private readonly transfer: Transferable[] = [new ArrayBuffer(0)];
 
-  constructor(private readonly port: PortLike, readonly pool: ChunkPool<Float32Array>) {}
+  constructor(
+    private readonly port: PortLike,
+    readonly pool: ChunkPool<Float32Array>,
+  ) {}
 
   push(samples: Float32Array, offset: number, length: number): number {
     let sent = 0;

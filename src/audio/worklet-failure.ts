@@ -19,7 +19,7 @@ const FIRST_BYTES = 120;
 const JAVASCRIPT_MIME = /^(?:text|application)\/(?:x-)?(?:javascript|ecmascript|jscript|livescript)$|^text\/javascript1\.[0-5]$/i;
 
 /**
- * Fetches the module the way the worklet did. `addModule` rejects with a bare AbortError for a 404, an HTML page
+ * Fetches the module the way the worklet did. Quirk Q12: `addModule` rejects with a bare AbortError for a 404, an HTML page
  * and a CSP refusal alike (Chromium's parenthesised reason is a hint, and other browsers word it differently), so
  * the reply is what tells them apart.
  */
@@ -70,7 +70,7 @@ export function classifyUrlFailure(error: unknown, url: string, reply: ServerRep
 
 /**
  * A Blob URL voicewire just made cannot 404 or be HTML, so an AbortError means the page's CSP refused `blob:`.
- * Chromium fires no `securitypolicyviolation` event for it (PLATFORM-FACTS), so there is nothing else to wait for.
+ * Quirk Q11: Chromium fires no `securitypolicyviolation` event for it, so there is nothing else to wait for.
  */
 export function classifyBlobFailure(error: unknown): VoicewireError {
   const details = { url: 'blob:(voicewire processors)', browserError: describeError(error) };

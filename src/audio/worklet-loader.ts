@@ -8,8 +8,10 @@ export interface WorkletLoadOptions {
   /** Processor scripts by name, joined into ONE module loaded from a Blob URL. Default: voicewire's own. */
   sources?: Readonly<Record<string, string>>;
   /**
-   * Self-hosted processor file(s) (dist/worklets/*.processor.js), for a CSP without `blob:`. Used when the Blob
-   * load is refused, or alone when `sources` is empty.
+   * Self-hosted processor files for a CSP without `blob:`: BOTH `dist/worklets/capture.processor.js` and
+   * `dist/worklets/playback.processor.js` of this version, as `[captureUrl, playbackUrl]` (a node whose file is
+   * missing fails with WORKLET_PROCESSOR_NOT_REGISTERED naming it). Used when the Blob load is refused, or alone
+   * when `sources` is empty.
    */
   moduleUrl?: string | URL | ReadonlyArray<string | URL>;
   /** Told when the Blob URL was refused and the self-hosted file is tried instead. */

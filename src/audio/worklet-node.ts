@@ -15,7 +15,7 @@ export function createWorkletNode(ctx: BaseAudioContext, name: string, options?:
       throw new VoicewireError({
         code: ErrorCode.WORKLET_PROCESSOR_NOT_REGISTERED,
         message: `No AudioWorklet processor named '${name}' is registered: the module loaded, but nothing in it called registerProcessor('${name}', …).`,
-        remedy: 'Load the processor file built by the same voicewire version (dist/worklets/*.processor.js) before creating the node; if you self-host it, check that moduleUrl points at that file and not at another script.',
+        remedy: notRegisteredRemedy(name),
         cause: e,
         details: { name, browserError: describeError(e) },
       });
@@ -28,4 +28,16 @@ export function createWorkletNode(ctx: BaseAudioContext, name: string, options?:
       details: { name, browserError: describeError(e) },
     });
   }
+}
+
+/** voicewire's processors by the file that registers each (dist/worklets/NAME.processor.js). */
+const OWN_PROCESSOR_FILES: Readonly<Record<string, string>> = { 'voicewire-capture': 'capture.processor.js', 'voicewire-playback': 'playback.processor.js' };
+
+function notRegisteredRemedy(name: string): string {
+  const file = OWN_PROCESSOR_FILES[name];
+  if (file === undefined) return `Load the module that calls registerProcessor('${name}', …) before creating the node.`;
+  // A self-hosted setup that passed one file (often only the capture one) fails here, not at addModule.
+  return `'${name}' is registered by ${file}: self-hosted worklets need BOTH files of this voicewire version, ` +
+    "moduleUrl: [captureUrl, playbackUrl] (dist/worklets/capture.processor.js and dist/worklets/playback.processor.js; with Vite, " +
+    "import each from 'voicewire/worklets/NAME.processor.js?url'). Check that each URL serves that file and not another script.";
 }

@@ -87,7 +87,7 @@ export async function createWebCodecsOpusEncoder(
 }
 
 /**
- * Chromium: the OpusHead it hands out counts pre-skip at the INPUT rate (156 = libopus' 6.5 ms lookahead at 24 kHz)
+ * Quirk Q10 (Chromium): the OpusHead it hands out counts pre-skip at the INPUT rate (156 = libopus' 6.5 ms lookahead at 24 kHz)
  * where RFC 7845 §5.1 says 48 kHz (312); decoders then start 3.25 ms late. A value that is exactly libopus'
  * lookahead (6.5 ms, or 2.5 ms for low-delay) at the input rate is scaled; a correct 48 kHz value passes unchanged.
  */

@@ -67,7 +67,7 @@ export async function createOpusEncoder(options: OpusEncoderOptions = {}): Promi
     message: `No Opus encoder is available here (${causes.join('; ')})`,
     remedy:
       'In a browser, use one with WebCodecs AudioEncoder (Chromium, Firefox 130+, Safari 26+) on a secure origin ' +
-      '(https:// or localhost). In Node, install @evan/opus or opusscript (npm install @evan/opus). Or pass your own encoder factory.',
+      '(https:// or localhost). In Node, install @evan/opus or opusscript (`npm install @evan/opus`; both are optional peer dependencies). Or pass your own encoder factory.',
     details: { implementation: want, sampleRate },
   });
 }

@@ -21,7 +21,7 @@ export interface FirstMessageFacts {
 
 const TITLE = 'First message: the server speaks the expected protocol';
 
-/** Endpoint paths of the known servers (PROTOCOLS.md), to guess what a URL should speak when not told. */
+/** Endpoint paths of the known servers (Moshi /api/chat, Kyutai /api/asr-streaming and /api/tts_streaming, voicewire /ws), to guess what a URL should speak when not told. */
 export function guessProtocol(path: string, subprotocol?: string): Exclude<SniffedProtocol, 'unknown'> | undefined {
   if (subprotocol === 'voicewire.v1') return 'voicewire';
   if (subprotocol === 'realtime' || /\/realtime$/.test(path)) return 'realtime';

@@ -17,7 +17,7 @@ export function checkPageOrigin(page: URL): CheckResult {
     `Either:\n${insecureOriginFixes(page.hostname, port)}`);
 }
 
-/** Mixed content (checked in Chromium, PLATFORM-FACTS): an https page may open ws:// only to loopback; anything else throws SecurityError. */
+/** Mixed content (checked in Chromium; docs/browser-quirks.md Q5 for WebKit): an https page may open ws:// only to loopback; anything else throws SecurityError. */
 export function checkMixedContent(page: URL, socket: URL): CheckResult {
   const title = 'Page: the socket scheme matches the page (no mixed content)';
   if (page.protocol !== 'https:' || socket.protocol === 'wss:' || isLoopbackHost(socket.hostname)) {

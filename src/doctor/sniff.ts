@@ -13,7 +13,7 @@ export interface Sniffed {
 }
 
 /**
- * Names the protocol a server's message belongs to, from its first bytes (the wire formats of PROTOCOLS.md and
+ * Names the protocol a server's message belongs to, from its first bytes (the wire formats of docs/protocol.md, Kyutai's rust/protocol.md and
  * docs/protocol.md):
  * - Moshi: binary, byte 0 a kind 0x00–0x09 (0x00 handshake, empty or 8 bytes; 0x04 metadata JSON before it).
  * - Kyutai STT/TTS: binary MessagePack map (first byte 0x80–0x8f fixmap, 0xde/0xdf) with a string `type` ("Ready").

@@ -8,3 +8,5 @@ export type { SampleFormat } from './pcm.js';
 export { rmsOf, toDb } from './level.js';
 export { createRingStorage, createRingBuffer } from './ring.js';
 export type { RingBuffer, RingArray, RingArrayType } from './ring.js';
+export { VoiceActivityDetector } from './vad.js';
+export type { VadOptions, VadTransition } from './vad.js';

@@ -11,7 +11,7 @@ export interface JitterBufferOptions {
   targetMs: number;
   /** The estimated target never goes below this. */
   minMs: number;
-  /** Above this, the oldest audio is dropped down to the target (the only multi-frame drop besides flush). */
+  /** Above this, the oldest audio is dropped down to the target (the only multi-frame drop besides flush); the target stays ≤ 3/4 of it. */
   maxMs: number;
 }
 
@@ -21,6 +21,12 @@ const STRETCH_SPACING = 10;
 const DEAD_BAND_MS = 5;
 /** Far above the target, voiced audio is compressed at a lower correlation (NetEQ's "fast accelerate"). */
 const FAR_ABOVE_MS = 60;
+/**
+ * The target stays under this fraction of maxMs, as NetEQ keeps its target under 3/4 of the packet buffer: a target
+ * at maxMs (983 ms of 1000 was seen in Chromium on a loaded machine) leaves no room for the next burst, and every
+ * burst then overflows and drops audio at once.
+ */
+const TARGET_HEADROOM = 0.75;
 /** After an underrun, play again once this much is queued. */
 const RESUME_MS = 20;
 /** The upcoming-audio buffer: enough for the stretcher's search plus a quantum. */
@@ -81,7 +87,8 @@ export class JitterBuffer {
 
   constructor(options: JitterBufferOptions, private readonly ring: RingBuffer<Float32Array>) {
     const perMs = options.sampleRate / 1000;
-    this.estimator = new DelayEstimator({ sampleRate: options.sampleRate, initialMs: options.targetMs, minMs: options.minMs, maxMs: options.maxMs });
+    const highest = Math.max(options.minMs, Math.min(options.targetMs, options.maxMs), TARGET_HEADROOM * options.maxMs);
+    this.estimator = new DelayEstimator({ sampleRate: options.sampleRate, initialMs: options.targetMs, minMs: options.minMs, maxMs: highest });
     this.stretcher = new TimeStretcher(options.sampleRate);
     this.concealer = new Concealer(options.sampleRate, this.stretcher);
     this.work = new Float32Array(Math.max(Math.ceil(WORK_MS * perMs), this.stretcher.needs + this.stretcher.maxLag + 256));

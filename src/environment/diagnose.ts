@@ -61,6 +61,8 @@ export async function diagnose(scope: Globals = globalThis): Promise<Environment
 /**
  * Throws the first problem that blocks `needs`. Everything that touches `audioWorklet` or `mediaDevices` calls this
  * first, so a user sees INSECURE_CONTEXT instead of "Cannot read properties of undefined (reading 'addModule')".
+ * @throws {VoicewireError} INSECURE_CONTEXT, AUDIO_CONTEXT_UNSUPPORTED, WORKLET_UNSUPPORTED (needs.worklet),
+ *   MICROPHONE_UNAVAILABLE (needs.microphone)
  */
 export function assertAudioCapable(needs: AudioNeeds = { worklet: true }, scope: Globals = globalThis): void {
   const blocking = inspect(scope).problems.find((p) => blocks(p, needs));

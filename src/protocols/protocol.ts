@@ -56,6 +56,11 @@ export interface VoiceProtocol {
    * finished TTS stream with an empty Close frame, which clients see as 1005). See transport/close-codes.ts.
    */
   readonly normalCloseCodes?: readonly number[];
+  /**
+   * The server needs audio without gaps (its model steps on the input: Moshi, Kyutai STT): input mute must send
+   * silence, never nothing. Absent = gaps are fine.
+   */
+  readonly continuousAudio?: boolean;
   /** True once the server's hello/handshake was decoded; audio must not be sent before. */
   readonly ready: boolean;
   /** Messages to send as soon as the socket opens (a hello, a session.update); may be empty. */

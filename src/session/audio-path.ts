@@ -25,6 +25,8 @@ export interface AudioSink {
   packets?(packets: readonly Uint8Array[], preSkip: number): void;
   /** The input has no more audio (a file ended). */
   end(): void;
+  /** Playback active (true) or idle, from the jitter buffer's reports (~every 100 ms); browser only. */
+  playing?(playing: boolean): void;
   /** A report from the audio side (AUDIO_CONTEXT_BLOCKED, MICROPHONE_ENDED, a CSP fallback). */
   error(error: VoicewireError, fatal: boolean): void;
   /** The audio lifecycle (browser only): see AudioLifecycle. */

@@ -1,4 +1,6 @@
+import { microphoneOptionsOf, type MicrophoneSettings } from '../audio/devices.js';
 import { AudioEngine, type AudioEngineOptions } from '../audio/engine.js';
+import type { AudioOutput } from '../audio/output.js';
 import { CapturePipeline, type CaptureOptions } from '../audio/capture.js';
 import { PlaybackPipeline, type PlaybackOptions, type PlaybackStats } from '../audio/playback.js';
 import { AudioLifecycle } from './audio-lifecycle.js';
@@ -6,8 +8,8 @@ import type { AudioPath, AudioPathStats, AudioSink } from './audio-path.js';
 import { rmsOf, toDb } from '../dsp/level.js';
 import type { PlayoutStats } from './mouth-to-ear.js';
 
-export interface BrowserAudioOptions {
-  /** Context, worklet loading and microphone options (see AudioEngine). */
+export interface BrowserAudioOptions extends MicrophoneSettings {
+  /** Context and worklet loading options (see AudioEngine); the microphone's are the top-level MicrophoneSettings. */
   engine?: AudioEngineOptions;
   /** Jitter buffer: `targetMs` (default 60, the start before it adapts), `minMs` and `maxMs`. */
   playback?: Pick<PlaybackOptions, 'targetMs' | 'minMs' | 'maxMs' | 'handoff'>;
@@ -28,9 +30,22 @@ export class BrowserAudio implements AudioPath {
   private playbackStats: PlaybackStats | null = null;
   private droppedCaptureFrames = 0;
   private lifecycle: AudioLifecycle | null = null;
+  private sink: AudioSink | null = null;
 
-  constructor(private readonly options: BrowserAudioOptions, private readonly wireRate: number, private readonly frameMs: number) {
-    this.engine = new AudioEngine(options.engine);
+  constructor(private readonly options: BrowserAudioOptions, private readonly wireRate: number, private readonly frameMs: number, private readonly output: AudioOutput) {
+    this.engine = new AudioEngine({ ...options.engine, microphone: microphoneOptionsOf(options, options.engine?.microphone) });
+  }
+
+  /** What the browser applied to the microphone (echo cancellation, device, rate…); null without one. */
+  get microphoneSettings(): MediaTrackSettings | null {
+    return this.engine.microphone?.getAudioTracks()[0]?.getSettings() ?? null;
+  }
+
+  /** Switches the microphone without touching the connection: the new track feeds the same capture node. */
+  async switchMicrophone(settings: MicrophoneSettings): Promise<void> {
+    const options = microphoneOptionsOf({ ...this.options, ...settings }, this.options.engine?.microphone);
+    if (options === false) return;
+    await this.engine.replaceMicrophone(options, (source) => this.capture?.replaceSource(source));
   }
 
   /** The playback worklet node, for visualisers and taps; null before start(). */
@@ -48,6 +63,7 @@ export class BrowserAudio implements AudioPath {
   }
 
   async start(sink: AudioSink): Promise<void> {
+    this.sink = sink;
     this.engine.on('blocked', (e) => sink.error(e, false));
     this.engine.on('microphoneEnded', (e) => sink.error(e, false));
     this.engine.on('workletFallback', (e) => sink.error(e, false));
@@ -66,6 +82,7 @@ export class BrowserAudio implements AudioPath {
     });
     this.analyser = new AnalyserNode(context, { fftSize: 2048 });
     this.analysis = new Float32Array(this.analyser.fftSize);
+    await this.output.attach(context);
     this.openPlayback(this.wireRate);
   }
 
@@ -117,6 +134,8 @@ export class BrowserAudio implements AudioPath {
     this.capture = null;
     this.playback = null;
     this.analyser = null;
+    this.sink = null;
+    this.output.detach();
     this.engine.removeAllListeners();
     await this.engine.stop();
   }
@@ -126,9 +145,10 @@ export class BrowserAudio implements AudioPath {
     const playback = new PlaybackPipeline(context, { ...this.options.playback, inputRate });
     playback.on('stats', (s) => {
       this.playbackStats = s;
+      this.sink?.playing?.(s.playing);
     });
     playback.node.connect(this.analyser!);
-    playback.node.connect(context.destination);
+    playback.node.connect(this.output.input ?? context.destination);
     this.playback = playback;
   }
 }

@@ -1,99 +1,24 @@
 import { EventEmitter } from 'eventemitter3';
+import { watchDevices, type MicrophoneSettings } from '../audio/devices.js';
+import { AudioOutput } from '../audio/output.js';
 import { ErrorCode, VoicewireError, isVoicewireError } from '../errors/errors.js';
-import type { ProtocolEvent, ProtocolFactory } from '../protocols/protocol.js';
+import type { ProtocolEvent, ProtocolFactory, VoiceProtocol } from '../protocols/protocol.js';
 import { voicewire } from '../protocols/voicewire/voicewire.js';
 import { Connection, type ConnectionOptions } from '../transport/connection.js';
-import type { ConnectionState } from '../transport/connection-events.js';
 import { resolveSocketUrl } from '../environment/url.js';
-import type { AudioState, MicrophoneChange } from './audio-lifecycle.js';
 import type { AudioPath, AudioSink } from './audio-path.js';
 import { BrowserAudio, type BrowserAudioOptions } from './browser-audio.js';
 import { checkEncodedInput } from './encoded-input.js';
 import { sendControl, sendPing, sendText } from './outgoing.js';
+import { NOT_RECONNECTING, trackReconnects, type ReconnectInfo } from './reconnect-info.js';
 import { StreamAudio, type StreamAudioOptions } from './stream-audio.js';
-import { mouthToEarMs, type PlayoutStats } from './mouth-to-ear.js';
+import { mouthToEarMs } from './mouth-to-ear.js';
 import { describeError } from '../errors/describe.js';
+import { TurnTracker, type TurnState } from './turns.js';
+import type { SessionState, SessionStats, VoiceSessionEvents, VoiceSessionOptions } from './session-types.js';
 
-/**
- * The connection's states (see ConnectionState: `connecting`, `waiting` for the server's hello, `connected`,
- * `reconnecting`, `closed`) plus the session's own: `idle` before the first start(), `starting` while audio opens,
- * `stopping` while stop() releases it.
- */
-export type SessionState = 'idle' | 'starting' | ConnectionState | 'stopping';
+export type { SessionState, SessionStats, SessionText, VoiceSessionEvents, VoiceSessionOptions } from './session-types.js';
 
-export interface VoiceSessionOptions extends BrowserAudioOptions, StreamAudioOptions,
-  Pick<ConnectionOptions, 'auth' | 'headers' | 'base' | 'connectTimeoutMs' | 'helloTimeoutMs' | 'maxMessageBytes' | 'audioBudgetBytes' | 'livenessTimeoutMs' | 'reconnect' | 'reconnectPolicy'> {
-  /** `/ws`, `wss://host/api/chat`, …: resolved against the page (https → wss). */
-  url: string | URL;
-  /**
-   * The wire protocol, as a factory from its entry (called once per socket): `moshi()` from
-   * `voicewire/protocols/moshi`, `voicewire({ sampleRate: 16000 })`, or your own. Its `sampleRate` and `frameMs` set
-   * the audio's. Default: `voicewire()` (24 kHz, 20 ms frames).
-   */
-  protocol?: ProtocolFactory;
-  /** 'browser' (microphone and speakers) or 'stream' (async iterable in, callback out). Default: 'browser' where there is a page, else 'stream'. */
-  audio?: 'browser' | 'stream';
-  /** How often `stats` and `level` are emitted (and the RTT pinged), ms, while either has a listener. Default 250. */
-  statsIntervalMs?: number;
-}
-
-export interface SessionStats {
-  /** Round trip of a ping through the server, ms (voicewire protocol); NaN until measured or where unsupported. */
-  rttMs: number;
-  /** Jitter-buffer depth, ms. */
-  bufferMs: number;
-  underruns: number;
-  overruns: number;
-  /** Server audio dropped before playing, ms. */
-  droppedInMs: number;
-  /** Microphone audio dropped before sending (backpressure, a stalled main thread, not yet connected, reconnecting), ms. */
-  droppedOutMs: number;
-  /**
-   * Audio messages handed to the socket: one per frame for PCM protocols (Moshi packs two frames in an Ogg page).
-   * Every captured frame is either sent, dropped (counted above) or still queued: none vanishes uncounted.
-   */
-  framesSent: number;
-  /** How samples cross to the audio thread: 'shared' memory, 'port' messages, or 'none' in Node. */
-  handoff: 'shared' | 'port' | 'none';
-  /** The AudioContext's rate (or the input's, in Node), Hz. */
-  deviceRate: number;
-  /** The protocol's rate, Hz. */
-  wireRate: number;
-  /** Jitter-buffer figures in ms (target and current delay, concealment, stretching); null in Node. */
-  playout: PlayoutStats | null;
-  /** Estimated mouth-to-ear delay, ms (see mouthToEarMs); NaN in Node. */
-  mouthToEarMs: number;
-}
-
-export interface SessionText {
-  text: string;
-  source: 'response' | 'transcript';
-  final: boolean;
-}
-
-export interface VoiceSessionEvents {
-  state: (state: SessionState) => void;
-  text: (text: SessionText) => void;
-  speech: (speech: { state: 'started' | 'stopped'; atMs?: number; durationMs?: number }) => void;
-  /** Levels in dBFS, every statsIntervalMs. */
-  level: (level: { micDb: number; playbackDb: number }) => void;
-  stats: (stats: SessionStats) => void;
-  /** A flush marker came back: everything sent before it was processed (Kyutai STT). */
-  marker: (marker: { id: number }) => void;
-  /**
-   * The server finished the stream normally (Kyutai STT: the end-of-input Marker came back after the last words;
-   * Kyutai TTS: the close after the last audio). The session then stops without an error.
-   */
-  end: () => void;
-  /** Server metadata (Moshi's 0x04 JSON, Kyutai steps). */
-  metadata: (data: Readonly<Record<string, unknown>>) => void;
-  /** Every failure. `fatal` ones end the session (state `closed` follows). */
-  error: (error: VoicewireError, fatal: boolean) => void;
-  /** Browser audio as it runs: blocked → running after a gesture; interrupted mid-call (resumed on the next gesture or when the page is visible again); device-lost. See src/session/audio-lifecycle.ts. */
-  audio: (state: AudioState) => void;
-  /** The microphone track was muted/unmuted/ended by the system, or the device list changed. */
-  microphone: (change: MicrophoneChange) => void;
-}
 
 /**
  * A voice conversation: microphone to server, server to speakers (or streams, in Node), over one protocol.
@@ -110,10 +35,20 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
   private stopCalled = false;
   private rttMs = Number.NaN;
   private pingId = 0;
+  private reconnectInfo: ReconnectInfo = NOT_RECONNECTING;
   private readonly protocol: ProtocolFactory;
   private readonly wireRate: number;
   private readonly frameMs: number;
+  /**
+   * Speakers: `output.setVolume(0–1)` (ramped, no clicks), `output.setMuted()`, `output.setDevice(id)` (setSinkId:
+   * OUTPUT_DEVICE_UNSUPPORTED where there is no AudioContext.setSinkId: Firefox, Safari).
+   * Kept across start/stop.
+   */
+  readonly output: AudioOutput;
+  private readonly turns: TurnTracker;
+  private unwatchDevices = () => {};
 
+  /** Throws INVALID_OPTION for a volume outside 0–1, or muteMode 'nothing' with a protocol that needs continuous audio. */
   constructor(private readonly options: VoiceSessionOptions) {
     super();
     this.protocol = options.protocol ?? voicewire();
@@ -122,14 +57,53 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     this.wireRate = first.sampleRate;
     this.frameMs = first.frameMs;
     first.close();
+    if (options.muteMode === 'nothing') assertGapsAllowed(first);
+    this.output = new AudioOutput(options);
+    this.turns = new TurnTracker(options, this.wireRate, {
+      change: (change) => this.emit('turn', change),
+      bargeIn: (atMs) => {
+        this.interrupt();
+        this.emit('bargeIn', { atMs });
+      },
+    });
   }
 
   get state(): SessionState {
     return this.current;
   }
 
+  /** Which reconnect attempt runs, the delay before it, and why the session gave up (kept after `closed`). */
+  get reconnect(): ReconnectInfo {
+    return this.reconnectInfo;
+  }
+
+  /** True while input is muted: what is sent is silence (or nothing, per `muteMode`), never the microphone. */
   get muted(): boolean {
     return this.isMuted;
+  }
+
+  /** Who is speaking now (see the `turn` event). */
+  get turn(): TurnState {
+    return this.turns.current;
+  }
+
+  /**
+   * Switches the microphone while connected, without reconnecting: the new track feeds the same capture node (frames
+   * keep flowing; the switch costs the getUserMedia wait). Processing flags not given keep the session's. Throws
+   * MICROPHONE_* (the old microphone stays) or INVALID_OPTION outside a browser session.
+   */
+  async switchMicrophone(settings: MicrophoneSettings): Promise<void> {
+    const audio = this.audioPath;
+    if (!(audio instanceof BrowserAudio)) {
+      throw new VoicewireError({ code: ErrorCode.INVALID_OPTION, message: `switchMicrophone() needs a started browser session (the session is ${this.current}).`, remedy: 'Await start() with audio: "browser" first.' });
+    }
+    await audio.switchMicrophone(settings);
+    this.turns.reset();
+  }
+
+  /** What the browser applied to the microphone (`track.getSettings()`: deviceId, echoCancellation…); null otherwise. */
+  get microphoneSettings(): MediaTrackSettings | null {
+    return this.audioPath instanceof BrowserAudio ? this.audioPath.microphoneSettings : null;
   }
 
   /** The playback node (browser), for visualisers and taps; null otherwise. */
@@ -150,6 +124,10 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
   /**
    * Opens audio, then the connection. Resolves when the server greeted; rejects with the VoicewireError that
    * stopped it (also emitted as `error`), after releasing whatever it had opened.
+   * @throws {VoicewireError} (rejects) INVALID_OPTION (started twice), INVALID_URL, MIXED_CONTENT, INSECURE_CONTEXT,
+   *   AUDIO_CONTEXT_UNSUPPORTED, WORKLET_* (the processors could not load), MICROPHONE_DENIED / _NOT_FOUND / _IN_USE /
+   *   _UNAVAILABLE, CONNECTION_FAILED / _TIMEOUT / _CLOSED (CLOSED also when stop() ran meanwhile), AUTH_REJECTED,
+   *   SERVER_BUSY, SERVER_ERROR, PROTOCOL_ERROR (another protocol at that URL), CODEC_UNSUPPORTED
    */
   async start(): Promise<void> {
     if (this.current !== 'idle' && this.current !== 'closed') {
@@ -159,6 +137,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     this.stopCalled = false;
     this.startPending = true;
     this.rttMs = Number.NaN;
+    this.reconnectInfo = NOT_RECONNECTING;
     try {
       // Before any device is touched: a mixed-content or malformed URL fails here, with nothing to undo.
       resolveSocketUrl(this.options.url, this.options.base === undefined ? {} : { base: this.options.base });
@@ -172,6 +151,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       if (this.connection !== connection) throw stoppedWhileStarting();
       checkEncodedInput(this.options, connection.protocol);
       audio.connected();
+      if (audio instanceof BrowserAudio) this.unwatchDevices = watchDevices((change) => this.emit('devices', change));
       this.timer = setInterval(() => this.tick(), this.options.statsIntervalMs ?? 250);
     } catch (e) {
       // stop() while starting: what failed underneath is a consequence (a closed AudioContext aborts addModule,
@@ -204,6 +184,8 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     this.setState('stopping');
     clearInterval(this.timer);
     this.timer = undefined;
+    this.unwatchDevices();
+    this.turns.reset();
     const { connection, audioPath } = this;
     this.connection = null;
     this.audioPath = null;
@@ -213,18 +195,25 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     this.setState('closed');
   }
 
-  /** Sends silence instead of the microphone (the stream stays continuous, as servers expect). */
+  /** Input mute: from the next frame on, sends silence or nothing (`muteMode`) instead of the microphone. */
   mute(): void {
-    this.isMuted = true;
+    this.setMuted(true);
   }
 
   unmute(): void {
-    this.isMuted = false;
+    this.setMuted(false);
+  }
+
+  private setMuted(muted: boolean): void {
+    if (muted === this.isMuted) return;
+    this.isMuted = muted;
+    this.emit('mute', muted);
   }
 
   /** Drops queued playback at once: the user talks over the agent. */
   interrupt(): void {
     this.audioPath?.interrupt();
+    this.turns.interrupted();
   }
 
   /**
@@ -251,7 +240,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
 
   private createAudioPath(): AudioPath {
     const kind = this.options.audio ?? (typeof document === 'undefined' ? 'stream' : 'browser');
-    return kind === 'browser' ? new BrowserAudio(this.options, this.wireRate, this.frameMs) : new StreamAudio(this.options, this.wireRate, this.frameMs);
+    return kind === 'browser' ? new BrowserAudio(this.options, this.wireRate, this.frameMs, this.output) : new StreamAudio(this.options, this.wireRate, this.frameMs);
   }
 
   private audioSink(audio: AudioPath): AudioSink {
@@ -259,12 +248,19 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       frame: (pcm) => {
         // Not connected yet or reconnecting: the connection refuses the frame and counts it as dropped.
         if (this.audioPath !== audio || this.connection === null) return;
-        if (this.isMuted) pcm.fill(0);
+        if (this.isMuted) {
+          if (this.options.muteMode === 'nothing') return;
+          pcm.fill(0);
+        }
+        this.turns.frame(pcm);
         this.connection.sendAudio(pcm);
       },
       packets: (packets, preSkip) => {
         // Sent and refused packets are counted by the connection (framesSent = its audioSent).
         if (this.audioPath === audio) this.connection?.sendEncodedAudio(packets, preSkip);
+      },
+      playing: (playing) => {
+        if (this.audioPath === audio) this.turns.playing(playing);
       },
       end: () => {
         if (this.audioPath === audio) this.endInput();
@@ -284,6 +280,10 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       url: o.url, auth: o.auth, headers: o.headers, base: o.base, connectTimeoutMs: o.connectTimeoutMs, helloTimeoutMs: o.helloTimeoutMs,
       maxMessageBytes: o.maxMessageBytes, audioBudgetBytes: o.audioBudgetBytes, livenessTimeoutMs: o.livenessTimeoutMs, reconnect: o.reconnect, reconnectPolicy: o.reconnectPolicy,
       protocol: this.protocol,
+    });
+    trackReconnects(connection, (info) => {
+      this.reconnectInfo = info;
+      this.emit('reconnect', info);
     });
     connection.on('state', ({ state }) => {
       // The connection's end is the session's too ('close' below), but only stop() may say `closed`: it releases the
@@ -352,6 +352,17 @@ function speechOf(e: Extract<ProtocolEvent, { type: 'speech' }>) {
 
 const now = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
 
+/** muteMode 'nothing' needs a server that tolerates gaps: the protocol says (`continuousAudio`: Moshi, Kyutai STT). */
+function assertGapsAllowed(protocol: VoiceProtocol): void {
+  if (!protocol.continuousAudio) return;
+  throw new VoicewireError({
+    code: ErrorCode.INVALID_OPTION,
+    message: `muteMode 'nothing' is not allowed with ${protocol.name}: its server needs continuous audio (it steps its model on the input).`,
+    remedy: "Leave muteMode out (or 'silence'): mute() then sends silence, which such servers expect.",
+    details: { option: 'muteMode', value: 'nothing', protocolName: protocol.name },
+  });
+}
+
 function stoppedWhileStarting(cause?: unknown): VoicewireError {
   return new VoicewireError({ code: ErrorCode.CONNECTION_CLOSED, message: 'The session was stopped while it was starting.', remedy: 'Nothing to fix: start() again when you want a session.', cause });
 }
@@ -361,7 +372,11 @@ function asVoicewireError(e: unknown): VoicewireError {
   return new VoicewireError({ code: ErrorCode.CONNECTION_FAILED, message: `The session could not start: ${describeError(e)}`, remedy: 'See the cause; report it if it is not yours.', cause: e });
 }
 
-/** Creates a voice session (see VoiceSessionOptions); nothing is opened until start(). */
+/**
+ * Creates a voice session (see VoiceSessionOptions); nothing is opened until start().
+ * @throws {VoicewireError} INVALID_OPTION (a rate or frame the protocol cannot carry, muteMode 'nothing' with a
+ *   protocol that needs continuous audio, an encoded input the protocol cannot send)
+ */
 export function createVoiceSession(options: VoiceSessionOptions): VoiceSession {
   return new VoiceSession(options);
 }

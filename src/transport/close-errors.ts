@@ -106,3 +106,24 @@ function unreachable(make: Make, f: CloseFacts): VoicewireError {
     `or it did not echo the subprotocol offered (${redactSubprotocols(f.protocols, f.secrets).join(', ') || 'none'}).`,
     `Open the server's URL with https:// in a browser tab to check the certificate; ${DOCTOR} it is.`);
 }
+
+/**
+ * No hello within `helloTimeoutMs`. Silence is a busy one-slot server (SERVER_BUSY, Moshi's Python server keeps
+ * extra sockets waiting); messages the codec could not read mean another protocol at that URL (PROTOCOL_ERROR).
+ */
+export function noHelloError(protocol: string, helloTimeoutMs: number, unreadableMessages: number): VoicewireError {
+  if (unreadableMessages > 0) {
+    return new VoicewireError({
+      code: ErrorCode.PROTOCOL_ERROR,
+      message: `The server sent ${unreadableMessages} message(s) this client could not read and no ${protocol} hello within ${helloTimeoutMs} ms: it does not seem to speak ${protocol} at this URL.`,
+      remedy: "Check the URL and the `protocol` option (e.g. Moshi's endpoint is /api/chat with the moshi() protocol; voicewire's local server has /ws).",
+      details: { protocol, helloTimeoutMs, unreadableMessages },
+    });
+  }
+  return new VoicewireError({
+    code: ErrorCode.SERVER_BUSY,
+    message: `The server accepted the connection but did not greet within ${helloTimeoutMs} ms. A server that runs one session at a time (Moshi's Python server) keeps extra connections waiting for a free slot like this.`,
+    remedy: 'Wait for the other session to end (or end it), then connect again; raise `helloTimeoutMs` to wait longer for a slot.',
+    details: { protocol, helloTimeoutMs },
+  });
+}

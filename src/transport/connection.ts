@@ -4,11 +4,13 @@ import { wrongEndpointError } from '../protocols/identify.js';
 import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocols/protocol.js';
 import { redactText, redactValue } from '../errors/redact.js';
 import { resolveSocketUrl } from '../environment/url.js';
-import { applyAuth, type AuthOptions } from './auth.js';
+import { applyAuth } from './auth.js';
 import type { ConnectionEvents, ConnectionState, StateChange } from './connection-events.js';
-import { Outbox, type OutboxStats } from './outbox.js';
+import type { ConnectionOptions, ConnectionStats } from './connection-options.js';
+import { Outbox } from './outbox.js';
 import { LivenessWatchdog, livenessTimeoutError } from './liveness.js';
 import { closeOutcome } from './close-codes.js';
+import { noHelloError } from './close-errors.js';
 import { ExponentialBackoff, type ReconnectPolicy } from './reconnect.js';
 import { scrub, toError } from './scrub.js';
 import { SendChain } from './send-chain.js';
@@ -16,50 +18,10 @@ import { endInputTail, type SilenceTail } from './silence-tail.js';
 import { VoiceSocket, socketCanSendHeaders, type SocketCloseInfo } from './socket.js';
 import { describeError } from '../errors/describe.js';
 
-export interface ConnectionOptions {
-  /** ws://, wss://, http(s):// or a path resolved against the page (see resolveSocketUrl). */
-  url: string | URL;
-  /** Makes a fresh codec for each socket (a reconnect is a new session for the codec). */
-  protocol: () => VoiceProtocol;
-  auth?: AuthOptions;
-  /** Extra upgrade headers; Node only (browsers cannot set them). */
-  headers?: Readonly<Record<string, string>>;
-  /** Base for a relative `url` outside a browser. */
-  base?: string | URL;
-  /** Time for the WebSocket upgrade. Default 10 000 ms → CONNECTION_TIMEOUT. */
-  connectTimeoutMs?: number;
-  /** Time from socket open to the server's hello. Default 30 000 ms → SERVER_BUSY. */
-  helloTimeoutMs?: number;
-  /** Largest incoming message. Default 4 MiB → PROTOCOL_ERROR and a 1009 close. */
-  maxMessageBytes?: number;
-  /** Outgoing audio allowed to wait (socket buffer + outbox) before the oldest is dropped. Default 128 KiB. */
-  audioBudgetBytes?: number;
-  /**
-   * Silence from the server after which an open connection counts as dead → CONNECTION_TIMEOUT, then a reconnect
-   * where allowed. Half-way through a silence it is probed: a WebSocket ping in Node, the protocol's ping in
-   * browsers. Default 20 000 ms where such a probe exists (always in Node; the voicewire protocol in browsers),
-   * otherwise off (a browser cannot tell a quiet server from a dead one). 0 turns it off.
-   */
-  livenessTimeoutMs?: number;
-  /** `auto` (default): reconnect only protocols marked `reconnectable`; `always`; `never`. */
-  reconnect?: 'auto' | 'always' | 'never';
-  /** Default: exponential backoff, 0.5 s doubling to 15 s, with jitter, giving up after 8 tries. */
-  reconnectPolicy?: ReconnectPolicy;
-  /** How long close() lets audio still being encoded leave before the close frame. Default 1000 ms. */
-  closeDrainMs?: number;
-}
-
-export interface ConnectionStats extends OutboxStats {
-  /** Audio offered while not `connected` (before the hello, while reconnecting): never sent. */
-  audioDroppedNotConnected: number;
-  reconnects: number;
-  bufferedAmount: number;
-}
+export type { ConnectionOptions, ConnectionStats } from './connection-options.js';
 
 /** Silence after the end of input goes out in steps of this many ms (one Kyutai model step). */
 const TAIL_FRAME_MS = 80;
-
-/** Errors after which a new socket may help (a retry after AUTH_REJECTED or a PROTOCOL_ERROR would fail the same way). */
 
 /**
  * A voice session over one WebSocket at a time: drives a VoiceProtocol codec, reports typed states and events,
@@ -284,23 +246,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const ms = this.options.helloTimeoutMs ?? 30_000;
     this.unreadableBeforeHello = 0;
     this.helloTimer = setTimeout(() => {
+      // A busy server is silent; one that talks in a language the codec cannot read is another protocol.
       const unreadable = this.unreadableBeforeHello;
-      if (unreadable > 0) {
-        // A busy server is silent; one that talks in a language the codec cannot read is another protocol.
-        this.finish(1002, 'no hello', new VoicewireError({
-          code: ErrorCode.PROTOCOL_ERROR,
-          message: `The server sent ${unreadable} message(s) this client could not read and no ${codec.name} hello within ${ms} ms: it does not seem to speak ${codec.name} at this URL.`,
-          remedy: `Check the URL and the \`protocol\` option (e.g. Moshi's endpoint is /api/chat with protocol 'moshi'; voicewire's local server has /ws).`,
-          details: { protocol: codec.name, helloTimeoutMs: ms, unreadableMessages: unreadable },
-        }));
-        return;
-      }
-      this.finish(1000, 'no hello', new VoicewireError({
-        code: ErrorCode.SERVER_BUSY,
-        message: `The server accepted the connection but did not greet within ${ms} ms. A server that runs one session at a time (Moshi's Python server) keeps extra connections waiting for a free slot like this.`,
-        remedy: 'Wait for the other session to end (or end it), then connect again; raise `helloTimeoutMs` to wait longer for a slot.',
-        details: { protocol: codec.name, helloTimeoutMs: ms },
-      }));
+      this.finish(unreadable > 0 ? 1002 : 1000, 'no hello', noHelloError(codec.name, ms, unreadable));
     }, ms);
   }
 

@@ -158,6 +158,15 @@ describe('worklet loading in real Chromium (http://localhost)', () => {
     expect(await escaped(session)).toEqual([]);
   });
 
+  it('self-hosted with only the capture file: the error names the missing playback file and asks for both', async () => {
+    await openAudioPage(session, `${http.origin()}${AUDIO_PAGE}`);
+    const r = await startInPage(session, { microphone: false, sources: NO_SOURCES, moduleUrl: '/dist/worklets/capture.processor.js' }, 'voicewire-playback');
+    expect(r.error).toMatchObject({ code: 'WORKLET_PROCESSOR_NOT_REGISTERED', details: { name: 'voicewire-playback' } });
+    expect(r.error!.remedy).toContain('playback.processor.js');
+    expect(r.error!.remedy).toContain('BOTH files');
+    expect(r.error!.remedy).toContain('moduleUrl: [captureUrl, playbackUrl]');
+  });
+
   it('stop() closes the context and the processors; start() after stop() works', async () => {
     await openAudioPage(session, `${http.origin()}${AUDIO_PAGE}`);
     const first = await startInPage(session, { microphone: false, sources: { constant: CONSTANT } }, 'fixture-constant');

@@ -69,10 +69,11 @@ describe('demo page at http://localhost against the npm start server (real Chrom
     await waitForState(browser, 'connected');
     await assertEchoed(browser, 2);
 
+    type ToneStats = { overruns: number; droppedInMs: number; playout: { delayMs: number; targetDelayMs: number } | null };
     await page.evaluate(() => {
-      const w = window as unknown as DemoWindow & { toneStats: { overruns: number; droppedInMs: number; bufferMs: number }[] };
+      const w = window as unknown as DemoWindow & { toneStats: ToneStats[] };
       w.toneStats = [];
-      (w.demo.session as unknown as { on(e: 'stats', f: (s: (typeof w.toneStats)[0]) => void): void }).on('stats', (s) => w.toneStats.push(s));
+      (w.demo.session as unknown as { on(e: 'stats', f: (s: ToneStats) => void): void }).on('stats', (s) => w.toneStats.push(s));
     });
     await page.click('#tone');
     const { sampleRate, samples } = await recordPlayback(browser, 2);
@@ -80,10 +81,13 @@ describe('demo page at http://localhost against the npm start server (real Chrom
     console.log(`tone: 440 Hz energy ${tone.toExponential(2)} (a 1 s tone of amplitude 0.5 in 2 s: about 1.5e-2)`);
     expect(tone).toBeGreaterThan(5e-3);
     // The tone rides on the one output stream: the jitter buffer is not flooded (a tone sent as frames of its own
-    // doubled the audio rate: the buffer grew to ~900 ms, then overflowed and dropped a second of audio).
+    // doubled the audio rate: the buffer grew to ~900 ms, then overflowed and dropped a second of audio). The playout
+    // delay is judged against the buffer's own target, which adapts to this machine's stalls (300–500 ms on a busy
+    // 2-core CI machine): a doubled rate outruns the 10 % time compression by ~0.9 s per second of tone.
     await page.waitForFunction(() => (window as unknown as { toneStats: unknown[] }).toneStats.length >= 12);
-    const stats = await page.evaluate(() => (window as unknown as { toneStats: { overruns: number; droppedInMs: number; bufferMs: number }[] }).toneStats);
-    expect(stats.filter((s) => s.overruns > 0 || s.droppedInMs > 0 || s.bufferMs > 250)).toEqual([]);
+    const stats = await page.evaluate(() => (window as unknown as { toneStats: ToneStats[] }).toneStats);
+    expect(stats.every((s) => s.playout !== null)).toBe(true);
+    expect(stats.filter((s) => s.overruns > 0 || s.droppedInMs > 0 || s.playout!.delayMs > s.playout!.targetDelayMs + 150)).toEqual([]);
     await disconnectAndCheck(browser, server, '/ws');
   });
 

@@ -4,7 +4,7 @@ import { decode, encode } from '@msgpack/msgpack';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 /**
- * Stand-ins for Kyutai's moshi-server (docs: PROTOCOLS.md §2–3), behaving as the real one does at the edges:
+ * Stand-ins for Kyutai's moshi-server (Kyutai's delayed-streams-modeling; rust/moshi-server), behaving as the real one does at the edges:
  * MessagePack maps with a `type`, `Ready` first, a 24 kHz model that lags the audio by its delay, Markers echoed
  * only once the audio before them was processed, pings every `pingMs`, and a TTS stream that ends with an empty
  * Close frame (1005) after its last audio.

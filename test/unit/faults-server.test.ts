@@ -135,10 +135,10 @@ describe('bad bytes from a server', () => {
     const { s, rec } = session({ url: `ws://127.0.0.1:${server.port}/api/chat`, helloTimeoutMs: 3000 });
     const error = await s.start().then(() => null, (e: VoicewireError) => e);
     sink.push(error, ...server.lines);
-    // Moshi's 0x00 handshake and Ogg pages are unreadable to the voicewire codec: reported as they come, and the
-    // missing hello is then called what it is (not SERVER_BUSY, which a silent one-slot server gets).
+    // Moshi's 0x00 handshake is recognised as another protocol's first message and named at once (not after the
+    // hello timeout, and not SERVER_BUSY, which only a silent one-slot server gets).
     expect(error?.code).toBe(ErrorCode.PROTOCOL_ERROR);
-    expect(error?.message).toMatch(/does not seem to speak voicewire at this URL/);
+    expect(error?.message).toMatch(/speaks Moshi/);
     expect(rec.errors.slice(0, -1).every((e) => e.code === ErrorCode.PROTOCOL_ERROR && !e.fatal)).toBe(true);
     expect(rec.errors.at(-1)).toEqual({ code: ErrorCode.PROTOCOL_ERROR, fatal: true });
     expect(s.state).toBe('closed');

@@ -23,6 +23,8 @@ export interface KyutaiSttProtocolOptions {
 export class KyutaiSttProtocol extends KyutaiCodec {
   readonly name = 'kyutai-stt';
   readonly endInputSilenceMs: number;
+  /** The model transcribes as audio arrives and lags it by its delay: a gap holds back the text. */
+  readonly continuousAudio = true;
   private nextMarker = 1;
   /** The id of the Marker endInput() sent; its echo means the whole input was transcribed. */
   private endMarker: number | undefined;

@@ -1,6 +1,6 @@
 import { ErrorCode, VoicewireError } from '../../errors/errors.js';
 
-/** Byte 0 of every Moshi `/api/chat` message (docs: PROTOCOLS.md §1, Kyutai's rust/protocol.md). */
+/** Byte 0 of every Moshi `/api/chat` message (Kyutai's moshi repository, rust/protocol.md). */
 export const MoshiKind = {
   HANDSHAKE: 0x00,
   AUDIO: 0x01,

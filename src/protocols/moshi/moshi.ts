@@ -62,6 +62,8 @@ export class MoshiProtocol implements VoiceProtocol {
   readonly subprotocols: readonly string[] = [];
   /** A Moshi conversation lives in the server's model state: a new socket is a new conversation. */
   readonly reconnectable = false;
+  /** The model steps once per 80 ms of input: without input it stops answering. */
+  readonly continuousAudio = true;
   readonly stats: MoshiStats = { samplesDroppedBeforeReady: 0, samplesDroppedAfterEnd: 0, pings: 0, ignoredMessages: 0 };
 
   private readonly options: MoshiProtocolOptions;

@@ -5,7 +5,7 @@ import { PAGE_ERRORS, pollUntil, type EngineOptions, type EnginePage } from './e
 /**
  * Chromium through playwright-core. Its process gets PULSE_SERVER=unix:/nonexistent: with a PulseAudio daemon up
  * (Firefox and WebKit need one) its fake microphone delivers nothing, while without a sound server it uses its own
- * fake audio I/O (PLATFORM-FACTS "Chromium, more").
+ * fake audio I/O (docs/browser-engines.md).
  */
 export async function launchChromiumEngine(options: EngineOptions = {}): Promise<EnginePage> {
   const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];

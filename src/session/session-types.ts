@@ -1,0 +1,110 @@
+// The public shapes of a voice session: its options, states, statistics and events (the class is voice-session.ts).
+import type { DeviceChange } from '../audio/devices.js';
+import type { AudioOutputOptions } from '../audio/output.js';
+import type { VoicewireError } from '../errors/errors.js';
+import type { ProtocolFactory } from '../protocols/protocol.js';
+import type { ConnectionOptions } from '../transport/connection.js';
+import type { ConnectionState } from '../transport/connection-events.js';
+import type { AudioState, MicrophoneChange } from './audio-lifecycle.js';
+import type { BrowserAudioOptions } from './browser-audio.js';
+import type { ReconnectInfo } from './reconnect-info.js';
+import type { StreamAudioOptions } from './stream-audio.js';
+import type { PlayoutStats } from './mouth-to-ear.js';
+import type { TurnChange, TurnOptions } from './turns.js';
+
+/**
+ * The connection's states (see ConnectionState: `connecting`, `waiting` for the server's hello, `connected`,
+ * `reconnecting`, `closed`) plus the session's own: `idle` before the first start(), `starting` while audio opens,
+ * `stopping` while stop() releases it.
+ */
+export type SessionState = 'idle' | 'starting' | ConnectionState | 'stopping';
+
+export interface VoiceSessionOptions extends BrowserAudioOptions, StreamAudioOptions, AudioOutputOptions, TurnOptions,
+  Pick<ConnectionOptions, 'auth' | 'headers' | 'base' | 'connectTimeoutMs' | 'helloTimeoutMs' | 'maxMessageBytes' | 'audioBudgetBytes' | 'livenessTimeoutMs' | 'reconnect' | 'reconnectPolicy'> {
+  /** `/ws`, `wss://host/api/chat`, …: resolved against the page (https → wss). */
+  url: string | URL;
+  /**
+   * The wire protocol, as a factory from its entry (called once per socket): `moshi()` from
+   * `voicewire/protocols/moshi`, `voicewire({ sampleRate: 16000 })`, or your own. Its `sampleRate` and `frameMs` set
+   * the audio's. Default: `voicewire()` (24 kHz, 20 ms frames).
+   */
+  protocol?: ProtocolFactory;
+  /** 'browser' (microphone and speakers) or 'stream' (async iterable in, callback out). Default: 'browser' where there is a page, else 'stream'. */
+  audio?: 'browser' | 'stream';
+  /**
+   * What input mute sends: 'silence' (default: zeros, the stream stays continuous) or 'nothing' (no frames at all).
+   * 'nothing' is refused (INVALID_OPTION) for protocols whose server needs continuous audio (Moshi, Kyutai STT);
+   * with voicewire and realtime the server's own turn detection then waits for audio to resume.
+   */
+  muteMode?: 'silence' | 'nothing';
+  /** How often `stats` and `level` are emitted (and the RTT pinged), ms, while either has a listener. Default 250. */
+  statsIntervalMs?: number;
+}
+
+export interface SessionStats {
+  /** Round trip of a ping through the server, ms (voicewire protocol); NaN until measured or where unsupported. */
+  rttMs: number;
+  /** Jitter-buffer depth, ms. */
+  bufferMs: number;
+  underruns: number;
+  overruns: number;
+  /** Server audio dropped before playing, ms. */
+  droppedInMs: number;
+  /** Microphone audio dropped before sending (backpressure, a stalled main thread, not yet connected, reconnecting), ms. */
+  droppedOutMs: number;
+  /**
+   * Audio messages handed to the socket: one per frame for PCM protocols (Moshi packs two frames in an Ogg page).
+   * Every captured frame is either sent, dropped (counted above) or still queued: none vanishes uncounted.
+   */
+  framesSent: number;
+  /** How samples cross to the audio thread: 'shared' memory, 'port' messages, or 'none' in Node. */
+  handoff: 'shared' | 'port' | 'none';
+  /** The AudioContext's rate (or the input's, in Node), Hz. */
+  deviceRate: number;
+  /** The protocol's rate, Hz. */
+  wireRate: number;
+  /** Jitter-buffer figures in ms (target and current delay, concealment, stretching); null in Node. */
+  playout: PlayoutStats | null;
+  /** Estimated mouth-to-ear delay, ms (see mouthToEarMs); NaN in Node. */
+  mouthToEarMs: number;
+}
+
+export interface SessionText {
+  text: string;
+  source: 'response' | 'transcript';
+  final: boolean;
+}
+
+export interface VoiceSessionEvents {
+  state: (state: SessionState) => void;
+  text: (text: SessionText) => void;
+  speech: (speech: { state: 'started' | 'stopped'; atMs?: number; durationMs?: number }) => void;
+  /** Levels in dBFS, every statsIntervalMs. */
+  level: (level: { micDb: number; playbackDb: number }) => void;
+  stats: (stats: SessionStats) => void;
+  /** A flush marker came back: everything sent before it was processed (Kyutai STT). */
+  marker: (marker: { id: number }) => void;
+  /**
+   * The server finished the stream normally (Kyutai STT: the end-of-input Marker came back after the last words;
+   * Kyutai TTS: the close after the last audio). The session then stops without an error.
+   */
+  end: () => void;
+  /** Server metadata (Moshi's 0x04 JSON, Kyutai steps). */
+  metadata: (data: Readonly<Record<string, unknown>>) => void;
+  /** Automatic reconnection: each scheduled retry (attempt, delay), the way back (all reset), giving up (`gaveUp`). */
+  reconnect: (info: ReconnectInfo) => void;
+  /** Input mute changed (`mute()`/`unmute()`): what is sent from now on. */
+  mute: (muted: boolean) => void;
+  /** The user or the agent started or stopped speaking (browser; see TurnOptions). */
+  turn: (turn: TurnChange) => void;
+  /** Barge-in: user speech while the agent spoke interrupted playback; `atMs` is the detection (performance.now()). */
+  bargeIn: (info: { atMs: number }) => void;
+  /** A microphone or speaker was plugged in or out while the session ran (browser). */
+  devices: (change: DeviceChange) => void;
+  /** Every failure. `fatal` ones end the session (state `closed` follows). */
+  error: (error: VoicewireError, fatal: boolean) => void;
+  /** Browser audio as it runs: blocked → running after a gesture; interrupted mid-call (resumed on the next gesture or when the page is visible again); device-lost. See src/session/audio-lifecycle.ts. */
+  audio: (state: AudioState) => void;
+  /** The microphone track was muted/unmuted/ended by the system, or the device list changed. */
+  microphone: (change: MicrophoneChange) => void;
+}

@@ -1,0 +1,108 @@
+import { VoiceActivityDetector, type VadOptions } from '../dsp/vad.js';
+
+export interface TurnOptions {
+  /**
+   * Detect the user's speech on the audio sent (after input mute): `true` (default in the browser), `false`, or the
+   * detector's tuning (VadOptions without `sampleRate`). Drives `turn` events and barge-in.
+   */
+  voiceActivity?: boolean | Omit<VadOptions, 'sampleRate'>;
+  /** Barge-in: the user starting to speak while the agent is speaking calls `interrupt()`. Default false. */
+  bargeIn?: boolean;
+  /** Playback idle this long ends the agent's turn, ms; bridges jitter-buffer underruns. Default 250. */
+  agentIdleMs?: number;
+}
+
+/** Who is speaking now. `user` from the voice-activity detector, `agent` from the jitter buffer playing. */
+export interface TurnState {
+  userSpeaking: boolean;
+  agentSpeaking: boolean;
+}
+
+export interface TurnChange extends TurnState {
+  /** Which side changed. */
+  changed: 'user' | 'agent';
+  /** `performance.now()` of the change, ms (for the user: the end of the frame that decided it). */
+  atMs: number;
+}
+
+export interface TurnHandlers {
+  change(change: TurnChange): void;
+  /** User speech began while the agent spoke and barge-in is on: the session interrupts playback. */
+  bargeIn(atMs: number): void;
+}
+
+const STALE_REPORT_MS = 150;
+const clock = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
+
+/**
+ * Turn state of one session: feeds sent frames to a VoiceActivityDetector and playback reports to an idle timer,
+ * and says when either side starts or stops, and when the user barges in.
+ */
+export class TurnTracker {
+  private readonly vad: VoiceActivityDetector | null;
+  private readonly idleMs: number;
+  private state: TurnState = { userSpeaking: false, agentSpeaking: false };
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private interruptedAt = -Infinity;
+
+  constructor(private readonly options: TurnOptions, wireRate: number, private readonly handlers: TurnHandlers) {
+    const vad = options.voiceActivity ?? true;
+    this.vad = vad === false ? null : new VoiceActivityDetector({ ...(vad === true ? {} : vad), sampleRate: wireRate });
+    this.idleMs = options.agentIdleMs ?? 250;
+  }
+
+  get current(): TurnState {
+    return this.state;
+  }
+
+  /** One frame as sent (silence when muted). */
+  frame(pcm: Float32Array): void {
+    const transition = this.vad?.push(pcm);
+    if (!transition) return;
+    const at = clock();
+    const speaking = transition === 'started';
+    const bargeIn = speaking && this.state.agentSpeaking && this.options.bargeIn === true;
+    this.set('user', speaking, at);
+    if (bargeIn) this.handlers.bargeIn(at);
+  }
+
+  /** A playback report: the jitter buffer is playing (true) or idle. */
+  playing(playing: boolean): void {
+    if (playing) {
+      // A report posted before the flush reached the audio thread still says "playing": one stats interval (100 ms)
+      // plus delivery is ignored after an interrupt, so the agent's turn does not flicker back on.
+      if (clock() - this.interruptedAt < STALE_REPORT_MS) return;
+      clearTimeout(this.idleTimer);
+      this.idleTimer = undefined;
+      this.set('agent', true, clock());
+    } else if (this.state.agentSpeaking && this.idleTimer === undefined) {
+      this.idleTimer = setTimeout(() => {
+        this.idleTimer = undefined;
+        this.set('agent', false, clock());
+      }, this.idleMs);
+    }
+  }
+
+  /** Playback was flushed: the agent's turn ends now. */
+  interrupted(): void {
+    this.interruptedAt = clock();
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    this.set('agent', false, clock());
+  }
+
+  /** Both sides silent, detector reset (the session stopped, or the microphone changed). */
+  reset(): void {
+    this.interrupted();
+    this.interruptedAt = -Infinity;
+    this.vad?.reset();
+    this.set('user', false, clock());
+  }
+
+  private set(side: 'user' | 'agent', speaking: boolean, atMs: number): void {
+    const key = side === 'user' ? 'userSpeaking' : 'agentSpeaking';
+    if (this.state[key] === speaking) return;
+    this.state = { ...this.state, [key]: speaking };
+    this.handlers.change({ ...this.state, changed: side, atMs });
+  }
+}

@@ -1,0 +1,45 @@
+// What a Connection is given and what it counts (the class is connection.ts).
+import type { VoiceProtocol } from '../protocols/protocol.js';
+import type { AuthOptions } from './auth.js';
+import type { OutboxStats } from './outbox.js';
+import type { ReconnectPolicy } from './reconnect.js';
+
+export interface ConnectionOptions {
+  /** ws://, wss://, http(s):// or a path resolved against the page (see resolveSocketUrl). */
+  url: string | URL;
+  /** Makes a fresh codec for each socket (a reconnect is a new session for the codec). */
+  protocol: () => VoiceProtocol;
+  auth?: AuthOptions;
+  /** Extra upgrade headers; Node only (browsers cannot set them). */
+  headers?: Readonly<Record<string, string>>;
+  /** Base for a relative `url` outside a browser. */
+  base?: string | URL;
+  /** Time for the WebSocket upgrade. Default 10 000 ms → CONNECTION_TIMEOUT. */
+  connectTimeoutMs?: number;
+  /** Time from socket open to the server's hello. Default 30 000 ms → SERVER_BUSY. */
+  helloTimeoutMs?: number;
+  /** Largest incoming message. Default 4 MiB → PROTOCOL_ERROR and a 1009 close. */
+  maxMessageBytes?: number;
+  /** Outgoing audio allowed to wait (socket buffer + outbox) before the oldest is dropped. Default 128 KiB. */
+  audioBudgetBytes?: number;
+  /**
+   * Silence from the server after which an open connection counts as dead → CONNECTION_TIMEOUT, then a reconnect
+   * where allowed. Half-way through a silence it is probed: a WebSocket ping in Node, the protocol's ping in
+   * browsers. Default 20 000 ms where such a probe exists (always in Node; the voicewire protocol in browsers),
+   * otherwise off (a browser cannot tell a quiet server from a dead one). 0 turns it off.
+   */
+  livenessTimeoutMs?: number;
+  /** `auto` (default): reconnect only protocols marked `reconnectable`; `always`; `never`. */
+  reconnect?: 'auto' | 'always' | 'never';
+  /** Default: exponential backoff, 0.5 s doubling to 15 s, with jitter, giving up after 8 tries. */
+  reconnectPolicy?: ReconnectPolicy;
+  /** How long close() lets audio still being encoded leave before the close frame. Default 1000 ms. */
+  closeDrainMs?: number;
+}
+
+export interface ConnectionStats extends OutboxStats {
+  /** Audio offered while not `connected` (before the hello, while reconnecting): never sent. */
+  audioDroppedNotConnected: number;
+  reconnects: number;
+  bufferedAmount: number;
+}
