@@ -2,7 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import { assertAudioCapable, autoplayPolicy } from '../environment/diagnose.js';
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
 import { claimPlayAndRecord } from './audio-session.js';
-import { DEFAULT_AUTOPLAY_WAIT_MS, autoplayBlockedError, autoplayVerdict, closeAudioContext, createAudioContext, unlockOnGesture, type AudioContextOptions, type AutoplayVerdict } from './context.js';
+import { DEFAULT_AUTOPLAY_WAIT_MS, autoplayBlockedError, autoplayVerdict, autoplayVerdictWhileCapturing, closeAudioContext, createAudioContext, unlockOnGesture, type AudioContextOptions, type AutoplayVerdict } from './context.js';
 import { installPlaybackPolyfill, lacksSecureWorklet } from './insecure-playback.js';
 import { openMicrophone, watchMicrophone, type MicrophoneOptions } from './microphone.js';
 import { loadWorklets, type LoadedWorklets, type WorkletLoadOptions } from './worklet-loader.js';
@@ -104,6 +104,7 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
       this.loaded = loaded;
       if (micOptions) await this.openMicrophone(ctx, micOptions);
       this.autoplay = await verdict;
+      if (this.autoplay === 'blocked' && micOptions) this.autoplay = await autoplayVerdictWhileCapturing(ctx, waitMs);
       if (this.autoplay === 'blocked') this.handleBlocked(ctx, waitMs);
       this.assertCurrent(ctx);
     } catch (e) {

@@ -8,6 +8,8 @@ export type HandoffChoice = Handoff | 'auto';
 type Scope = { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown };
 
 export function chooseHandoff(choice: HandoffChoice = 'auto', scope: Scope = globalThis as Scope): Handoff {
+  // Quirk Q4: WebKitGTK leaves SharedArrayBuffer undefined even when crossOriginIsolated is true, so isolation alone
+  // does not mean 'shared'; both are checked and WebKit takes the port.
   const canShare = scope.crossOriginIsolated === true && typeof scope.SharedArrayBuffer === 'function';
   if (choice === 'auto') return canShare ? 'shared' : 'port';
   if (choice === 'shared' && !canShare) {

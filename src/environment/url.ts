@@ -41,6 +41,8 @@ export function resolveSocketUrl(input: string | URL, options: ResolveSocketUrlO
   url.protocol = scheme;
   url.hash = '';
 
+  // Quirk Q5: Chromium and Firefox throw SecurityError constructing such a socket, WebKit constructs it and fails it
+  // later with a bare 'error' event; deciding here gives one MIXED_CONTENT in every engine, before any socket exists.
   const pageIsSecure = base !== undefined && pageProtocol(base) === 'https:';
   if (pageIsSecure && url.protocol === 'ws:' && !isLoopbackHost(url.hostname)) {
     throw new VoicewireError({

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type EngineName, type EngineOptions } from '../support/engines/index.js';
 import { AUDIO_PAGE, WORKLETS, fixtureSource, type StartOutcome } from './audio-harness.js';
-import { clickConnect, startEngineRig, type EngineRig } from './engines-harness.js';
+import { clickConnect, openedInPage, startEngineRig, stopInPage, type EngineRig } from './engines-harness.js';
 
 const CONSTANT = fixtureSource('constant.processor.js');
 
@@ -45,7 +45,6 @@ describe.each(ENGINES)('worklet failures in %s', (engine) => {
     await rig.open('localhost', `${AUDIO_PAGE}?csp`);
     const r = await startEngine(rig, { microphone: false, sources: { constant: CONSTANT }, moduleUrl: `${WORKLETS}/constant.processor.js` });
     expect(r).toMatchObject({ ok: true, worklets: { via: 'url' } });
-    console.log(engine, JSON.stringify(r.events));
     // Started by a call, not a gesture, and without capture: WebKit may also report 'blocked' here (see
     // docs/browser-engines.md); this test is about the CSP fallback.
     expect(r.events.filter((e) => e.name === 'workletFallback')).toEqual([{ name: 'workletFallback', code: 'WORKLET_BLOCKED_BY_CSP', url: `${rig.server.origin()}${WORKLETS}/constant.processor.js` }]);
@@ -53,49 +52,67 @@ describe.each(ENGINES)('worklet failures in %s', (engine) => {
   });
 });
 
-/** How each engine is told that no capture device exists, or that the user said no. */
-const MICROPHONE_CASES: Array<[EngineName, 'denied' | 'absent']> = ENGINES.flatMap((e) => [[e, 'denied'], [e, 'absent']] as Array<[EngineName, 'denied' | 'absent']>);
+/**
+ * Quirk Q2: each engine's switch that makes an http origin secure for development, as the INSECURE_CONTEXT remedy
+ * names it: Chromium's flag (it takes the origin with its port), Firefox's pref (host names); WebKit has none.
+ */
+const SECURE_SWITCH: Record<EngineName, (origin: string) => EngineOptions['extra']> = {
+  chromium: (origin) => ({ chromiumArgs: [`--unsafely-treat-insecure-origin-as-secure=${origin}`] }),
+  firefox: () => ({ firefoxPrefs: { 'dom.securecontext.allowlist': 'voice.test' } }),
+  webkit: () => undefined,
+};
 
-describe.each(MICROPHONE_CASES)('microphone in %s: %s', (engine, microphone) => {
-  let rig: EngineRig;
-  const launch: EngineOptions = { microphone, mapHosts: ['voice.test'] };
-  // Quirk Q2's Firefox switch, checked in this launch to save one: the pref makes voice.test a secure context.
-  if (engine === 'firefox' && microphone === 'absent') launch.extra = { firefoxPrefs: { 'dom.securecontext.allowlist': 'voice.test' } };
+describe.each(ENGINES)('microphone in %s (denied, absent) and the insecure-origin switch', (engine) => {
+  const rigs = {} as Record<'denied' | 'absent', EngineRig>;
   beforeAll(async () => {
-    rig = await startEngineRig(engine, launch);
-    await rig.open();
+    rigs.denied = await startEngineRig(engine, { microphone: 'denied' });
+    await rigs.denied.open();
+    // The switch rides on this launch to save one; it changes nothing at localhost.
+    rigs.absent = await startEngineRig(engine, (server) => ({ microphone: 'absent', mapHosts: ['voice.test'], extra: SECURE_SWITCH[engine](server.origin('voice.test')) }));
+    await rigs.absent.open();
   });
-  afterAll(() => rig?.close());
+  afterAll(async () => {
+    await rigs.denied?.close();
+    await rigs.absent?.close();
+  });
 
   // Quirk Q7 (test setup only): WebKitGTK's automation grants every capture request (there is no prompt to refuse),
   // and Firefox with real devices finds the PulseAudio null sink's monitor as a microphone, so those two cases are
-  // pinned as expectations.
-  const cannotStage = (engine === 'webkit' && microphone === 'denied') || (engine === 'firefox' && microphone === 'absent');
-  it(cannotStage
-    ? `expectation: ${engine} still opens a microphone here (${microphone} cannot be staged; docs/browser-engines.md), the session starts`
-    : `start() fails with ${microphone === 'denied' ? 'MICROPHONE_DENIED' : 'MICROPHONE_NOT_FOUND ("No microphone was found.")'} and leaves nothing open`, async () => {
-    const r = await clickConnect(rig.page, { url: '/ws' });
-    if (cannotStage) {
-      expect(r).toEqual({ ok: true });
-      console.log(`${engine} ${microphone}: opened "${await rig.page.evaluate(() => (window as unknown as { opened: { streams: MediaStream[] } }).opened.streams[0].getAudioTracks()[0].label)}"`);
-      await rig.page.evaluate(() => (window as unknown as { t: { session: { stop(): Promise<void> } } }).t.session.stop());
-      return;
-    }
-    expect(r.ok).toBe(false);
-    if (microphone === 'denied') {
-      expect(r.error).toMatchObject({ code: 'MICROPHONE_DENIED' });
-    } else {
-      expect(r.error).toMatchObject({ code: 'MICROPHONE_NOT_FOUND', message: 'No microphone was found.' });
-    }
-    console.log(`${engine} ${microphone}: ${r.error!.cause}`);
-    const opened = await rig.page.evaluate(() => (window as unknown as { t: { opened(): { contexts: string[]; sockets: number[] } } }).t.opened());
-    expect(opened.contexts.every((s) => s === 'closed')).toBe(true);
-    expect(opened.sockets).toEqual([]);
-    expect(await rig.page.errors()).toEqual([]);
-  });
+  // pinned as expectations: the session starts on whatever the engine opened.
+  for (const microphone of ['denied', 'absent'] as const) {
+    const cannotStage = (engine === 'webkit' && microphone === 'denied') || (engine === 'firefox' && microphone === 'absent');
+    it(cannotStage
+      ? `expectation: ${engine} still opens a microphone when "${microphone}" is staged (docs/browser-engines.md), and the session starts`
+      : `${microphone}: start() fails with ${microphone === 'denied' ? 'MICROPHONE_DENIED' : 'MICROPHONE_NOT_FOUND ("No microphone was found.")'} and leaves nothing open`, async () => {
+      const { page } = rigs[microphone];
+      const r = await clickConnect(page, { url: '/ws' });
+      if (cannotStage) {
+        expect(r).toEqual({ ok: true });
+        const label = await page.evaluate(() => (window as unknown as { opened: { streams: MediaStream[] } }).opened.streams[0].getAudioTracks()[0].label);
+        console.log(`${engine} ${microphone}: opened "${label}"`);
+        await stopInPage(page);
+        return;
+      }
+      expect(r.ok).toBe(false);
+      if (microphone === 'denied') {
+        expect(r.error).toMatchObject({ code: 'MICROPHONE_DENIED' });
+      } else {
+        expect(r.error).toMatchObject({ code: 'MICROPHONE_NOT_FOUND', message: 'No microphone was found.' });
+      }
+      console.log(`${engine} ${microphone}: ${r.error!.cause}`);
+      const opened = await openedInPage(page);
+      expect(opened.contexts.every((s) => s === 'closed')).toBe(true);
+      expect(opened.sockets).toEqual([]);
+      expect(await page.errors()).toEqual([]);
+    });
+  }
 
-  it.runIf(engine === 'firefox' && microphone === 'absent')('Firefox\'s dom.securecontext.allowlist pref makes http://voice.test a secure context (the remedy\'s switch works)', async () => {
+  it(engine === 'webkit'
+    ? 'expectation: WebKit has no switch to treat http://voice.test as secure (its remedy offers none), the origin stays insecure'
+    : `the remedy's switch (${engine === 'chromium' ? '--unsafely-treat-insecure-origin-as-secure' : 'dom.securecontext.allowlist'}) makes http://voice.test a secure context with an AudioWorklet`, async () => {
+    const rig = rigs.absent;
     await rig.open('voice.test');
-    expect(await rig.page.evaluate(() => ({ secure: isSecureContext, worklet: 'audioWorklet' in AudioContext.prototype }))).toEqual({ secure: true, worklet: true });
+    const secure = engine !== 'webkit';
+    expect(await rig.page.evaluate(() => ({ secure: isSecureContext, worklet: 'audioWorklet' in AudioContext.prototype }))).toEqual({ secure, worklet: secure });
   });
 });
