@@ -137,7 +137,9 @@ class VoicewireEngine {
 async function loadVoicewire() {
   const manifest = require.resolve('voicewire/package.json');
   const { exports } = require(manifest);
-  const load = (entry) => import(pathToFileURL(join(dirname(manifest), exports[entry].import)).href);
+  // `import` is a path, or { types, default } where the entry ships its own declarations.
+  const file = (entry) => (typeof exports[entry].import === 'string' ? exports[entry].import : exports[entry].import.default);
+  const load = (entry) => import(pathToFileURL(join(dirname(manifest), file(entry))).href);
   const [root, codecs, moshi] = await Promise.all([load('.'), load('./codecs'), load('./protocols/moshi')]);
   return { ...codecs, ...root, moshi: moshi.moshi };
 }

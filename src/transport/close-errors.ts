@@ -48,7 +48,7 @@ export function closeError(f: CloseFacts): VoicewireError | null {
   }
   if (f.httpStatus === 403 && /origin/i.test(f.httpReason ?? '')) {
     return make(ErrorCode.CONNECTION_FAILED, `The server refused this page's Origin (HTTP 403 "${f.httpReason}"): it accepts WebSocket upgrades only from origins it allows.`,
-      `Serve the page from an origin the server allows, or allow this one on the server (voicewire's local server: \`npm start -- --allow-origin <page origin>\`).`);
+      `Serve the page from an origin the server allows, or allow this one on the server (voicewire's local test server takes \`--allow-origin <page origin>\`).`);
   }
   if (f.httpStatus === 401 || f.httpStatus === 403) {
     return make(ErrorCode.AUTH_REJECTED, `The server refused the WebSocket upgrade with HTTP ${f.httpStatus}: the credentials were rejected.`,

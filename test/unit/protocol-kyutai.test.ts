@@ -70,7 +70,7 @@ describe('Kyutai STT: server → client golden bytes', () => {
     const p = new KyutaiSttProtocol();
     const cases: [string | Uint8Array, RegExp][] = [
       ['text', /a text frame/],
-      [mp(0xc1), /invalid MessagePack \(Unrecognized type byte: 0xc1\)/],
+      [mp(0xc1), /invalid MessagePack \(DecodeError: Unrecognized type byte: 0xc1\)/],
       [mp(0x82, 'type'), /invalid MessagePack/],
       [mp(0x93, 1, 2, 3), /not a map with a string "type"/],
       [mp(0x81, 'type', 5), /not a map with a string "type"/],
