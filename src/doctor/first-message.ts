@@ -20,6 +20,11 @@ export interface FirstMessageFacts {
 }
 
 const TITLE = 'First message: the server speaks the expected protocol';
+/**
+ * Silence after which the client's opener goes out when the protocol is not known. Servers that greet do so at once;
+ * voicewire's local server tells a client that sent no hello within 3 s what it expected, and closes.
+ */
+const OPENER_AFTER_MS = 1000;
 
 /** Endpoint paths of the known servers (Moshi /api/chat, Kyutai /api/asr-streaming and /api/tts_streaming, voicewire /ws), to guess what a URL should speak when not told. */
 export function guessProtocol(path: string, subprotocol?: string): Exclude<SniffedProtocol, 'unknown'> | undefined {
@@ -33,7 +38,7 @@ export function guessProtocol(path: string, subprotocol?: string): Exclude<Sniff
 /**
  * Opens a real socket and waits for the server's first message. Who speaks first differs: Moshi and Kyutai servers
  * greet (handshake, `Ready`); a voicewire server answers the client's hello; a Realtime server may wait for
- * `session.update`. So the client's opener goes out at once for voicewire, and after half the budget of silence
+ * `session.update`. So the client's opener goes out at once for voicewire, and after a second of silence (at most half the budget)
  * otherwise (voicewire's hello when the protocol is unknown: it is the default server's).
  */
 export function checkFirstMessage(target: Target, req: FirstMessageRequest): Promise<FirstMessageFacts> {
@@ -60,7 +65,7 @@ export function checkFirstMessage(target: Target, req: FirstMessageRequest): Pro
     socket.once('open', () => {
       if (req.expected === 'voicewire') opener('voicewire');
       else if (req.expected !== 'moshi' && req.expected !== 'kyutai') {
-        timers.push(setTimeout(() => opener(req.expected === 'realtime' ? 'realtime' : 'voicewire'), req.timeoutMs / 2));
+        timers.push(setTimeout(() => opener(req.expected === 'realtime' ? 'realtime' : 'voicewire'), Math.min(req.timeoutMs / 2, OPENER_AFTER_MS)));
       }
       timers.push(setTimeout(() => done({ result: silent(req, sent) }), req.timeoutMs));
     });
