@@ -34,7 +34,7 @@ describe('demo page at an insecure origin (http://voice.test:PORT mapped to loop
     const remedy = await page.textContent('#diagnosis li[data-check="INSECURE_CONTEXT"] pre');
     expect(remedy).toContain(`\`${ssh}\``);
     expect(remedy).toContain(`then open http://localhost:${server.port}/`);
-    expect(remedy).toContain('npm start -- --https');
+    expect(remedy).toContain('Serve the page over HTTPS');
   });
 
   it('Connect explains in the error banner (code and remedy) instead of crashing, and opens nothing', async () => {

@@ -101,7 +101,7 @@ describe('Moshi Opus in real Chromium', () => {
       );
     });
     expect(error?.code).toBe('CODEC_UNSUPPORTED');
-    expect(error?.message).toMatch(/^No Opus encoder is available here \(WebCodecs: Error: AudioEncoder is not available; opusscript: /);
+    expect(error?.message).toMatch(/^No Opus encoder is available here \(WebCodecs: Error: AudioEncoder is not available; .*opusscript: /);
     expect(error?.remedy).toContain('secure origin');
   });
 });
