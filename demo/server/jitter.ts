@@ -11,8 +11,11 @@ export interface JitterOptions {
   stallEveryMs: number;
 }
 
-/** mulberry32: a small seeded generator (uniform in [0, 1)); enough for test delays, not for anything secret. */
-function seeded(seed: number): () => number {
+/**
+ * mulberry32: a small seeded generator (uniform in [0, 1)); enough for test delays, not for anything secret. The tests'
+ * own generator (test/support/prng.ts) is this one, so a seed means the same sequence on both sides.
+ */
+export function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -2,20 +2,11 @@
 import { isLoopbackHost } from '../../src/environment/url.js';
 import { moshiEndpoint } from './moshi-endpoint.js';
 import { pcmEndpoint } from './pcm-endpoint.js';
-import { HELP, listenErrorLine, parseServerArgs } from './options.js';
+import { listenErrorLine, parseServerArgsOrExit } from './options.js';
 import { startLocalServer } from './server.js';
 import { loadOrCreateCertificate, machineNames, trustInstructions } from './tls.js';
 
-const parsed = parseServerArgs(process.argv.slice(2));
-if ('error' in parsed) {
-  console.error(parsed.error);
-  process.exit(2);
-}
-if (parsed.help) {
-  console.log(HELP);
-  process.exit(0);
-}
-const values = parsed;
+const values = parseServerArgsOrExit(process.argv.slice(2));
 
 const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 23)} ${line}`);
 const cert = values.https ? await loadOrCreateCertificate() : undefined;

@@ -108,3 +108,17 @@ export function listenErrorLine(error: unknown, host: string, port: number): str
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return `voicewire: --host ${host} is not an address of this machine. Use 127.0.0.1 (this machine only) or 0.0.0.0 (all interfaces)`;
   return null;
 }
+
+/** The parsed options, or the process ends: one line and exit 2 for a mistake, the help text and exit 0 for --help. */
+export function parseServerArgsOrExit(argv: readonly string[]): ServerArgs {
+  const parsed = parseServerArgs(argv);
+  if ('error' in parsed) {
+    console.error(parsed.error);
+    process.exit(2);
+  }
+  if (parsed.help) {
+    console.log(HELP);
+    process.exit(0);
+  }
+  return parsed;
+}

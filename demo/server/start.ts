@@ -3,17 +3,9 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { staleReason } from './build-state.js';
-import { HELP, parseServerArgs } from './options.js';
+import { parseServerArgsOrExit } from './options.js';
 
-const parsed = parseServerArgs(process.argv.slice(2));
-if ('error' in parsed) {
-  console.error(parsed.error);
-  process.exit(2);
-}
-if (parsed.help) {
-  console.log(HELP);
-  process.exit(0);
-}
+parseServerArgsOrExit(process.argv.slice(2));
 const root = resolve(import.meta.dirname, '../..');
 const reason = staleReason(root);
 if (reason !== null) {

@@ -1,11 +1,3 @@
-/** mulberry32: small, fast, seedable — every random test must be replayable from its printed seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32, small, fast, seedable: every random test must be replayable from its printed seed. One copy, shared
+// with the local server's seeded jitter.
+export { seeded as prng } from '../../demo/server/jitter.js';
