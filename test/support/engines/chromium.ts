@@ -1,6 +1,6 @@
 import { chromium } from 'playwright-core';
 import { chromiumPath } from '../browser.js';
-import { PAGE_ERRORS, pollUntil, type EngineOptions, type EnginePage } from './engine.js';
+import { devtoolsEnginePage, type EngineOptions, type EnginePage } from './engine.js';
 
 /**
  * Chromium through playwright-core. Its process gets PULSE_SERVER=unix:/nonexistent: with a PulseAudio daemon up
@@ -21,21 +21,5 @@ export async function launchChromiumEngine(options: EngineOptions = {}): Promise
   const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args, env: { ...process.env, PULSE_SERVER: 'unix:/nonexistent' } });
   const context = await browser.newContext({ ignoreHTTPSErrors: options.acceptInsecureCerts === true });
   const page = await context.newPage();
-  const seen: string[] = [];
-  page.on('pageerror', (e) => seen.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') seen.push(`console.error: ${m.text()}`);
-  });
-  const evaluate = <R, A>(fn: (arg: A) => R | Promise<R>, arg?: A) => (page.evaluate as (f: unknown, a: unknown) => Promise<R>).call(page, fn, arg);
-  return {
-    engine: 'chromium',
-    goto: async (url) => {
-      await page.goto(url);
-    },
-    evaluate,
-    click: (selector) => page.click(selector),
-    waitFor: (fn, arg, o = {}) => pollUntil(() => evaluate(fn, arg), o.timeoutMs ?? 20_000, o.what ?? fn.toString()),
-    errors: async () => [...seen, ...(await evaluate(PAGE_ERRORS).catch(() => []))],
-    close: () => browser.close(),
-  };
+  return devtoolsEnginePage('chromium', page, () => browser.close());
 }

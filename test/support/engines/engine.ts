@@ -50,3 +50,34 @@ export async function pollUntil(check: () => Promise<unknown>, timeoutMs: number
 
 /** Errors recorded in the page by test/browser/fixtures/page-errors.js (absent on pages that do not load it). */
 export const PAGE_ERRORS = (): string[] => (window as unknown as { pageErrors?: string[] }).pageErrors ?? [];
+
+/** What playwright-core's and puppeteer-core's pages have in common: enough to drive a scenario. */
+export interface DevtoolsPage {
+  goto(url: string): Promise<unknown>;
+  evaluate: unknown;
+  click(selector: string): Promise<void>;
+  /** `pageerror` gives an Error, `console` a message with type() and text(); the two libraries type `on` apart. */
+  on: unknown;
+}
+
+/** One EnginePage over a Chromium (playwright) or Firefox (puppeteer) page: errors seen, evaluate, wait, close. */
+export function devtoolsEnginePage(engine: EngineName, page: DevtoolsPage, close: () => Promise<void>): EnginePage {
+  const seen: string[] = [];
+  const on = <T>(event: 'pageerror' | 'console', listener: (arg: T) => void) => (page.on as (e: string, l: (arg: T) => void) => unknown).call(page, event, listener);
+  on('pageerror', (e: Error) => seen.push(`pageerror: ${e.message ?? String(e)}`));
+  on('console', (m: { type(): string; text(): string }) => {
+    if (m.type() === 'error') seen.push(`console.error: ${m.text()}`);
+  });
+  const evaluate = <R, A>(fn: (arg: A) => R | Promise<R>, arg?: A) => (page.evaluate as (f: unknown, a: unknown) => Promise<R>).call(page, fn, arg);
+  return {
+    engine,
+    goto: async (url) => {
+      await page.goto(url);
+    },
+    evaluate,
+    click: (selector) => page.click(selector),
+    waitFor: (fn, arg, o = {}) => pollUntil(() => evaluate(fn, arg), o.timeoutMs ?? 20_000, o.what ?? fn.toString()),
+    errors: async () => [...seen, ...(await evaluate(PAGE_ERRORS).catch(() => []))],
+    close,
+  };
+}

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import puppeteer from 'puppeteer-core';
-import { PAGE_ERRORS, pollUntil, type EngineOptions, type EnginePage } from './engine.js';
+import { devtoolsEnginePage, type EngineOptions, type EnginePage } from './engine.js';
 
 /** Debian's Firefox ESR; override with VOICEWIRE_FIREFOX. */
 export function firefoxPath(): string {
@@ -35,21 +35,5 @@ export async function launchFirefoxEngine(options: EngineOptions = {}): Promise<
     extraPrefsFirefox: prefs,
   });
   const page = await browser.newPage();
-  const seen: string[] = [];
-  page.on('pageerror', (e) => seen.push(`pageerror: ${(e as Error).message ?? String(e)}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') seen.push(`console.error: ${m.text()}`);
-  });
-  const evaluate = <R, A>(fn: (arg: A) => R | Promise<R>, arg?: A) => (page.evaluate as (f: unknown, a: unknown) => Promise<R>).call(page, fn, arg);
-  return {
-    engine: 'firefox',
-    goto: async (url) => {
-      await page.goto(url);
-    },
-    evaluate,
-    click: (selector) => page.click(selector),
-    waitFor: (fn, arg, o = {}) => pollUntil(() => evaluate(fn, arg), o.timeoutMs ?? 20_000, o.what ?? fn.toString()),
-    errors: async () => [...seen, ...(await evaluate(PAGE_ERRORS).catch(() => []))],
-    close: () => browser.close(),
-  };
+  return devtoolsEnginePage('firefox', page, () => browser.close());
 }
