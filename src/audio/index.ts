@@ -5,7 +5,7 @@ export { createAudioContext, resumeWithin, unlockOnGesture, closeAudioContext, D
 export type { AudioContextOptions, UnlockOptions } from './context.js';
 export { loadWorklets } from './worklet-loader.js';
 export type { WorkletLoadOptions, LoadedWorklets } from './worklet-loader.js';
-export type { ServerReply } from './worklet-failure.js';
+export type { ServerReply } from '../environment/module-load.js';
 export { createWorkletNode } from './worklet-node.js';
 export { openMicrophone, microphoneConstraints, microphoneError, watchMicrophone } from './microphone.js';
 export type { MicrophoneOptions } from './microphone.js';

@@ -1,63 +1,33 @@
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
 import { redactUrl } from '../errors/redact.js';
 import { describeError } from '../errors/describe.js';
-
-/** What the server answered when we fetched the module ourselves after `addModule` failed. */
-export interface ServerReply {
-  /** HTTP status, or null when the fetch itself failed (network, CORS). */
-  status: number | null;
-  contentType: string | null;
-  /** The start of the body, so an HTML page served instead of JavaScript is recognisable in a log. */
-  firstBytes: string | null;
-  /** Why the fetch failed, when it did. */
-  fetchError: string | null;
-}
-
-const FIRST_BYTES = 120;
-
-/** HTML's JavaScript MIME type essences (text/javascript and its legacy aliases). */
-const JAVASCRIPT_MIME = /^(?:text|application)\/(?:x-)?(?:javascript|ecmascript|jscript|livescript)$|^text\/javascript1\.[0-5]$/i;
-
-/**
- * Fetches the module the way the worklet did. Quirk Q12: `addModule` rejects with a bare AbortError for a 404, an HTML page
- * and a CSP refusal alike (Chromium's parenthesised reason is a hint, and other browsers word it differently), so
- * the reply is what tells them apart.
- */
-export async function preflight(url: string): Promise<ServerReply> {
-  try {
-    const res = await fetch(url, { cache: 'no-store', credentials: 'same-origin' });
-    const text = await res.text().catch(() => '');
-    return { status: res.status, contentType: res.headers.get('content-type'), firstBytes: text.slice(0, FIRST_BYTES), fetchError: null };
-  } catch (e) {
-    return { status: null, contentType: null, firstBytes: null, fetchError: describeError(e) };
-  }
-}
+import { classifyScriptFailure, isNamed, type ServerReply } from '../environment/module-load.js';
 
 /** Turns a failed `addModule(url)` into the error a person can act on, from the reply and any CSP report. */
 export function classifyUrlFailure(error: unknown, url: string, reply: ServerReply, cspViolation: string | null): VoicewireError {
   const shown = redactUrl(url);
   const details = { url: shown, ...reply, browserError: describeError(error), cspViolation };
   const common = { cause: error, details };
-  if (reply.status === null || reply.status < 200 || reply.status > 299) {
-    const answer = reply.status === null ? `could not be fetched (${reply.fetchError ?? 'network error'})` : `got HTTP ${reply.status}`;
+  // Quirk Q12: addModule rejects with one bare AbortError for a 404, an HTML page and a CSP refusal alike, so the
+  // reply (shared classifier: environment/module-load.ts) is what tells them apart.
+  const failure = classifyScriptFailure(error, reply);
+  if (failure.kind === 'not-found') {
     return new VoicewireError({
       ...common,
       code: ErrorCode.WORKLET_NOT_FOUND,
-      message: `The AudioWorklet module ${shown} ${answer}.`,
+      message: `The AudioWorklet module ${shown} ${failure.answer}.`,
       remedy: 'Serve the processor file at that URL: copy node_modules/voicewire/dist/worklets/*.processor.js into your static/public folder and point moduleUrl at it (a cross-origin URL also needs CORS headers). Or drop moduleUrl: voicewire loads its built-in processors from a Blob URL and needs no file.',
     });
   }
-  const essence = (reply.contentType ?? '').split(';')[0].trim();
-  const looksHtml = /^\s*</.test(reply.firstBytes ?? '');
-  if (looksHtml || !JAVASCRIPT_MIME.test(essence)) {
+  if (failure.kind === 'not-javascript') {
     return new VoicewireError({
       ...common,
       code: ErrorCode.WORKLET_NOT_JAVASCRIPT,
-      message: `The server answered ${shown} with ${essence || 'no Content-Type'}${looksHtml ? ' (an HTML page)' : ''} instead of JavaScript. A single-page-app fallback that answers unknown paths with index.html does this when the file is missing.`,
+      message: `The server ${failure.answer} for ${shown}. A single-page-app fallback that answers unknown paths with index.html does this when the file is missing.`,
       remedy: 'Put the processor file where moduleUrl points and serve it as text/javascript; exclude that path from your index.html/SPA fallback and from a service worker\'s navigation fallback.',
     });
   }
-  if (isNamed(error, 'SyntaxError')) return syntaxError(error, shown, common);
+  if (failure.kind === 'syntax') return syntaxError(error, shown, common);
   return new VoicewireError({
     ...common,
     code: ErrorCode.WORKLET_BLOCKED_BY_CSP,
@@ -91,8 +61,4 @@ function syntaxError(error: unknown, what: string, common: { cause: unknown; det
     message: `The AudioWorklet module ${what} is not valid JavaScript: ${describeError(error)}.`,
     remedy: 'Serve the file exactly as voicewire built it (no truncation, no minifier or CDN rewriting it); if it comes from a different voicewire version than the page, rebuild and redeploy both together.',
   });
-}
-
-export function isNamed(error: unknown, name: string): boolean {
-  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
 }

@@ -2,7 +2,8 @@ import { WORKLET_SOURCES } from 'virtual:voicewire-worklets';
 import { assertAudioCapable } from '../environment/diagnose.js';
 import { ErrorCode, VoicewireError, isVoicewireError } from '../errors/errors.js';
 import { redactUrl } from '../errors/redact.js';
-import { classifyBlobFailure, classifyUrlFailure, preflight } from './worklet-failure.js';
+import { preflight } from '../environment/module-load.js';
+import { classifyBlobFailure, classifyUrlFailure } from './worklet-failure.js';
 
 export interface WorkletLoadOptions {
   /** Processor scripts by name, joined into ONE module loaded from a Blob URL. Default: voicewire's own. */

@@ -1,5 +1,5 @@
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
-import { isNamed } from './worklet-failure.js';
+import { isNamed } from '../environment/module-load.js';
 import { describeError } from '../errors/describe.js';
 
 /**

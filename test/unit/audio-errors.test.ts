@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AudioEngine } from '../../src/audio/engine.js';
 import { microphoneConstraints, microphoneError } from '../../src/audio/microphone.js';
-import { classifyUrlFailure, type ServerReply } from '../../src/audio/worklet-failure.js';
+import { classifyUrlFailure } from '../../src/audio/worklet-failure.js';
+import type { ServerReply } from '../../src/environment/module-load.js';
 import { joinWorkletSources } from '../../src/audio/worklet-loader.js';
 import type { VoicewireError } from '../../src/errors/errors.js';
 
