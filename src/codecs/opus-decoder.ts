@@ -1,4 +1,4 @@
-import { ErrorCode, VoicewireError } from '../errors/errors.js';
+import { loadLazyPart } from '../environment/lazy-part.js';
 import { describeError } from '../errors/describe.js';
 
 /** A packet the decoder could not read; it produced no samples and decoding went on. */
@@ -21,33 +21,37 @@ export interface OpusDecoderOptions {
   sampleRate?: 8000 | 12000 | 16000 | 24000 | 48000;
   /** OpusHead's pre-skip, in 48 kHz samples: that many leading samples are dropped. */
   preSkip?: number;
+  /** How long loading (chunk, WebAssembly compile) may take before CODEC_UNSUPPORTED `timeout`, in ms. Default 10 000. */
+  timeoutMs?: number;
 }
 
 /** opus-decoder's input buffer for one channel (32000 × 0.12 bytes): a larger packet would make it throw. */
 const MAX_PACKET_BYTES = 3840;
 
+/** What a failed load names (see loadLazyPart). */
+const PART = { name: 'The Opus decoder (opus-decoder, WebAssembly)', packageName: 'opus-decoder', wasm: true } as const;
+
 /**
  * Wraps `opus-decoder` (libopus as wasm), loaded through a dynamic import so it is a chunk of its own in browser
- * builds and is fetched only by sessions that decode Opus.
+ * builds and is fetched only by sessions that decode Opus. Settles within `timeoutMs` (default 10 000).
+ * @throws VoicewireError CODEC_UNSUPPORTED with `details.reason`: `wasm-refused` (a CSP without
+ * `'wasm-unsafe-eval'`, checked before anything loads: opus-decoder's own compile failure would reject where nobody
+ * listens and its `ready` would never settle), `not-found`, `not-javascript` (an SPA fallback's index.html),
+ * `timeout`, `not-installed` (Node).
  */
 export async function createOpusDecoder(options: OpusDecoderOptions = {}): Promise<OpusPacketDecoder> {
   const sampleRate = options.sampleRate ?? 24000;
-  let decoder: import('opus-decoder').OpusDecoder<typeof sampleRate>;
-  try {
-    const { OpusDecoder } = await import('opus-decoder');
-    // opus-decoder counts pre-skip in output samples; OpusHead counts it at 48 kHz.
-    decoder = new OpusDecoder({ channels: 1, sampleRate, preSkip: Math.round(((options.preSkip ?? 0) * sampleRate) / 48000) });
-    await decoder.ready;
-  } catch (cause) {
-    throw new VoicewireError({
-      code: ErrorCode.CODEC_UNSUPPORTED,
-      message: 'The Opus decoder (opus-decoder, WebAssembly) could not be loaded',
-      remedy:
-        'Allow WebAssembly (a page CSP needs script-src \'wasm-unsafe-eval\'), serve the opus-decoder chunk next to ' +
-        'voicewire.js as UTF-8, and in Node install the "opus-decoder" package.',
-      cause,
-    });
-  }
+  const decoder = await loadLazyPart(
+    { ...PART, timeoutMs: options.timeoutMs },
+    async () => {
+      const { OpusDecoder } = await import('opus-decoder');
+      // opus-decoder counts pre-skip in output samples; OpusHead counts it at 48 kHz.
+      const made = new OpusDecoder({ channels: 1, sampleRate, preSkip: Math.round(((options.preSkip ?? 0) * sampleRate) / 48000) });
+      await made.ready;
+      return made;
+    },
+    (late) => late.free(),
+  );
   let closed = false;
 
   return {

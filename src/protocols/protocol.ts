@@ -74,6 +74,12 @@ export interface VoiceProtocol {
   encodePackets?(packets: readonly Uint8Array[], preSkip: number): WireMessage[];
   /** Decodes one incoming message. Never throws and never rejects: bad input becomes an `error` event. */
   decode(message: WireMessage): Promise<ProtocolEvent[]>;
+  /**
+   * Optional: the lane a message is decoded and delivered in. Each lane keeps arrival order; lanes do not wait for
+   * each other (Moshi's audio waits for its decoder to load, its text and the server's errors must not). Absent:
+   * one lane, everything in arrival order.
+   */
+  decodeLane?(message: WireMessage): 'audio' | 'main';
   /** Asks the server to process everything sent so far (a Marker, an end-of-turn, an Eos); may be empty. */
   flush(): WireMessage[];
   /**

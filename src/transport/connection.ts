@@ -44,7 +44,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private watchdog: LivenessWatchdog | undefined;
   /** Messages of the current socket the codec could not read before the hello: a sign of the wrong protocol. */
   private unreadableBeforeHello = 0;
-  private decodeChain: Promise<void> = Promise.resolve();
+  /** Per decode lane (VoiceProtocol.decodeLane), the messages still being decoded, in arrival order. */
+  private decodeLanes = new Map<string, Promise<void>>();
   private readonly sendChain = new SendChain((e) => this.emit('error', toError(e, this.secrets, ErrorCode.CODEC_UNSUPPORTED), false));
   /** close() was called: the goodbye and the close frame wait behind what was given before; nothing new is taken. */
   private closing = false;
@@ -225,13 +226,15 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       socket.on('open', () => this.onOpen(socket, codec));
       socket.on('message', (m) => {
         this.watchdog?.heard();
-        this.decodeChain = this.decodeChain.then(() => this.receive(codec, m));
+        const lane = codec.decodeLane?.(m) ?? 'main';
+        this.decodeLanes.set(lane, (this.decodeLanes.get(lane) ?? Promise.resolve()).then(() => this.receive(codec, m)));
       });
       socket.on('pong', () => this.watchdog?.heard());
       // Messages that arrived before the close are read first: a server's last words (an error naming the
       // problem, the final audio) explain its close.
       socket.on('close', (info) => {
-        this.decodeChain = this.decodeChain.then(() => this.onSocketClose(socket, codec, info));
+        const read = Promise.all(this.decodeLanes.values()).then(() => this.onSocketClose(socket, codec, info));
+        this.decodeLanes = new Map([['main', read]]);
       });
     } catch (e) {
       // A browser throws synchronously for a URL or subprotocol it refuses (SyntaxError, SecurityError).

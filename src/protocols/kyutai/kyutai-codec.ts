@@ -1,4 +1,5 @@
 import type { Decoder } from '@msgpack/msgpack';
+import type { VoicewireError } from '../../errors/errors.js';
 import { decodeMessage, kyutaiError, loadDecoder } from './kyutai-msgpack.js';
 import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
 import { fixedWireRate } from '../protocol-error.js';
@@ -16,7 +17,8 @@ export abstract class KyutaiCodec implements VoiceProtocol {
   readonly sampleRate: number;
   /** Any length: the server rebuffers to its own 80 ms steps. */
   readonly frameMs = 20;
-  private decoder: Decoder | undefined;
+  /** Loaded on the first message; every message awaits this one promise, so they stay in arrival order. */
+  private decoder: Promise<Decoder> | undefined;
   private isReady = false;
 
   /** @throws VoicewireError INVALID_OPTION for a rate other than 24 000 Hz: Kyutai's models run at 24 kHz only. */
@@ -39,8 +41,16 @@ export abstract class KyutaiCodec implements VoiceProtocol {
   close(): void {}
 
   async decode(message: WireMessage): Promise<ProtocolEvent[]> {
-    this.decoder ??= await loadDecoder();
-    const decoded = decodeMessage(this.name, this.decoder, message);
+    this.decoder ??= loadDecoder();
+    let decoder: Decoder;
+    try {
+      decoder = await this.decoder;
+    } catch (e) {
+      // Nothing can be read without it: one fatal CODEC_UNSUPPORTED naming why, not an error per message and a
+      // hello timeout blaming a busy server.
+      return [{ type: 'error', fatal: true, error: e as VoicewireError }];
+    }
+    const decoded = decodeMessage(this.name, decoder, message);
     if (!decoded.ok) return [decoded.event];
     const m = decoded.message;
     if (m.type === 'Ready') {

@@ -4,6 +4,7 @@ import { preview, protocolError, serverError } from '../protocol-error.js';
 import { isRecord } from '../values.js';
 import { ErrorCode } from '../../errors/errors.js';
 import { describeError } from '../../errors/describe.js';
+import { loadLazyPart } from '../../environment/lazy-part.js';
 
 /**
  * MessagePack framing shared by Kyutai's STT and TTS servers: every message is a map with a string `type`.
@@ -13,9 +14,21 @@ import { describeError } from '../../errors/describe.js';
 
 let decoderModule: Promise<typeof import('@msgpack/msgpack')> | undefined;
 
-/** A fresh decoder (one per codec: it keeps its read offset for error positions). */
+const PART = { name: 'The MessagePack reader (@msgpack/msgpack)', packageName: '@msgpack/msgpack' } as const;
+
+/**
+ * A fresh decoder (one per codec: it keeps its read offset for error positions), within the lazy-part bound.
+ * @throws VoicewireError CODEC_UNSUPPORTED naming why its chunk did not load (404, an SPA's index.html, timeout).
+ */
 export async function loadDecoder(): Promise<Decoder> {
-  decoderModule ??= import('@msgpack/msgpack');
+  if (decoderModule === undefined) {
+    const loading = loadLazyPart(PART, () => import('@msgpack/msgpack'));
+    decoderModule = loading;
+    // A failed load is not kept: the next session tries again (a deploy may have fixed it).
+    loading.catch(() => {
+      if (decoderModule === loading) decoderModule = undefined;
+    });
+  }
   return new (await decoderModule).Decoder();
 }
 

@@ -79,7 +79,8 @@ export class MoshiProtocol implements VoiceProtocol {
   private decoder: Promise<OpusPacketDecoder> | null = null;
   /** Serialises codec work: callers may fire encodeAudio/decode without awaiting, order must hold. */
   private encodeChain: Promise<unknown> = Promise.resolve();
-  private decodeChain: Promise<unknown> = Promise.resolve();
+  /** Only audio waits for audio (the Ogg stream, the decoder); text, metadata and errors never wait behind it. */
+  private audioChain: Promise<unknown> = Promise.resolve();
 
   constructor(options: MoshiProtocolOptions = {}) {
     this.options = options;
@@ -150,10 +151,21 @@ export class MoshiProtocol implements VoiceProtocol {
     return [moshiControlMessage(action as MoshiControlAction)];
   }
 
+  /**
+   * Audio (0x01) is decoded in arrival order behind the decoder's load (bounded: createOpusDecoder fails within its
+   * timeout); every other kind is read at once, so the server's text and its 0x05 error arrive even while the
+   * decoder is still loading or failing.
+   */
   decode(message: WireMessage): Promise<ProtocolEvent[]> {
-    const run = this.decodeChain.then(() => this.decodeNow(message));
-    this.decodeChain = run;
+    if (this.decodeLane(message) === 'main') return this.decodeNow(message);
+    const run = this.audioChain.then(() => this.decodeNow(message));
+    this.audioChain = run;
     return run;
+  }
+
+  /** Audio in a lane of its own (see VoiceProtocol.decodeLane). */
+  decodeLane(message: WireMessage): 'audio' | 'main' {
+    return typeof message !== 'string' && message[0] === MoshiKind.AUDIO ? 'audio' : 'main';
   }
 
   close(): void {
