@@ -1,5 +1,6 @@
 import { describeError } from '../errors/describe.js';
-import { ErrorCode, VoicewireError } from '../errors/errors.js';
+import { ErrorCode, VoicewireError, isVoicewireError } from '../errors/errors.js';
+import { loadLazyPart } from '../environment/lazy-part.js';
 import { createNativeOpusEncoder } from './opus-encoder-native.js';
 import { createWasmOpusEncoder } from './opus-encoder-wasm.js';
 import { createWebCodecsOpusEncoder } from './opus-encoder-webcodecs.js';
@@ -54,10 +55,11 @@ export async function createOpusEncoder(options: OpusEncoderOptions = {}): Promi
   }
   const want = options.implementation ?? 'auto';
   const causes: string[] = [];
-  for (const [name, label, create] of IMPLEMENTATIONS) {
+  for (const [name, label, packageName, create] of IMPLEMENTATIONS) {
     if (want !== 'auto' && want !== name) continue;
-    const encoder = await create({ ...options, sampleRate }).catch((e: unknown) => {
-      causes.push(`${label}: ${describeError(e)}`);
+    // Each within the lazy-part bound, its failure classified (not installed, timeout) by the shared loader.
+    const encoder = await loadLazyPart({ name: label, packageName }, () => create({ ...options, sampleRate })).catch((e: unknown) => {
+      causes.push(isVoicewireError(e) ? e.message : describeError(e));
       return null;
     });
     if (encoder) return encoder;
@@ -72,10 +74,13 @@ export async function createOpusEncoder(options: OpusEncoderOptions = {}): Promi
   });
 }
 
-/** Fastest first; each rejects where it cannot run (no WebCodecs, no worker_threads, the package not installed). */
-const IMPLEMENTATIONS: ReadonlyArray<readonly [OpusImplementation, string, (o: OpusEncoderOptions & { sampleRate: number }) => Promise<OpusEncoder>]> = [
-  ['webcodecs', 'WebCodecs', createWebCodecsOpusEncoder],
-  ['worker', 'worker thread', createWorkerOpusEncoder],
-  ['native', '@evan/opus', createNativeOpusEncoder],
-  ['wasm', 'opusscript', createWasmOpusEncoder],
+/**
+ * Fastest first, with the package each needs; each rejects where it cannot run (no WebCodecs, no worker_threads,
+ * the package not installed).
+ */
+const IMPLEMENTATIONS: ReadonlyArray<readonly [OpusImplementation, string, string, (o: OpusEncoderOptions & { sampleRate: number }) => Promise<OpusEncoder>]> = [
+  ['webcodecs', 'WebCodecs AudioEncoder', 'a browser with WebCodecs', createWebCodecsOpusEncoder],
+  ['worker', 'The worker-thread encoder', 'opusscript', createWorkerOpusEncoder],
+  ['native', '@evan/opus', '@evan/opus', createNativeOpusEncoder],
+  ['wasm', 'opusscript', 'opusscript', createWasmOpusEncoder],
 ];

@@ -30,7 +30,7 @@ describe('loadLazyPart', () => {
     let finish!: (v: { freed: boolean }) => void;
     const late = { freed: false };
     const started = performance.now();
-    const e = await failure(loadLazyPart({ ...part, timeoutMs: 300 }, () => new Promise((r) => (finish = r)), (v) => (v.freed = true)));
+    const e = await failure(loadLazyPart({ ...part, timeoutMs: 300 }, () => new Promise<{ freed: boolean }>((r) => (finish = r)), (v) => (v.freed = true)));
     const waitedMs = performance.now() - started;
     expect(e.details).toMatchObject({ reason: 'timeout', timeoutMs: 300 });
     expect(e.message).toBe('The test part could not be loaded: it did not load within 300 ms.');

@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createOpusDecoder } from '../../src/codecs/opus-decoder.js';
 import { createOpusEncoder, type OpusEncoder } from '../../src/codecs/opus-encoder.js';
@@ -66,5 +69,42 @@ describe('Opus encoders for Node: @evan/opus in this thread, and libopus in a wo
       console.log((await e.encode(new Float32Array(960))).length);`;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
     expect({ status: r.status, signal: r.signal, out: r.stdout.trim() }).toEqual({ status: 0, signal: null, out: '2' });
+  });
+
+  it('with neither @evan/opus nor opusscript resolvable: CODEC_UNSUPPORTED listing every implementation tried, each with its reason', () => {
+    // A real install of the built package whose node_modules has every dependency but no Opus encoder: module
+    // resolution itself fails, as on a user's machine that skipped the optional peers.
+    const root = resolve(import.meta.dirname, '../..');
+    const app = mkdtempSync(join(tmpdir(), 'voicewire-no-encoder-'));
+    try {
+      const pkg = join(app, 'node_modules', 'voicewire');
+      mkdirSync(pkg, { recursive: true });
+      cpSync(join(root, 'dist'), join(pkg, 'dist'), { recursive: true, filter: (f) => !f.includes(`${join(root, 'dist')}/browser`) });
+      cpSync(join(root, 'package.json'), join(pkg, 'package.json'));
+      const deps = Object.keys((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies);
+      for (const dep of deps) {
+        mkdirSync(join(app, 'node_modules', dep, '..'), { recursive: true });
+        symlinkSync(join(root, 'node_modules', dep), join(app, 'node_modules', dep));
+      }
+      const script = `import { createOpusEncoder } from 'voicewire/codecs';
+        for (const name of ['@evan/opus', 'opusscript']) {
+          try { import.meta.resolve(name); console.log('resolvable: ' + name); } catch {}
+        }
+        await createOpusEncoder({ sampleRate: 24000 }).then(() => console.log('no error'), (e) => console.log(JSON.stringify({ code: e.code, message: e.message, remedy: e.remedy })));`;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: app, encoding: 'utf8', timeout: 30_000 });
+      expect(r.stderr).toBe('');
+      const e = JSON.parse(r.stdout.trim()) as { code: string; message: string; remedy: string };
+      expect(e.code).toBe('CODEC_UNSUPPORTED');
+      const tried = /^No Opus encoder is available here \((.*)\)$/.exec(e.message)?.[1].split('; ') ?? [];
+      expect(tried).toEqual([
+        'WebCodecs AudioEncoder could not be loaded: Error: AudioEncoder is not available.',
+        'The worker-thread encoder could not be loaded: Error: neither opusscript nor @evan/opus is installed.',
+        '@evan/opus could not be loaded: the package @evan/opus is not installed.',
+        'opusscript could not be loaded: the package opusscript is not installed.',
+      ]);
+      expect(e.remedy).toContain('npm install @evan/opus');
+    } finally {
+      rmSync(app, { recursive: true, force: true });
+    }
   });
 });
