@@ -101,7 +101,7 @@ describe('Moshi Opus in real Chromium', () => {
       );
     });
     expect(error?.code).toBe('CODEC_UNSUPPORTED');
-    expect(error?.message).toMatch(/^No Opus encoder is available here \(WebCodecs: Error: AudioEncoder is not available; .*opusscript: /);
+    expect(error?.message).toMatch(/^No Opus encoder is available here \(WebCodecs AudioEncoder could not be loaded: Error: AudioEncoder is not available\.; .*opusscript could not be loaded: /);
     expect(error?.remedy).toContain('secure origin');
   });
 });

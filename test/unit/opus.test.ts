@@ -92,7 +92,7 @@ describe('Opus encoding', () => {
   it('is CODEC_UNSUPPORTED where WebCodecs is required and absent (Node has no AudioEncoder)', async () => {
     const error = await createOpusEncoder({ sampleRate: RATE, implementation: 'webcodecs' }).catch((e: unknown) => e);
     expect(isVoicewireError(error, 'CODEC_UNSUPPORTED')).toBe(true);
-    expect((error as Error).message).toBe('No Opus encoder is available here (WebCodecs: Error: AudioEncoder is not available)');
+    expect((error as Error).message).toBe('No Opus encoder is available here (WebCodecs AudioEncoder could not be loaded: Error: AudioEncoder is not available.)');
   });
 
   it('corrects a pre-skip reported at the input rate (Chromium) and keeps a correct 48 kHz one', () => {
