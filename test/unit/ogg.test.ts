@@ -63,6 +63,52 @@ describe('OggOpusWriter', () => {
   });
 });
 
+/** One raw Ogg page (RFC 3533 §6), CRC included, for shapes our writer never makes. */
+function rawPage(o: { flags: number; granule: number; serial: number; sequence: number; lacing: number[]; body: Uint8Array }): Uint8Array {
+  const out = new Uint8Array(27 + o.lacing.length + o.body.length);
+  const view = new DataView(out.buffer);
+  out.set([0x4f, 0x67, 0x67, 0x53, 0, o.flags]);
+  view.setUint32(6, o.granule < 0 ? 0xffffffff : o.granule, true);
+  view.setUint32(10, o.granule < 0 ? 0xffffffff : 0, true);
+  view.setUint32(14, o.serial, true);
+  view.setUint32(18, o.sequence, true);
+  out[26] = o.lacing.length;
+  out.set(o.lacing, 27);
+  out.set(o.body, 27 + o.lacing.length);
+  view.setUint32(22, oggCrc32(out), true);
+  return out;
+}
+
+describe('granule position −1: a page on which no packet ends (RFC 3533 §6, RFC 7845 §4)', () => {
+  it('the reader accepts pages with granule −1 and carries the packet they continue to the page where it ends', () => {
+    const writer = new OggOpusWriter({ serial: 9, inputSampleRate: RATE, preSkip: 312 });
+    const long = new Uint8Array(600).map((_, i) => (i === 0 ? 0xf8 : i & 0xff)); // one 20 ms packet spanning 3 pages
+    const short = Uint8Array.of(0xf8, 0xff, 0xfe);
+    const pages = [
+      rawPage({ flags: 0, granule: -1, serial: 9, sequence: 2, lacing: [255], body: long.subarray(0, 255) }),
+      rawPage({ flags: 1, granule: -1, serial: 9, sequence: 3, lacing: [255], body: long.subarray(255, 510) }),
+      rawPage({ flags: 1 | 4, granule: 312 + 1920, serial: 9, sequence: 4, lacing: [90, 3], body: concat([long.subarray(510), short]) }),
+    ];
+    const stream = concat([writer.headers(), ...pages]);
+    expect(new OggPageReader().push(stream).pages.map((p) => p.granule)).toEqual([0, 0, -1, -1, 2232]);
+    const { packets, issues } = new OggOpusReader().push(stream);
+    expect(issues).toEqual([]);
+    expect(packets.map(hex)).toEqual([hex(long), hex(short)]);
+  });
+
+  it('the writer gives −1 to the one page it writes on which no packet ends: an empty EOS page (its packets never span pages)', () => {
+    const writer = new OggOpusWriter({ serial: 9, inputSampleRate: RATE, preSkip: 312 });
+    writer.headers();
+    const audio = writer.flush() ?? writer.writePacket(Uint8Array.of(0xf8, 0xff, 0xfe)) ?? writer.flush();
+    const eos = writer.flush(true);
+    expect(audio).not.toBeNull();
+    expect(eos).not.toBeNull();
+    expect(hex(eos!.subarray(6, 14))).toBe('ffffffffffffffff');
+    const [page] = new OggPageReader().push(eos!).pages;
+    expect([page.eos, page.granule, page.lacing.length]).toEqual([true, -1, 0]);
+  });
+});
+
 describe('OggOpusReader after a corrupt page header', () => {
   it('resyncs to the valid pages inside the body the header claims, instead of swallowing them', () => {
     const writer = new OggOpusWriter({ serial: 7, inputSampleRate: RATE, preSkip: 312 });
