@@ -23,7 +23,7 @@ const DIST = resolve(import.meta.dirname, '../../dist/browser');
 const NO_WASM_CSP = "script-src 'self'; object-src 'none'";
 
 /** The URL paths of the chunks behind dynamic imports, read from the build (their names carry a hash). */
-function lazyChunks(): { opusDecoder: string; msgpack: string } {
+function lazyChunks(): { opusDecoder: string; msgpack: string; polyfill: string } {
   const found: string[] = [];
   for (const dir of ['', 'chunks', 'protocols']) {
     for (const file of readdirSync(join(DIST, dir)).filter((f) => f.endsWith('.js'))) {
@@ -37,7 +37,7 @@ function lazyChunks(): { opusDecoder: string; msgpack: string } {
     if (!hit) throw new Error(`no lazy chunk matching ${re} in ${found.join(', ')}`);
     return hit;
   };
-  return { opusDecoder: pick(/\/opus-decoder-[^/]+\.js$/), msgpack: pick(/\/dist\.esm-[^/]+\.js$/) };
+  return { opusDecoder: pick(/\/opus-decoder-[^/]+\.js$/), msgpack: pick(/\/dist\.esm-[^/]+\.js$/), polyfill: pick(/\/audioworklet-polyfill-[^/]+\.js$/) };
 }
 
 /** How the http server answers one chunk: normally, with the app's index.html (an SPA fallback), 404, or held. */
@@ -138,7 +138,8 @@ describe('lazy parts in Chromium: load or fail within a bound, precisely (issue 
       startTestServer({ routes: [chunkRoute(state)], headers: { 'Content-Security-Policy': NO_WASM_CSP } }),
     ]);
     rig = { http, cspHttp, ...state };
-    browser = await launchChromium();
+    // voice.test: an insecure origin that still reaches loopback, for the playback polyfill's chunk.
+    browser = await launchChromium({ mapHosts: ['voice.test'] });
   });
   afterAll(async () => {
     for (const release of rig?.held ?? []) release();
@@ -148,11 +149,11 @@ describe('lazy parts in Chromium: load or fail within a bound, precisely (issue 
   });
 
   /** A fresh page (a fresh module map: a failed chunk stays failed for its document) with the SDK loaded. */
-  async function openPage(server: TestServer): Promise<Page> {
+  async function openPage(server: TestServer, host = 'localhost'): Promise<Page> {
     const page = await browser.context.newPage();
     uncaught = [];
     page.on('pageerror', (e) => uncaught.push(e.message));
-    await page.goto(`${server.origin()}/test/browser/fixtures/sdk-csp.html`);
+    await page.goto(`${server.origin(host)}/test/browser/fixtures/sdk-csp.html`);
     await page.waitForFunction(() => (window as unknown as { voicewireReady?: boolean }).voicewireReady === true);
     await page.evaluate(() => window.addEventListener('unhandledrejection', (e) => console.warn(`unhandled: ${String(e.reason)}`)));
     page.on('console', (m) => {
@@ -263,4 +264,41 @@ describe('lazy parts in Chromium: load or fail within a bound, precisely (issue 
       }
     });
   }
+
+  for (const [mode, code] of [['404', 'WORKLET_NOT_FOUND'], ['spa', 'WORKLET_NOT_JAVASCRIPT']] as const) {
+    it(`the playback polyfill's chunk (insecure page) answered with ${mode === 'spa' ? 'index.html' : '404'}: ${code}, the worklet loader's code for the same cause`, async () => {
+      rig.modes.clear();
+      rig.modes.set(chunks.polyfill, mode);
+      const page = await openPage(rig.http, 'voice.test');
+      const out = await page.evaluate(async () => {
+        const vw = (window as unknown as { voicewire: Sdk }).voicewire;
+        const e = await vw.installPlaybackPolyfill().then(() => null, (x: { code: string; remedy: string; details: { reason: unknown } }) => x);
+        return { code: e?.code, reason: e?.details.reason, remedy: e?.remedy, nativeBack: typeof (window as unknown as { AudioWorkletNode?: unknown }).AudioWorkletNode };
+      });
+      expect([out.code, out.reason]).toEqual([code, mode === 'spa' ? 'not-javascript' : 'not-found']);
+      expect(out.remedy).toMatch(mode === 'spa' ? /SPA and service-worker fallbacks/ : /^Deploy the chunk/);
+      // The native constructor it removed before loading is back: the page is as it was.
+      expect(out.nativeBack).toBe('function');
+      expect(uncaught).toEqual([]);
+      await page.close();
+    });
+  }
+
+  it('expectation (Quirk Q15): Chromium rejects a dynamic import() of a 404 and of an HTML page with the same words, naming only the URL', async () => {
+    rig.modes.clear();
+    rig.modes.set('/missing.js', '404');
+    rig.modes.set('/index-fallback.js', 'spa');
+    const page = await openPage(rig.http);
+    // A string: vitest would rewrite an import() written in a function passed to evaluate.
+    const said = (await page.evaluate(`(async () => {
+      const words = (url) => import(url).then(() => 'loaded', (e) => e.name + ': ' + e.message);
+      return { notFound: await words('/missing.js'), html: await words('/index-fallback.js') };
+    })()`)) as { notFound: string; html: string };
+    const origin = rig.http.origin();
+    expect(said).toEqual({
+      notFound: `TypeError: Failed to fetch dynamically imported module: ${origin}/missing.js`,
+      html: `TypeError: Failed to fetch dynamically imported module: ${origin}/index-fallback.js`,
+    });
+    await page.close();
+  });
 });
