@@ -194,9 +194,9 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = Object.fr
     'usually a client/server protocol or version mismatch; `details` say where',
     'The voice service sent something this app does not understand.'),
   CODEC_UNSUPPORTED: info('environment', 'session', false,
-    'an audio codec cannot load or run: no Opus encoder (no WebCodecs, no opusscript), a lazy decoder refused by CSP or answered with HTML, a WAV we cannot read',
-    'codecs, protocols',
-    'follow the remedy: install `opusscript` in Node, allow `\'wasm-unsafe-eval\'`, serve the chunk untouched',
+    'a codec cannot load or run: no Opus encoder (every implementation tried is listed), a lazy part (Opus decoder, MessagePack reader) refused by CSP, 404, answered with HTML or not loaded within 10 s (`details.reason`), a WAV we cannot read',
+    'codecs, protocols (the lazy-part loader)',
+    'by `details.reason`: `wasm-refused` → add `\'wasm-unsafe-eval\'` to `script-src`; `not-javascript` → an SPA fallback rewrote the chunk URL, serve the file; `not-found` → deploy the chunk; `timeout` → check its request; `not-installed` → npm install it',
     'This browser cannot decode the voice stream.'),
 });
 
