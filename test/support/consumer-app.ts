@@ -10,7 +10,7 @@ const APP_SOURCES = join(ROOT, 'test/browser/fixtures/consumer-app');
 
 /** An app folder whose node_modules holds voicewire as `npm pack` ships it. */
 export interface ConsumerApp {
-  /** The temp folder: node_modules/, default/ and strict/ (test/browser/fixtures/consumer-app), out/. */
+  /** The temp folder: node_modules/, default/ and strict/ (test/browser/fixtures/consumer-app, each with its index.html), out/. */
   dir: string;
   /** The packed package's file list (paths inside the tarball, without `package/`). */
   packed: string[];
@@ -37,6 +37,8 @@ export function createConsumerApp(): ConsumerApp {
     symlinkSync(join(ROOT, 'node_modules', name), join(dir, 'node_modules', name), 'dir');
   }
   cpSync(APP_SOURCES, dir, { recursive: true });
+  // Both apps have the same page; only their main.js differs.
+  for (const variant of ['default', 'strict']) cpSync(join(dir, 'index.html'), join(dir, variant, 'index.html'));
   return { dir, packed: pack.files.map((f) => f.path) };
 }
 
