@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWithEsbuild, buildWithVite, createConsumerApp, filesUnder, type ConsumerApp } from '../support/consumer-app.js';
@@ -46,7 +46,10 @@ describe('the packed package bundled by Vite and esbuild, in Chromium', () => {
     ];
     rig = await startEngineRig('chromium', { fakeMicWav: toneWav() }, { routes });
   }, 120_000);
-  afterAll(() => rig?.close());
+  afterAll(async () => {
+    await rig?.close();
+    if (app) rmSync(app.dir, { recursive: true, force: true });
+  });
 
   /** Opens /NAME/, clicks Talk, and returns the app's state once start() settled. */
   async function talk(name: string): Promise<AppState> {
