@@ -1,5 +1,4 @@
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
-import { loadLazyPart } from '../environment/lazy-part.js';
 
 type Globals = typeof globalThis & { AudioWorkletNode?: unknown; isSecureContext?: boolean };
 
@@ -9,9 +8,6 @@ export function lacksSecureWorklet(): boolean {
   return scope.isSecureContext === false && typeof scope.AudioContext === 'function' && !('audioWorklet' in scope.AudioContext.prototype);
 }
 
-/** Its chunk fails like a worklet module does (404, an SPA's index.html), so it gets the worklet loader's codes. */
-const POLYFILL = { name: 'The ScriptProcessor playback fallback (audioworklet-polyfill)', packageName: 'audioworklet-polyfill', family: 'worklet' } as const;
-
 /**
  * Opt-in playback on insecure pages through audioworklet-polyfill (ScriptProcessorNode on the main thread, blocks
  * of the browser's chosen ScriptProcessor size, 2048 frames in Chromium here; fixed AudioParams). Never for the
@@ -19,19 +15,11 @@ const POLYFILL = { name: 'The ScriptProcessor playback fallback (audioworklet-po
  *
  * Quirk Q14: the published build installs only when `typeof AudioWorkletNode !== 'function'`, but insecure pages keep the
  * native constructor (useless without `audioWorklet`), so it would do nothing: we remove it first.
- * @throws VoicewireError WORKLET_UNSUPPORTED; WORKLET_NOT_FOUND / WORKLET_NOT_JAVASCRIPT when its chunk is missing
- * or answered with HTML (within the lazy-part bound, 10 s).
  */
 export async function installPlaybackPolyfill(): Promise<void> {
   if (!lacksSecureWorklet()) return;
-  const native = Reflect.get(globalThis, 'AudioWorkletNode') as unknown;
   Reflect.deleteProperty(globalThis, 'AudioWorkletNode');
-  try {
-    await loadLazyPart(POLYFILL, () => import('audioworklet-polyfill'));
-  } catch (e) {
-    Reflect.set(globalThis, 'AudioWorkletNode', native);
-    throw e;
-  }
+  await import('audioworklet-polyfill');
   if (lacksSecureWorklet()) {
     throw new VoicewireError({
       code: ErrorCode.WORKLET_UNSUPPORTED,

@@ -13,8 +13,6 @@ export interface LazyPart {
   wasm?: boolean;
   /** The bound on the whole load, in ms. Default {@link LAZY_LOAD_TIMEOUT_MS}. */
   timeoutMs?: number;
-  /** Which codes its failures get: CODEC_UNSUPPORTED (default), or the worklet loader's for the worklet polyfill. */
-  family?: 'codec' | 'worklet';
 }
 
 /** Releases what a load that lost to the timeout still produced (a WebAssembly instance). */
@@ -33,10 +31,9 @@ type Reason = ScriptFailureKind | 'wasm-refused' | 'timeout' | 'not-installed' |
 
 /**
  * Runs `load` (a dynamic import and whatever it needs before it works) within the part's bound. Every failure
- * becomes CODEC_UNSUPPORTED (or the worklet family's code) with `details.reason` and the remedy for it: WebAssembly refused by the page's CSP,
+ * becomes CODEC_UNSUPPORTED with `details.reason` and the remedy for it: WebAssembly refused by the page's CSP,
  * the chunk 404 or answered with HTML (an SPA fallback), a timeout, a package not installed (Node).
- * @throws VoicewireError CODEC_UNSUPPORTED, or for `family: 'worklet'` WORKLET_NOT_FOUND, WORKLET_NOT_JAVASCRIPT,
- * WORKLET_SYNTAX_ERROR, WORKLET_BLOCKED_BY_CSP, WORKLET_UNSUPPORTED; a VoicewireError thrown by `load` passes through.
+ * @throws VoicewireError CODEC_UNSUPPORTED; a VoicewireError thrown by `load` passes through unchanged.
  */
 export async function loadLazyPart<T>(part: LazyPart, load: () => Promise<T>, discard?: Discard<T>): Promise<T> {
   const refusal = part.wasm ? webAssemblyRefusal() : null;
@@ -80,17 +77,8 @@ async function explain(part: LazyPart, error: unknown): Promise<VoicewireError> 
 function lazyError(part: LazyPart, reason: Reason, details: Record<string, unknown>, cause?: unknown): VoicewireError {
   const url = typeof details.url === 'string' ? details.url : 'its chunk';
   const [what, remedy] = TEXT[reason](part, url, details);
-  const code = part.family === 'worklet' ? (WORKLET_CODES[reason] ?? ErrorCode.WORKLET_UNSUPPORTED) : ErrorCode.CODEC_UNSUPPORTED;
-  return new VoicewireError({ code, message: `${part.name} could not be loaded: ${what}`, remedy, details: { part: part.packageName, reason, ...details }, cause });
+  return new VoicewireError({ code: ErrorCode.CODEC_UNSUPPORTED, message: `${part.name} could not be loaded: ${what}`, remedy, details: { part: part.packageName, reason, ...details }, cause });
 }
-
-/** The worklet loader's codes for the same causes (its addModule failures are read by the same classifier). */
-const WORKLET_CODES: Partial<Record<Reason, ErrorCode>> = {
-  'not-found': ErrorCode.WORKLET_NOT_FOUND,
-  'not-javascript': ErrorCode.WORKLET_NOT_JAVASCRIPT,
-  syntax: ErrorCode.WORKLET_SYNTAX_ERROR,
-  refused: ErrorCode.WORKLET_BLOCKED_BY_CSP,
-};
 
 const SERVE = 'Deploy every file of the build next to the entry that imports it (dist/browser/chunks/, or your bundler\'s output folder), from the same deploy.';
 

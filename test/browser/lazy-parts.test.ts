@@ -23,7 +23,7 @@ const DIST = resolve(import.meta.dirname, '../../dist/browser');
 const NO_WASM_CSP = "script-src 'self'; object-src 'none'";
 
 /** The URL paths of the chunks behind dynamic imports, read from the build (their names carry a hash). */
-function lazyChunks(): { opusDecoder: string; msgpack: string; polyfill: string } {
+function lazyChunks(): { opusDecoder: string; msgpack: string } {
   const found: string[] = [];
   for (const dir of ['', 'chunks', 'protocols']) {
     for (const file of readdirSync(join(DIST, dir)).filter((f) => f.endsWith('.js'))) {
@@ -37,7 +37,7 @@ function lazyChunks(): { opusDecoder: string; msgpack: string; polyfill: string 
     if (!hit) throw new Error(`no lazy chunk matching ${re} in ${found.join(', ')}`);
     return hit;
   };
-  return { opusDecoder: pick(/\/opus-decoder-[^/]+\.js$/), msgpack: pick(/\/dist\.esm-[^/]+\.js$/), polyfill: pick(/\/audioworklet-polyfill-[^/]+\.js$/) };
+  return { opusDecoder: pick(/\/opus-decoder-[^/]+\.js$/), msgpack: pick(/\/dist\.esm-[^/]+\.js$/) };
 }
 
 /** How the http server answers one chunk: normally, with the app's index.html (an SPA fallback), 404, or held. */
@@ -138,8 +138,7 @@ describe('lazy parts in Chromium: load or fail within a bound, precisely (issue 
       startTestServer({ routes: [chunkRoute(state)], headers: { 'Content-Security-Policy': NO_WASM_CSP } }),
     ]);
     rig = { http, cspHttp, ...state };
-    // voice.test: an insecure origin that still reaches loopback, for the playback polyfill's chunk.
-    browser = await launchChromium({ mapHosts: ['voice.test'] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     for (const release of rig?.held ?? []) release();
@@ -149,11 +148,11 @@ describe('lazy parts in Chromium: load or fail within a bound, precisely (issue 
   });
 
   /** A fresh page (a fresh module map: a failed chunk stays failed for its document) with the SDK loaded. */
-  async function openPage(server: TestServer, host = 'localhost'): Promise<Page> {
+  async function openPage(server: TestServer): Promise<Page> {
     const page = await browser.context.newPage();
     uncaught = [];
     page.on('pageerror', (e) => uncaught.push(e.message));
-    await page.goto(`${server.origin(host)}/test/browser/fixtures/sdk-csp.html`);
+    await page.goto(`${server.origin()}/test/browser/fixtures/sdk-csp.html`);
     await page.waitForFunction(() => (window as unknown as { voicewireReady?: boolean }).voicewireReady === true);
     await page.evaluate(() => window.addEventListener('unhandledrejection', (e) => console.warn(`unhandled: ${String(e.reason)}`)));
     page.on('console', (m) => {
@@ -262,25 +261,6 @@ describe('lazy parts in Chromium: load or fail within a bound, precisely (issue 
       } finally {
         await server.close();
       }
-    });
-  }
-
-  for (const [mode, code] of [['404', 'WORKLET_NOT_FOUND'], ['spa', 'WORKLET_NOT_JAVASCRIPT']] as const) {
-    it(`the playback polyfill's chunk (insecure page) answered with ${mode === 'spa' ? 'index.html' : '404'}: ${code}, the worklet loader's code for the same cause`, async () => {
-      rig.modes.clear();
-      rig.modes.set(chunks.polyfill, mode);
-      const page = await openPage(rig.http, 'voice.test');
-      const out = await page.evaluate(async () => {
-        const vw = (window as unknown as { voicewire: Sdk }).voicewire;
-        const e = await vw.installPlaybackPolyfill().then(() => null, (x: { code: string; remedy: string; details: { reason: unknown } }) => x);
-        return { code: e?.code, reason: e?.details.reason, remedy: e?.remedy, nativeBack: typeof (window as unknown as { AudioWorkletNode?: unknown }).AudioWorkletNode };
-      });
-      expect([out.code, out.reason]).toEqual([code, mode === 'spa' ? 'not-javascript' : 'not-found']);
-      expect(out.remedy).toMatch(mode === 'spa' ? /SPA and service-worker fallbacks/ : /^Deploy the chunk/);
-      // The native constructor it removed before loading is back: the page is as it was.
-      expect(out.nativeBack).toBe('function');
-      expect(uncaught).toEqual([]);
-      await page.close();
     });
   }
 
