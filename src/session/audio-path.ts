@@ -10,6 +10,11 @@ export interface AudioPath {
   connected(): void;
   /** Plays (or hands out) one block of server audio. */
   play(pcm: Float32Array, sampleRate: number): void;
+  /**
+   * Server audio known lost (a sequence gap): `durationMs` of it belongs here, before the next `play`, so later
+   * audio keeps its place. The browser path conceals it (fade out, fade back in); Node hands out silence.
+   */
+  gap(durationMs: number): void;
   /** Drops whatever is queued for playback (barge-in). */
   interrupt(): void;
   /** Levels and buffer figures since start. */

@@ -100,6 +100,10 @@ export class BrowserAudio implements AudioPath {
     this.playback.push(pcm);
   }
 
+  gap(durationMs: number): void {
+    this.playback?.gap(durationMs);
+  }
+
   interrupt(): void {
     this.playback?.flush();
   }

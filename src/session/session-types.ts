@@ -67,6 +67,12 @@ export interface SessionStats {
   playout: PlayoutStats | null;
   /** Estimated mouth-to-ear delay, ms (see mouthToEarMs); NaN in Node. */
   mouthToEarMs: number;
+  /**
+   * Server audio lost on the way, where the protocol carries timing (voicewire version 2 sequence numbers, Moshi's
+   * Ogg pages): lost frames (Ogg pages for Moshi) and their ms, concealed in place; frames dropped for arriving after
+   * their place was concealed (`framesLate`) or twice (`framesDuplicate`). All 0 for protocols without timing.
+   */
+  incoming: { framesLost: number; lostMs: number; framesLate: number; framesDuplicate: number };
 }
 
 export interface SessionText {
