@@ -41,6 +41,11 @@ export class PlayoutInput {
     return this.write(this.resampled, out);
   }
 
+  /** The stream ended: the queue plays out without counting the silence after it as an underrun. */
+  end(): void {
+    this.writer.end();
+  }
+
   /** Forgets the resampler's history (its queue was just flushed). */
   reset(): void {
     this.resampler?.reset();
