@@ -5,13 +5,15 @@ import { createControlStorage } from '../worklets/pcm-handoff.js';
 import { PlaybackCore } from '../worklets/playback-core.js';
 import { RingBuffer } from '../src/dsp/ring.js';
 import { BaselinePlaybackCore } from './baseline-playback.js';
+import { FrameSequence } from '../src/protocols/voicewire/frame-sequence.js';
 import { FRAME_MS, type Trace } from './playout-traces.js';
 
 const QUANTUM = 128;
 const TARGET_MS = 60;
 const MAX_MS = 1000;
 
-export type BufferName = 'today' | 'new';
+/** `new` is fed as a voicewire v2 producer feeds it (lost frames marked as gaps); `new-v1` as a v1 stream (no marks). */
+export type BufferName = 'today' | 'new' | 'new-v1';
 
 export interface PlayoutResult {
   /** Silence/concealment for lack of audio while playing, beyond what lost frames force, % of playout time. */
@@ -61,7 +63,7 @@ interface Probe {
 function probe(name: BufferName, rate: number, ring: ArrayBufferLike, control: ArrayBufferLike): Probe {
   const view = new RingBuffer(ring, Float32Array);
   const options = { sampleRate: rate, targetMs: TARGET_MS, maxMs: MAX_MS, statsIntervalMs: 100 };
-  if (name === 'new') {
+  if (name !== 'today') {
     const core = new PlaybackCore(options, view, new Int32Array(control), () => {});
     const b = core.buffer;
     return {
@@ -109,6 +111,7 @@ export function simulate(trace: Trace, buffer: BufferName, rate: number): Playou
   const chunk = new Float32Array(frame);
   const gap = new Float32Array(frame).fill(NaN);
   const out = new Float32Array(QUANTUM);
+  const sequence = buffer === 'new' ? new FrameSequence(50) : null;
   // Which frame each written sample belongs to: frame k's first sample was written at writtenAt[k].
   const frames = trace.arrival.length;
   const writtenAt = new Float64Array(frames).fill(-1);
@@ -129,9 +132,13 @@ export function simulate(trace: Trace, buffer: BufferName, rate: number): Playou
       writtenAt[next] = written;
       if (trace.lost[next]) {
         lostSamples += frame;
-        // Sequence numbers tell the new buffer's producer where the gap is; today's buffer never learns.
-        if (buffer === 'new') written += writer.push(gap, 0, frame);
       } else {
+        // A v2 producer learns of lost frames from the sequence number of the next frame that arrives, and marks
+        // them as a gap in front of it, in place (writtenAt of a lost frame is that position already: nothing was
+        // written since it was due). Today's buffer and a v1 stream never learn.
+        const verdict = sequence?.accept(next);
+        const missing = verdict?.play ? verdict.missing : 0;
+        for (let k = 0; k < missing; k++) written += writer.push(gap, 0, frame);
         const from = (next * frame) % signal.length;
         for (let i = 0; i < frame; i++) chunk[i] = signal[(from + i) % signal.length];
         written += writer.push(chunk, 0, frame);

@@ -26,7 +26,8 @@ export default async function playoutBench(): Promise<void> {
     for (const name of TRACES.filter((t) => !process.env.PLAYOUT_TRACES || process.env.PLAYOUT_TRACES.split(',').includes(t))) {
       const trace = makeTrace(name, SECONDS, SEED);
       const oracle = oracleResult(name);
-      for (const buffer of ['today', 'new'] as BufferName[]) {
+      // The loss trace also shows the new buffer fed by a v1 stream (no sequence numbers: lost frames not marked).
+      for (const buffer of (name === 'loss' ? ['today', 'new-v1', 'new'] : ['today', 'new']) as BufferName[]) {
         const r = simulate(trace, buffer, rate);
         console.log(line(name + suffix, buffer, r));
         if (buffer === 'new') {
