@@ -30,6 +30,14 @@ const WARM_UP_FRAMES = 100;
  */
 const CALM_FRAMES = 500;
 const CALM_FORGET = 0.99;
+/**
+ * When every one of the last RECENT_FRAMES arrivals (2 s) came earlier than the histogram's median, the network
+ * has changed (a stationary one does that with odds below 2^−100; a heavy tail keeps its bulk), so the target
+ * descends: the histogram forgets at DESCEND_FORGET per frame (old mass under the 0.2 % tail in ~3 s) until the
+ * target is down to the recent arrivals or one of them is as late as that median again.
+ */
+const RECENT_FRAMES = 100;
+const DESCEND_FORGET = 0.96;
 /** Width of a histogram bin. */
 const BIN_MS = 2;
 /** The floor is the lowest arrival delay of the last FLOOR_BLOCKS blocks of FLOOR_BLOCK_MS (0.75–1 s): short, so that it lags a drifting sender clock by at most ~5 ms (0.5 % of 1 s). */
@@ -70,6 +78,11 @@ export class DelayEstimator {
   private readonly peakTimes = new Float64Array(PEAKS);
   private readonly peakHeights = new Float64Array(PEAKS);
   private readonly peakAbove: number;
+  private readonly recent = new Float64Array(RECENT_FRAMES);
+  private recentCount = 0;
+  private median = 0;
+  /** Descending since the median was this (samples); 0: not descending. */
+  private descendFrom = 0;
   private peakCount = 0;
   private block = -1;
   private arrivals = 0;
@@ -128,6 +141,8 @@ export class DelayEstimator {
   restartFloor(): void {
     this.floors.fill(Infinity);
     this.block = -1;
+    this.recentCount = 0;
+    this.descendFrom = 0;
   }
 
   /** Back to the initial target, as constructed. */
@@ -139,6 +154,7 @@ export class DelayEstimator {
     this.peakCount = 0;
     this.arrivals = 0;
     this.calm = 0;
+    this.median = 0;
     this.restartFloor();
   }
 
@@ -155,13 +171,23 @@ export class DelayEstimator {
 
   private addToHistogram(relative: number): void {
     const h = this.histogram;
-    // Early on the histogram is a plain average of what was seen (NetEQ's start weight), then it forgets.
     this.calm = relative < this.quantileTarget / 3 ? this.calm + 1 : 0;
-    const keep = Math.min(this.calm > CALM_FRAMES ? CALM_FORGET : this.forget, this.arrivals / (this.arrivals + 1));
+    this.updateDescent(relative);
+    const forget = this.descendFrom > 0 ? DESCEND_FORGET : this.calm > CALM_FRAMES ? CALM_FORGET : this.forget;
+    // Early on the histogram is a plain average of what was seen (NetEQ's start weight), then it forgets.
+    const keep = Math.min(forget, this.arrivals / (this.arrivals + 1));
     this.arrivals++;
-    for (let i = 0; i < h.length; i++) h[i] *= keep;
+    let below = 0;
+    let median = -1;
+    for (let i = 0; i < h.length; i++) {
+      h[i] *= keep;
+      below += h[i];
+      if (median < 0 && below >= 0.5) median = i;
+    }
     const bin = Math.min(h.length - 1, Math.max(0, Math.ceil(relative / this.binSamples)));
     h[bin] += 1 - keep;
+    // The median before this arrival's weight (within one arrival's weight of the exact one: plenty for the test).
+    this.median = (median < 0 ? bin : median) * this.binSamples;
     let tail = 0;
     let i = h.length - 1;
     for (; i > 0; i--) {
@@ -171,6 +197,19 @@ export class DelayEstimator {
     // Until a few seconds have been seen, the configured target is a floor: a handful of arrivals says little
     // about the next one.
     this.quantileTarget = this.arrivals < WARM_UP_FRAMES ? Math.max(this.initial, i * this.binSamples) : i * this.binSamples;
+  }
+
+  /** Starts or ends a descent (see RECENT_FRAMES) with this arrival. */
+  private updateDescent(relative: number): void {
+    this.recent[this.recentCount++ % RECENT_FRAMES] = relative;
+    if (this.recentCount < RECENT_FRAMES) return;
+    let latest = 0;
+    for (let i = 0; i < RECENT_FRAMES; i++) if (this.recent[i] > latest) latest = this.recent[i];
+    if (this.descendFrom > 0) {
+      if (relative >= this.descendFrom || this.quantileTarget <= latest + this.binSamples) this.descendFrom = 0;
+    } else if (latest < this.median) {
+      this.descendFrom = this.median;
+    }
   }
 
   private addPeak(now: number, height: number): void {
