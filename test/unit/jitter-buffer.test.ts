@@ -1,28 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DelayEstimator } from '../../src/dsp/delay-estimator.js';
 import { JitterBuffer } from '../../src/dsp/jitter-buffer.js';
 import { TimeStretcher } from '../../src/dsp/time-stretch.js';
 import { RingBuffer } from '../../src/dsp/ring.js';
 import { prng } from '../support/prng.js';
-
-const RATE = 48000;
-const F = 960; // a 20 ms frame
-const Q = 128;
-const ms = (samples: number) => (samples * 1000) / RATE;
-
-function estimator() {
-  return new DelayEstimator({ sampleRate: RATE, initialMs: 60, minMs: 0, maxMs: 1000 });
-}
-
-/** Frames i = 0..n−1 captured at i·F, each arriving `delay(i)` samples after its last sample, in order. */
-function feed(e: DelayEstimator, from: number, n: number, delay: (i: number) => number, last = { at: 0 }) {
-  for (let i = from; i < from + n; i++) {
-    const at = Math.max(last.at, (i + 1) * F + delay(i));
-    last.at = at;
-    e.observe(at, i * F, (i + 1) * F);
-  }
-  return last;
-}
+import { F, Q, RATE, estimator, feed, ms, rig, voice } from '../support/jitter-rig.js';
 
 describe('DelayEstimator', () => {
   it('frames on time: the target is one frame (20 ms)', () => {
@@ -82,45 +63,6 @@ describe('DelayEstimator', () => {
     }
   });
 });
-
-/** A JitterBuffer fed 20 ms frames of `signal` on a clock of its own (`drift`: the sender's rate error). */
-function rig(drift: number, jitter: (i: number, t: number) => number, signal: (n: number) => number, targetMs = 60) {
-  const storage = RingBuffer.createStorage(RATE * 2, Float32Array, false);
-  const ring = new RingBuffer(storage, Float32Array);
-  const jb = new JitterBuffer({ sampleRate: RATE, targetMs, minMs: 0, maxMs: 1000 }, ring);
-  const frame = new Float32Array(F);
-  const out = new Float32Array(Q);
-  let sent = 0;
-  let lastArrival = 0;
-  let now = 0;
-  const pending: number[] = [];
-  return {
-    jb,
-    out,
-    /** Plays `seconds`; calls `each` after every quantum. */
-    run(seconds: number, each: (now: number) => void = () => {}) {
-      const end = now + seconds * RATE;
-      for (; now < end; now += Q) {
-        while (((sent + 1) * F) / (1 + drift) <= now + Q) {
-          const at = Math.max(lastArrival, ((sent + 1) * F) / (1 + drift) + jitter(sent, now));
-          pending.push(at);
-          lastArrival = at;
-          sent++;
-        }
-        while (pending.length && pending[0] <= now) {
-          pending.shift();
-          const base = (sent - pending.length - 1) * F;
-          for (let i = 0; i < F; i++) frame[i] = signal(base + i);
-          ring.push(frame, 0, F);
-        }
-        jb.process(out, Q);
-        each(now);
-      }
-    },
-  };
-}
-
-const voice = (n: number) => 0.3 * Math.sin((2 * Math.PI * 160 * n) / RATE) + 0.1 * Math.sin((2 * Math.PI * 320 * n) / RATE);
 
 describe('JitterBuffer', () => {
   it('after a 300 ms stall and its burst, the delay is back within 20 ms of the target in under 5 s', () => {
@@ -184,16 +126,41 @@ describe('JitterBuffer', () => {
 function worstThdN(x: Float32Array, freq: number, block: number): number {
   let worst = -Infinity;
   for (let start = 0; start + block <= x.length; start += block) {
-    let ss = 0, sc = 0, cc = 0, s1 = 0, c1 = 0, xs = 0, xc = 0, x1 = 0, xx = 0;
+    let ss = 0,
+      sc = 0,
+      cc = 0,
+      s1 = 0,
+      c1 = 0,
+      xs = 0,
+      xc = 0,
+      x1 = 0,
+      xx = 0;
     for (let i = 0; i < block; i++) {
       const w = (2 * Math.PI * freq * i) / RATE;
-      const s = Math.sin(w), c = Math.cos(w), v = x[start + i];
-      ss += s * s; sc += s * c; cc += c * c; s1 += s; c1 += c; xs += v * s; xc += v * c; x1 += v; xx += v * v;
+      const s = Math.sin(w),
+        c = Math.cos(w),
+        v = x[start + i];
+      ss += s * s;
+      sc += s * c;
+      cc += c * c;
+      s1 += s;
+      c1 += c;
+      xs += v * s;
+      xc += v * c;
+      x1 += v;
+      xx += v * v;
     }
     // Solve the 3×3 normal equations for a·sin + b·cos + d (Cramer's rule).
-    const m = [[ss, sc, s1], [sc, cc, c1], [s1, c1, block]];
+    const m = [
+      [ss, sc, s1],
+      [sc, cc, c1],
+      [s1, c1, block],
+    ];
     const r = [xs, xc, x1];
-    const det = (a: number[][]) => a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+    const det = (a: number[][]) =>
+      a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
+      a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
+      a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
     const d = det(m);
     const coef = [0, 1, 2].map((k) => det(m.map((row, i) => row.map((v, j) => (j === k ? r[i] : v)))) / d);
     let residual = 0;
