@@ -126,41 +126,16 @@ describe('JitterBuffer', () => {
 function worstThdN(x: Float32Array, freq: number, block: number): number {
   let worst = -Infinity;
   for (let start = 0; start + block <= x.length; start += block) {
-    let ss = 0,
-      sc = 0,
-      cc = 0,
-      s1 = 0,
-      c1 = 0,
-      xs = 0,
-      xc = 0,
-      x1 = 0,
-      xx = 0;
+    let ss = 0, sc = 0, cc = 0, s1 = 0, c1 = 0, xs = 0, xc = 0, x1 = 0, xx = 0;
     for (let i = 0; i < block; i++) {
       const w = (2 * Math.PI * freq * i) / RATE;
-      const s = Math.sin(w),
-        c = Math.cos(w),
-        v = x[start + i];
-      ss += s * s;
-      sc += s * c;
-      cc += c * c;
-      s1 += s;
-      c1 += c;
-      xs += v * s;
-      xc += v * c;
-      x1 += v;
-      xx += v * v;
+      const s = Math.sin(w), c = Math.cos(w), v = x[start + i];
+      ss += s * s; sc += s * c; cc += c * c; s1 += s; c1 += c; xs += v * s; xc += v * c; x1 += v; xx += v * v;
     }
     // Solve the 3×3 normal equations for a·sin + b·cos + d (Cramer's rule).
-    const m = [
-      [ss, sc, s1],
-      [sc, cc, c1],
-      [s1, c1, block],
-    ];
+    const m = [[ss, sc, s1], [sc, cc, c1], [s1, c1, block]];
     const r = [xs, xc, x1];
-    const det = (a: number[][]) =>
-      a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
-      a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
-      a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+    const det = (a: number[][]) => a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
     const d = det(m);
     const coef = [0, 1, 2].map((k) => det(m.map((row, i) => row.map((v, j) => (j === k ? r[i] : v)))) / d);
     let residual = 0;
