@@ -46,7 +46,7 @@ abstract class HalfBandStage implements ResamplerStage {
 
   process(input: ArrayLike<number>, offset: number, length: number, output: Float32Array, outputOffset: number): number {
     let produced = 0;
-    for (let consumed = 0; consumed < length; ) {
+    for (let consumed = 0; consumed < length;) {
       consumed += this.history.append(input, offset + consumed, length - consumed);
       this.index -= this.history.shifted;
       produced += this.run(output, outputOffset + produced);
@@ -61,7 +61,7 @@ export class HalfBandDecimator extends HalfBandStage {
 
   constructor(highRate: number, lowNyquist: number, rejectionDb: number) {
     super(highRate, lowNyquist, rejectionDb, (reach) => 2 * reach, 1);
-    this.cost = this.pairs.length + 1;
+    this.cost = 3 * this.pairs.length + 1;
     this.reset();
   }
 
@@ -94,7 +94,7 @@ export class HalfBandInterpolator extends HalfBandStage {
   constructor(lowRate: number, lowNyquist: number, rejectionDb: number) {
     // Zero-stuffing halves the level; the doubled taps restore it.
     super(2 * lowRate, lowNyquist, rejectionDb, (reach) => reach, 2);
-    this.cost = this.pairs.length / 2;
+    this.cost = (3 * this.pairs.length + 1) / 2;
     this.reset();
   }
 
