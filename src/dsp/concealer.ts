@@ -25,10 +25,7 @@ export class Concealer {
   /** Samples of fade-in left (0: none). */
   private fading = 0;
 
-  constructor(
-    sampleRate: number,
-    private readonly stretcher: TimeStretcher,
-  ) {
+  constructor(sampleRate: number, private readonly stretcher: TimeStretcher) {
     this.keep = stretcher.needs;
     this.history = new Float32Array(4 * this.keep);
     this.period = new Float32Array(stretcher.maxLag);

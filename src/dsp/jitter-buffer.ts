@@ -63,17 +63,7 @@ export interface JitterBufferCounters {
  * audio plays at speed 1, so it changes only by stretching, by concealment and by the floor following clock drift.
  */
 export class JitterBuffer {
-  readonly counters: JitterBufferCounters = {
-    underrun: 0,
-    concealed: 0,
-    accelerated: 0,
-    expanded: 0,
-    dropped: 0,
-    flushed: 0,
-    largestJump: 0,
-    underruns: 0,
-    overruns: 0,
-  };
+  readonly counters: JitterBufferCounters = { underrun: 0, concealed: 0, accelerated: 0, expanded: 0, dropped: 0, flushed: 0, largestJump: 0, underruns: 0, overruns: 0 };
   readonly estimator: DelayEstimator;
   private readonly stretcher: TimeStretcher;
   private readonly concealer: Concealer;
@@ -95,10 +85,7 @@ export class JitterBuffer {
   /** Ran dry while playing and has not restarted: the silence counts as underrun. */
   private starved = false;
 
-  constructor(
-    options: JitterBufferOptions,
-    private readonly ring: RingBuffer<Float32Array>,
-  ) {
+  constructor(options: JitterBufferOptions, private readonly ring: RingBuffer<Float32Array>) {
     const perMs = options.sampleRate / 1000;
     const highest = Math.max(options.minMs, Math.min(options.targetMs, options.maxMs), TARGET_HEADROOM * options.maxMs);
     this.estimator = new DelayEstimator({ sampleRate: options.sampleRate, initialMs: options.targetMs, minMs: options.minMs, maxMs: highest });

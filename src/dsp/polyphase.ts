@@ -105,7 +105,7 @@ export class PolyphaseStage implements ResamplerStage {
 }
 
 /** Σ x[xAt + k] · h[hAt + k] over `length` taps, in four independent chains so the JIT can overlap them. */
-function dot(x: Float32Array, xAt: number, h: Float32Array, hAt: number, length: number): number {
+export function dot(x: Float32Array, xAt: number, h: Float32Array, hAt: number, length: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
@@ -140,7 +140,7 @@ function foldedDot(x: Float32Array, xAt: number, h: Float32Array, centre: number
  * delayed by half the filter: tap k weighs input (newest - taps + 1 + k) at distance taps/2 - 1 - k + p/rows.
  * Each row is normalised to unit DC gain so no phase adds its own ripple at low frequencies.
  */
-function designTable(taps: number, phases: number, rows: number, cutoff: number, beta: number): Float32Array {
+export function designTable(taps: number, phases: number, rows: number, cutoff: number, beta: number): Float32Array {
   const table = new Float32Array(rows * taps);
   const half = taps / 2;
   const row = new Float64Array(taps);

@@ -60,12 +60,8 @@ export class VoiceActivityDetector {
 
   constructor(options: VadOptions) {
     this.o = {
-      startMarginDb: options.startMarginDb ?? 9,
-      stopMarginDb: options.stopMarginDb ?? 4,
-      minDb: options.minDb ?? -55,
-      minPeriodicity: options.minPeriodicity ?? 0.45,
-      onsetMs: options.onsetMs ?? 60,
-      hangoverMs: options.hangoverMs ?? 300,
+      startMarginDb: options.startMarginDb ?? 9, stopMarginDb: options.stopMarginDb ?? 4, minDb: options.minDb ?? -55,
+      minPeriodicity: options.minPeriodicity ?? 0.45, onsetMs: options.onsetMs ?? 60, hangoverMs: options.hangoverMs ?? 300,
     };
     this.decimation = Math.max(1, Math.round(options.sampleRate / ANALYSIS_RATE));
     const rate = options.sampleRate / this.decimation;

@@ -172,7 +172,7 @@ export function measureQuality(convert: Convert, inRate: number, outRate: number
   const nyqBin = Math.floor((nyq / outRate) * FFT);
   for (let s = 0; s <= steps; s++) {
     // Passband tones: their gain, and anything they create above the lower Nyquist (images when upsampling).
-    const f = onBin(outRate, (20 + (s * (passband * nyq - 20)) / steps) / outRate);
+    const f = onBin(outRate, ((20 + (s * (passband * nyq - 20)) / steps) / outRate));
     const p = toneSpectrum(convert, inRate, outRate, f);
     const bin = Math.round((f / outRate) * FFT);
     const gain = db(p[bin] / fullScale);
@@ -183,7 +183,7 @@ export function measureQuality(convert: Convert, inRate: number, outRate: number
   if (inRate > outRate) {
     // Tones the output cannot carry: everything that comes out of them is alias.
     for (let s = 0; s <= steps; s++) {
-      const f = onBin(outRate, (outRate / 2 + (s * ((0.98 * inRate) / 2 - outRate / 2)) / steps) / outRate);
+      const f = onBin(outRate, (outRate / 2 + (s * (0.98 * inRate / 2 - outRate / 2)) / steps) / outRate);
       const p = toneSpectrum(convert, inRate, outRate, f);
       let total = 0;
       for (let k = 1; k < p.length; k++) total = Math.max(total, p[k]);
