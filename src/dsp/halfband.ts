@@ -1,4 +1,4 @@
-import { History } from './history.js';
+import { HistoryStage } from './history.js';
 import { kaiserBeta, kaiserOrder, kaiserWindow, lowPassSinc } from './kaiser.js';
 import type { ResamplerStage } from './resampler.js';
 
@@ -15,43 +15,29 @@ import type { ResamplerStage } from './resampler.js';
  * interpolator's outputs alternate between the pairs and a plain copy of a delayed input. Both add D samples of
  * the higher rate as a pure delay. process() allocates nothing.
  */
-abstract class HalfBandStage implements ResamplerStage {
+abstract class HalfBandStage extends HistoryStage implements ResamplerStage {
   readonly delay: number;
   /** Distance from the centre to the outermost non-zero tap (odd), in samples of the higher rate. */
   readonly reach: number;
   /** The side taps at distance 1, 3, …, reach, each used twice (mirrored). */
   protected readonly pairs: Float32Array;
-  protected readonly history: History;
-  protected index = 0;
 
-  protected constructor(highRate: number, lowNyquist: number, rejectionDb: number, keep: (reach: number) => number, gain: number) {
-    if (!(lowNyquist < highRate / 4)) throw new RangeError(`a half-band stage needs a passband below ${highRate / 4} Hz, got ${lowNyquist} Hz`);
-    const transition = (Math.PI * (highRate - 4 * lowNyquist)) / highRate;
-    const half = Math.ceil(kaiserOrder(rejectionDb, transition) / 2);
-    this.reach = half % 2 === 1 ? half : half + 1;
-    this.delay = this.reach / highRate;
-    this.pairs = designPairs(this.reach, kaiserBeta(rejectionDb), gain);
-    this.history = new History(keep(this.reach));
+  /** `keepPerReach`: history the stage needs, in multiples of the reach (input samples). */
+  protected constructor(highRate: number, lowNyquist: number, rejectionDb: number, keepPerReach: number, gain: number) {
+    const reach = halfBandReach(highRate, lowNyquist, rejectionDb);
+    super(keepPerReach * reach);
+    this.reach = reach;
+    this.delay = reach / highRate;
+    this.pairs = designPairs(reach, kaiserBeta(rejectionDb), gain);
   }
 
   abstract readonly cost: number;
   abstract maxOutputLength(inputLength: number): number;
   protected abstract start(): number;
-  protected abstract run(output: Float32Array, at: number): number;
 
   reset(): void {
     this.history.reset();
     this.index = this.start();
-  }
-
-  process(input: ArrayLike<number>, offset: number, length: number, output: Float32Array, outputOffset: number): number {
-    let produced = 0;
-    for (let consumed = 0; consumed < length;) {
-      consumed += this.history.append(input, offset + consumed, length - consumed);
-      this.index -= this.history.shifted;
-      produced += this.run(output, outputOffset + produced);
-    }
-    return produced;
   }
 }
 
@@ -60,7 +46,7 @@ export class HalfBandDecimator extends HalfBandStage {
   readonly cost: number;
 
   constructor(highRate: number, lowNyquist: number, rejectionDb: number) {
-    super(highRate, lowNyquist, rejectionDb, (reach) => 2 * reach, 1);
+    super(highRate, lowNyquist, rejectionDb, 2, 1);
     this.cost = 3 * this.pairs.length + 1;
     this.reset();
   }
@@ -93,7 +79,7 @@ export class HalfBandInterpolator extends HalfBandStage {
 
   constructor(lowRate: number, lowNyquist: number, rejectionDb: number) {
     // Zero-stuffing halves the level; the doubled taps restore it.
-    super(2 * lowRate, lowNyquist, rejectionDb, (reach) => reach, 2);
+    super(2 * lowRate, lowNyquist, rejectionDb, 1, 2);
     this.cost = (3 * this.pairs.length + 1) / 2;
     this.reset();
   }
@@ -119,6 +105,13 @@ export class HalfBandInterpolator extends HalfBandStage {
     this.index = index;
     return n;
   }
+}
+
+/** Kaiser's length for a transition from `lowNyquist` to highRate/2 - lowNyquist, as the odd reach D. */
+function halfBandReach(highRate: number, lowNyquist: number, rejectionDb: number): number {
+  if (!(lowNyquist < highRate / 4)) throw new RangeError(`a half-band stage needs a passband below ${highRate / 4} Hz, got ${lowNyquist} Hz`);
+  const half = Math.ceil(kaiserOrder(rejectionDb, (Math.PI * (highRate - 4 * lowNyquist)) / highRate) / 2);
+  return half % 2 === 1 ? half : half + 1;
 }
 
 /** Σ pairs[i] · (x[left - i·stride] + x[right + i·stride]): a symmetric FIR's mirrored taps, two chains. */

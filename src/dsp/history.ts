@@ -42,3 +42,28 @@ export class History {
     return n;
   }
 }
+
+/** A FIR stage reading its input through a {@link History}: the feeding loop every such stage shares. */
+export abstract class HistoryStage {
+  protected readonly history: History;
+  /** Next output's newest input sample, as an index into `history.data`. */
+  protected index = 0;
+
+  protected constructor(keep: number) {
+    this.history = new History(keep);
+  }
+
+  /** See ResamplerStage.process: fills the history a buffer at a time and lets `run` emit what each completes. */
+  process(input: ArrayLike<number>, offset: number, length: number, output: Float32Array, outputOffset: number): number {
+    let produced = 0;
+    for (let consumed = 0; consumed < length;) {
+      consumed += this.history.append(input, offset + consumed, length - consumed);
+      this.index -= this.history.shifted;
+      produced += this.run(output, outputOffset + produced);
+    }
+    return produced;
+  }
+
+  /** Writes every output whose newest input sample (from `index` on) is in the history; returns how many. */
+  protected abstract run(output: Float32Array, at: number): number;
+}

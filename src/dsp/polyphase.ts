@@ -1,4 +1,4 @@
-import { History } from './history.js';
+import { HistoryStage } from './history.js';
 import { kaiserBeta, kaiserOrder, kaiserWindow, lowPassSinc } from './kaiser.js';
 import type { ResamplerStage } from './resampler.js';
 
@@ -12,7 +12,7 @@ const INTERPOLATED_PHASES = 512;
  * rounding error. The cutoff sits between `passband` and 1.0 of the lower Nyquist frequency (`nyquist`), so both
  * aliases and images are attenuated by `rejectionDb` from the lower Nyquist up. process() allocates nothing.
  */
-export class PolyphaseStage implements ResamplerStage {
+export class PolyphaseStage extends HistoryStage implements ResamplerStage {
   /** Filter length in input samples. */
   readonly taps: number;
   readonly delay: number;
@@ -22,23 +22,21 @@ export class PolyphaseStage implements ResamplerStage {
   private readonly exact: boolean;
   /** phases (+1 when interpolating) rows of `taps` coefficients. */
   private readonly table: Float32Array;
-  private readonly history: History;
-  /** Next output's newest input sample, as an index into the history, and its phase in [0, up). */
-  private index = 0;
+  /** The next output's phase in [0, up), past its newest input sample `index`. */
   private phase = 0;
 
   constructor(inputRate: number, outputRate: number, nyquist: number, rejectionDb: number, passband: number) {
+    const taps = polyphaseTaps(inputRate, nyquist, rejectionDb, passband);
+    super(taps - 1);
+    this.taps = taps;
     const g = gcd(inputRate, outputRate);
     this.up = outputRate / g;
     this.down = inputRate / g;
-    const transition = (2 * Math.PI * (1 - passband) * nyquist) / inputRate;
-    this.taps = 2 * Math.ceil(kaiserOrder(rejectionDb, transition) / 2);
     this.delay = this.taps / 2 / inputRate;
     this.exact = this.up <= MAX_EXACT_PHASES;
     this.phases = this.exact ? this.up : INTERPOLATED_PHASES;
     const cutoff = (((1 + passband) / 2) * nyquist) / inputRate;
     this.table = designTable(this.taps, this.phases, this.phases + (this.exact ? 0 : 1), cutoff, kaiserBeta(rejectionDb));
-    this.history = new History(this.taps - 1);
     this.reset();
   }
 
@@ -57,17 +55,7 @@ export class PolyphaseStage implements ResamplerStage {
     this.phase = 0;
   }
 
-  process(input: ArrayLike<number>, offset: number, length: number, output: Float32Array, outputOffset: number): number {
-    let produced = 0;
-    for (let consumed = 0; consumed < length;) {
-      consumed += this.history.append(input, offset + consumed, length - consumed);
-      this.index -= this.history.shifted;
-      produced += this.run(output, outputOffset + produced);
-    }
-    return produced;
-  }
-
-  private run(output: Float32Array, at: number): number {
+  protected run(output: Float32Array, at: number): number {
     const { table, taps, up, phases, exact } = this;
     const buffer = this.history.data;
     const filled = this.history.filled;
@@ -102,6 +90,11 @@ export class PolyphaseStage implements ResamplerStage {
     this.phase = phase;
     return n;
   }
+}
+
+/** Kaiser's length (even) for a transition from `passband` to 1.0 of `nyquist` at `inputRate`. */
+function polyphaseTaps(inputRate: number, nyquist: number, rejectionDb: number, passband: number): number {
+  return 2 * Math.ceil(kaiserOrder(rejectionDb, (2 * Math.PI * (1 - passband) * nyquist) / inputRate) / 2);
 }
 
 /** Σ x[xAt + k] · h[hAt + k] over `length` taps, in four independent chains so the JIT can overlap them. */
