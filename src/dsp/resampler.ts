@@ -82,11 +82,6 @@ export class Resampler {
     this.delay = this.stages.reduce((sum, stage) => sum + stage.delay, 0);
   }
 
-  /** Samples and coefficients read per output sample, all stages together (see ResamplerStage.cost). */
-  get cost(): number {
-    return costOf(this.stages, this.inputRate, this.outputRate);
-  }
-
   /** Most samples one call with `inputLength` samples can produce: size output buffers with it. */
   maxOutputLength(inputLength: number): number {
     const first = this.first.maxOutputLength(inputLength);
