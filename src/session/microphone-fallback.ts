@@ -1,6 +1,6 @@
 import type { DeviceChange } from '../audio/devices.js';
-import { describeError } from '../errors/describe.js';
-import { ErrorCode, VoicewireError, isVoicewireError } from '../errors/errors.js';
+import { microphoneError } from '../audio/microphone.js';
+import { isVoicewireError, type VoicewireError } from '../errors/errors.js';
 
 export interface MicrophoneFallbackOptions {
   /**
@@ -136,21 +136,10 @@ export class MicrophoneFallback {
       this.from = null;
       this.host.switched(change);
     } catch (e) {
-      if (!this.disposed && this.from) this.host.error(fallbackFailed(e, this.from));
+      // The attempt's own error: MICROPHONE_NOT_FOUND when none is left (the `microphone` event named the lost one).
+      if (!this.disposed && this.from) this.host.error(isVoicewireError(e) ? e : microphoneError(e));
     } finally {
       this.switching = false;
     }
   }
-}
-
-/** The attempt's own code (MICROPHONE_NOT_FOUND when none is left), saying which microphone was lost. */
-function fallbackFailed(e: unknown, from: MicrophoneInUse): VoicewireError {
-  const cause = isVoicewireError(e) ? e : null;
-  return new VoicewireError({
-    code: cause?.code ?? ErrorCode.MICROPHONE_UNAVAILABLE,
-    message: `The microphone "${from.label || 'unknown device'}" went away and the default microphone could not be opened: ${cause?.message ?? describeError(e)}`,
-    remedy: `${cause?.remedy ?? 'See the cause.'} The session tries again when a microphone is plugged in; switchMicrophone() picks one.`,
-    details: { ...cause?.details, lostDevice: from.label },
-    cause: e,
-  });
 }

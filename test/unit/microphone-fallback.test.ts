@@ -99,14 +99,12 @@ describe('MicrophoneFallback', () => {
     expect(switches).toHaveLength(1);
   });
 
-  it("'default' with no microphone left: the attempt's MICROPHONE_NOT_FOUND naming the lost one, then a retry when one is plugged in", async () => {
+  it("'default' with no microphone left: the attempt's MICROPHONE_NOT_FOUND, then a retry when one is plugged in", async () => {
     const { fallback, log, switches, errors, settle } = setup('default', [notFound]);
     fallback.ended(ended);
     await settle();
     expect(errors.map((e) => e.code)).toEqual(['MICROPHONE_NOT_FOUND']);
-    expect(errors[0].message).toContain('"USB headset" went away');
-    expect(errors[0].message).toContain('No microphone was found.');
-    expect(errors[0].details).toMatchObject({ lostDevice: 'USB headset' });
+    expect(errors[0]).toBe(notFound); // the attempt's own error, as start() would report it
     expect(switches).toEqual([]);
     fallback.devices(change([], [speaker])); // only a speaker came: nothing to try
     expect(log).toEqual(['lost', 'open']);
