@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/engines/index.js';
-import { toneWav } from '../support/opus-tools.js';
-import { assertEchoesMicrophone, clickConnect, openedInPage, pageEvents, RAW_MIC, startEngineRig, stopInPage, type EngineRig } from './engines-harness.js';
+import { assertEchoesMicrophone, clickConnect, openedInPage, pageEvents, RAW_MIC, startEngineRig, stopInPage, toneWav, type EngineRig } from './engines-harness.js';
 
 describe.each(ENGINES)('session in %s (echo server, fake microphone)', (engine) => {
   let rig: EngineRig;
   beforeAll(async () => {
-    // Chromium's built-in fake device sends a beep whose spectrum varied between launches (a 400 Hz share of 10 % in one,
-    // 0.1 % in the next), so Chromium gets a steady 440 Hz tone file instead; Firefox and WebKit keep their own devices.
     rig = await startEngineRig(engine, engine === 'chromium' ? { fakeMicWav: toneWav() } : {});
     await rig.open();
   });

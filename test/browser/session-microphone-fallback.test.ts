@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openSdkPage, type BrowserSession } from '../support/browser.js';
-import { toneWav } from '../support/opus-tools.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { startVoiceServer, until, type VoiceServer } from '../support/voice-server.js';
+import { toneWav } from './engines-harness.js';
 
 // A running PulseAudio daemon breaks Chromium's fake microphone (docs/browser-engines.md): keep this Chromium off it.
 process.env.PULSE_SERVER ??= 'unix:/nonexistent';
@@ -43,7 +43,7 @@ describe('microphone fallback in real Chromium (fake devices; the track in use i
     voice = await startVoiceServer({
       onConnection: (ws) => ws.on('message', (d, binary) => binary && arrivals.push({ t: performance.now(), rms: rmsOf(d as Buffer) })),
     });
-    browser = await launchChromium({ fakeMicWav: toneWav(440) });
+    browser = await launchChromium({ fakeMicWav: toneWav() });
     await openSdkPage(browser, `${http.origin()}/test/browser/fixtures/sdk.html`);
   });
   afterAll(async () => {

@@ -27,16 +27,6 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'voicewire-opus-'));
 }
 
-/** A 4 s WAV of a steady 0.3-amplitude sine at `frequency` Hz in a new temporary folder: a fake microphone's file. */
-export function toneWav(frequency = 440): string {
-  const rate = 48000;
-  const pcm = new Float32Array(rate * 4);
-  for (let i = 0; i < pcm.length; i++) pcm[i] = 0.3 * Math.sin((2 * Math.PI * frequency * i) / rate);
-  const path = join(mkdtempSync(join(tmpdir(), 'voicewire-tone-')), 'tone.wav');
-  writeWav16(path, pcm, rate);
-  return path;
-}
-
 /** 16-bit PCM mono WAV. */
 export function writeWav16(path: string, pcm: Float32Array, rate: number): void {
   const out = Buffer.alloc(44 + pcm.length * 2);
