@@ -1,6 +1,7 @@
 import type { VoicewireError } from '../errors/errors.js';
 import type { PlayoutStats } from './mouth-to-ear.js';
 import type { AudioState, MicrophoneChange } from './audio-lifecycle.js';
+import type { MicrophoneFallbackChange } from './microphone-fallback.js';
 
 /** Where a session's audio comes from and goes to: the browser's devices, or streams in Node. */
 export interface AudioPath {
@@ -37,6 +38,8 @@ export interface AudioSink {
   /** The audio lifecycle (browser only): see AudioLifecycle. */
   audio?(state: AudioState): void;
   microphone?(change: MicrophoneChange): void;
+  /** The lost microphone was replaced by the default one (browser; see MicrophoneFallbackOptions). */
+  microphoneFallback?(change: MicrophoneFallbackChange): void;
 }
 
 export interface AudioPathStats {

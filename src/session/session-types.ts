@@ -7,6 +7,7 @@ import type { ConnectionOptions } from '../transport/connection.js';
 import type { ConnectionState } from '../transport/connection-events.js';
 import type { AudioState, MicrophoneChange } from './audio-lifecycle.js';
 import type { BrowserAudioOptions } from './browser-audio.js';
+import type { MicrophoneFallbackChange } from './microphone-fallback.js';
 import type { ReconnectInfo } from './reconnect-info.js';
 import type { StreamAudioOptions } from './stream-audio.js';
 import type { PlayoutStats } from './mouth-to-ear.js';
@@ -113,4 +114,9 @@ export interface VoiceSessionEvents {
   audio: (state: AudioState) => void;
   /** The microphone track was muted/unmuted/ended by the system, or the device list changed. */
   microphone: (change: MicrophoneChange) => void;
+  /**
+   * The microphone in use went away and the default one took its place (`microphoneFallback: 'default'`): `from` and
+   * `to` ({ deviceId, label }), `lostFrames` sent as silence meanwhile and `lostMs`; the `audio` state is `running`.
+   */
+  microphoneFallback: (change: MicrophoneFallbackChange) => void;
 }

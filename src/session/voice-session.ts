@@ -271,6 +271,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       },
       audio: (state) => this.emit('audio', state),
       microphone: (change) => this.emit('microphone', change),
+      microphoneFallback: (change) => this.emit('microphoneFallback', change),
     };
   }
 
