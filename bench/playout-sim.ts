@@ -5,13 +5,15 @@ import { createControlStorage } from '../worklets/pcm-handoff.js';
 import { PlaybackCore } from '../worklets/playback-core.js';
 import { RingBuffer } from '../src/dsp/ring.js';
 import { BaselinePlaybackCore } from './baseline-playback.js';
+import { FrameSequence } from '../src/protocols/voicewire/frame-sequence.js';
 import { FRAME_MS, type Trace } from './playout-traces.js';
 
 const QUANTUM = 128;
 const TARGET_MS = 60;
 const MAX_MS = 1000;
 
-export type BufferName = 'today' | 'new';
+/** `new` is fed as a voicewire v2 producer feeds it (lost frames marked as gaps); `new-v1` as a v1 stream (no marks). */
+export type BufferName = 'today' | 'new' | 'new-v1';
 
 export interface PlayoutResult {
   /** Silence/concealment for lack of audio while playing, beyond what lost frames force, % of playout time. */
@@ -28,6 +30,11 @@ export interface PlayoutResult {
   slowest: number;
   /** Step trace: seconds from the change until the target reaches 90 % of its later median. */
   stepReachS: number | null;
+  /**
+   * Step-down trace: seconds from the change until the target and the delay (both as mouth-to-speaker delays) are
+   * within 20 ms of the calm network's oracle for good.
+   */
+  settleS: { target: number; delay: number } | null;
 }
 
 /** A speech-like test signal: a voiced harmonic tone gliding 110–180 Hz, 1.6 s talk and 0.4 s pause. */
@@ -61,7 +68,7 @@ interface Probe {
 function probe(name: BufferName, rate: number, ring: ArrayBufferLike, control: ArrayBufferLike): Probe {
   const view = new RingBuffer(ring, Float32Array);
   const options = { sampleRate: rate, targetMs: TARGET_MS, maxMs: MAX_MS, statsIntervalMs: 100 };
-  if (name === 'new') {
+  if (name !== 'today') {
     const core = new PlaybackCore(options, view, new Int32Array(control), () => {});
     const b = core.buffer;
     return {
@@ -109,6 +116,7 @@ export function simulate(trace: Trace, buffer: BufferName, rate: number): Playou
   const chunk = new Float32Array(frame);
   const gap = new Float32Array(frame).fill(NaN);
   const out = new Float32Array(QUANTUM);
+  const sequence = buffer === 'new' ? new FrameSequence(50) : null;
   // Which frame each written sample belongs to: frame k's first sample was written at writtenAt[k].
   const frames = trace.arrival.length;
   const writtenAt = new Float64Array(frames).fill(-1);
@@ -123,15 +131,21 @@ export function simulate(trace: Trace, buffer: BufferName, rate: number): Playou
   let burst = 0;
   let recover: number | null = trace.bursts.length ? 0 : null;
   let burstAt = -1;
+  const settleTo = trace.settleTo;
+  const unsettled = { target: -1, delay: -1 };
   for (let q = 0; q < quanta; q++) {
     const now = (q * QUANTUM) / rate;
     while (next < frames && trace.arrival[next] <= now) {
       writtenAt[next] = written;
       if (trace.lost[next]) {
         lostSamples += frame;
-        // Sequence numbers tell the new buffer's producer where the gap is; today's buffer never learns.
-        if (buffer === 'new') written += writer.push(gap, 0, frame);
       } else {
+        // A v2 producer learns of lost frames from the sequence number of the next frame that arrives, and marks
+        // them as a gap in front of it, in place (writtenAt of a lost frame is that position already: nothing was
+        // written since it was due). Today's buffer and a v1 stream never learn.
+        const verdict = sequence?.accept(next);
+        const missing = verdict?.play ? verdict.missing : 0;
+        for (let k = 0; k < missing; k++) written += writer.push(gap, 0, frame);
         const from = (next * frame) % signal.length;
         for (let i = 0; i < frame; i++) chunk[i] = signal[(from + i) % signal.length];
         written += writer.push(chunk, 0, frame);
@@ -145,7 +159,12 @@ export function simulate(trace: Trace, buffer: BufferName, rate: number): Playou
       // The sample now playing: its frame's capture time plus its offset gives the mouth-to-speaker delay.
       const position = written - p.depth();
       while (cursor + 1 < frames && writtenAt[cursor + 1] >= 0 && writtenAt[cursor + 1] <= position) cursor++;
-      delays.push(now - trace.capture[cursor] - (position - writtenAt[cursor]) / rate);
+      const delay = now - trace.capture[cursor] - (position - writtenAt[cursor]) / rate;
+      delays.push(delay);
+      // The target as a mouth-to-speaker delay: where this delay would be at the buffer's own target.
+      const target = delay + (p.ownTarget() - p.ownDelay()) / rate;
+      if (settleTo !== null && Math.abs(delay - settleTo) > 0.02) unsettled.delay = now;
+      if (settleTo !== null && Math.abs(target - settleTo) > 0.02) unsettled.target = now;
     }
     if (burst < trace.bursts.length && now >= trace.bursts[burst]) {
       if (burstAt >= 0) recover = Math.max(recover!, (now - burstAt) * 1000);
@@ -168,7 +187,7 @@ export function simulate(trace: Trace, buffer: BufferName, rate: number): Playou
     slowest = Math.min(slowest, speed);
   }
   let stepReachS: number | null = null;
-  if (trace.stepAt !== null) {
+  if (trace.stepAt !== null && settleTo === null) {
     const step = trace.stepAt;
     const period = (64 * QUANTUM) / rate;
     const later = targets.slice(Math.ceil((step + 60) / period)).sort((a, b) => a - b);
@@ -176,6 +195,8 @@ export function simulate(trace: Trace, buffer: BufferName, rate: number): Playou
     const reached = targets.findIndex((t, i) => i * period >= step && t >= goal);
     stepReachS = reached < 0 ? Infinity : reached * period - step;
   }
+  const settled = (last: number) => (last + (2 * QUANTUM) / rate >= (quanta * QUANTUM) / rate ? Infinity : Math.max(0, last - trace.stepAt!));
+  const settleS = settleTo === null ? null : { target: settled(unsettled.target), delay: settled(unsettled.delay) };
   const forced = buffer === 'new' ? 0 : lostSamples;
   return {
     underrunPct: (100 * Math.max(0, p.underrun() - forced)) / total,
@@ -187,5 +208,6 @@ export function simulate(trace: Trace, buffer: BufferName, rate: number): Playou
     fastest,
     slowest,
     stepReachS,
+    settleS,
   };
 }

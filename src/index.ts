@@ -10,6 +10,7 @@ export type { VoiceSession, VoiceSessionOptions, VoiceSessionEvents, SessionStat
 export type { PlayoutStats } from './session/mouth-to-ear.js';
 export type { AudioState, MicrophoneChange } from './session/audio-lifecycle.js';
 export type { BrowserAudioOptions } from './session/browser-audio.js';
+export type { MicrophoneFallbackOptions, MicrophoneFallbackChange, MicrophoneInUse } from './session/microphone-fallback.js';
 export type { StreamAudioOptions } from './session/stream-audio.js';
 export { ErrorCode, VoicewireError, isVoicewireError } from './errors/errors.js';
 export type { ErrorDetails } from './errors/errors.js';

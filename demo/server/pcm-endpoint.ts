@@ -3,6 +3,7 @@ import { BYTES_PER_SAMPLE, decodePcm, encodePcm, type SampleFormat } from '../..
 import type { EndpointHandler } from './server.js';
 import { frameScheduler, type JitterOptions } from './jitter.js';
 import { EnergyVad, testTone } from './vad.js';
+import { SEQUENCE_BYTES, sequenceOf, withSequence } from '../../src/protocols/voicewire/frame-sequence.js';
 
 export interface PcmEndpointOptions {
   /** How long the caller's audio is held before it is sent back. 0 = at once (latency measurements). */
@@ -20,9 +21,11 @@ interface ClientAudio {
   sampleRate: number;
   format: SampleFormat;
   frameMs: number;
+  /** The version picked in the hello: 2 puts a frame sequence number in front of each audio frame. */
+  version: number;
 }
 
-const SUPPORTED_VERSIONS = [1];
+const SUPPORTED_VERSIONS = [1, 2];
 
 /**
  * `/ws`: the voicewire PCM protocol (docs/protocol.md) as a model-free voice server. It echoes the caller's audio
@@ -63,18 +66,22 @@ export function pcmEndpoint(options: PcmEndpointOptions): EndpointHandler {
       const bytes = toBytes(data);
       if (!isBinary) return onControl(new TextDecoder().decode(bytes));
       if (audio === undefined || vad === undefined) return fail('PROTOCOL_ERROR', 'audio before hello', 1002);
-      if (bytes.length % BYTES_PER_SAMPLE[audio.format] !== 0) {
-        return sendJson({ type: 'error', code: 'PROTOCOL_ERROR', message: `a frame of ${bytes.length} bytes is not a whole number of ${audio.format} samples`, fatal: false });
+      const header = audio.version >= 2 ? SEQUENCE_BYTES : 0;
+      const samples = bytes.subarray(header);
+      if (bytes.length < header || samples.length % BYTES_PER_SAMPLE[audio.format] !== 0) {
+        return sendJson({ type: 'error', code: 'PROTOCOL_ERROR', message: `a frame of ${bytes.length} bytes is not a ${header}-byte header and whole ${audio.format} samples`, fatal: false });
       }
-      const pcm = decodePcm(bytes, audio.format);
+      const pcm = decodePcm(samples, audio.format);
       const event = vad.push(pcm);
       if (event?.state === 'started') sendJson({ type: 'speech', state: 'started', atMs: event.atMs });
       if (event?.state === 'stopped') {
         sendJson({ type: 'speech', state: 'stopped', atMs: event.atMs, durationMs: event.durationMs });
         sendJson({ type: 'text', text: `heard ${(event.durationMs / 1000).toFixed(2)} s of speech`, source: 'transcript', final: true });
       }
-      // The caller's own bytes go back unchanged (same format, same framing), with the test tone mixed in if asked.
-      const out = tone === null ? bytes : encodePcm(mixTone(pcm), audio.format);
+      // The caller's own bytes go back unchanged (same format, same framing, version 2: the same sequence number,
+      // so a frame the caller never sent is a gap in the echo too), with the test tone mixed in if asked.
+      const mixed = tone === null ? null : encodePcm(mixTone(pcm), audio.format);
+      const out = mixed === null ? bytes : header ? withSequence(sequenceOf(bytes), mixed) : mixed;
       const now = performance.now();
       later(sendAt(now) - now, () => send(out));
     });
@@ -115,7 +122,7 @@ export function pcmEndpoint(options: PcmEndpointOptions): EndpointHandler {
       if (!(sampleRate >= 8000 && sampleRate <= 96000) || format === undefined || (a.channels ?? 1) !== 1) {
         return fail('PROTOCOL_ERROR', 'hello.audio must be mono s16le or f32le at 8000-96000 Hz', 1002);
       }
-      audio = { sampleRate, format, frameMs: Number(a.frameMs) || 20 };
+      audio = { sampleRate, format, frameMs: Number(a.frameMs) || 20, version };
       vad = new EnergyVad({ sampleRate });
       sendJson({ type: 'hello', protocol: 'voicewire', version, role: 'server', audio: { sampleRate, channels: 1, format: a.format, frameMs: audio.frameMs } });
     }

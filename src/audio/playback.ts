@@ -3,8 +3,7 @@ import { ChunkPool } from '../dsp/chunk-pool.js';
 import type { PlaybackProcessorOptions, PlaybackStatsMessage, ReturnMessage } from '../../worklets/messages.js';
 import { createControlStorage } from '../../worklets/pcm-handoff.js';
 import { PortPcmWriter, SharedPcmWriter, type PcmWriter } from './pcm-handoff.js';
-import { int16ArrayToFloat } from '../dsp/pcm.js';
-import { Resampler } from '../dsp/resampler.js';
+import { PlayoutInput } from './playout-input.js';
 import { RingBuffer } from '../dsp/ring.js';
 import { createWorkletNode } from '../audio/worklet-node.js';
 import { chooseHandoff, requireOption, type Handoff, type HandoffChoice } from './handoff.js';
@@ -59,11 +58,7 @@ export class PlaybackPipeline extends EventEmitter<PlaybackEvents> {
   readonly inputRate: number;
   private readonly deviceRate: number;
   private readonly writer: PcmWriter;
-  private readonly resampler: Resampler | null;
-  private floats = new Float32Array(0);
-  private resampled = new Float32Array(0);
-  /** Samples refused on this side (queue full), added to the next stats. */
-  private refused = 0;
+  private readonly input: PlayoutInput;
 
   constructor(context: BaseAudioContext, options: PlaybackOptions = {}) {
     super();
@@ -77,7 +72,6 @@ export class PlaybackPipeline extends EventEmitter<PlaybackEvents> {
     requireOption(statsIntervalMs >= 10, 'statsIntervalMs', statsIntervalMs, 'at least 10 ms');
     this.handoff = chooseHandoff(options.handoff);
     this.deviceRate = context.sampleRate;
-    this.resampler = this.inputRate === context.sampleRate ? null : new Resampler(this.inputRate, context.sampleRate);
     const minMs = options.minMs ?? 0;
     requireOption(minMs >= 0 && minMs <= maxMs, 'minMs', minMs, `a duration between 0 and maxMs (${maxMs} ms)`);
     const processorOptions: PlaybackProcessorOptions = { targetMs, minMs, maxMs, statsIntervalMs, handoff: this.handoff };
@@ -97,6 +91,7 @@ export class PlaybackPipeline extends EventEmitter<PlaybackEvents> {
       port = new PortPcmWriter(this.node.port, new ChunkPool(Float32Array, CHUNK, 16, Math.ceil(capacity / CHUNK)));
       this.writer = port;
     }
+    this.input = new PlayoutInput(this.inputRate, this.deviceRate, this.writer);
     this.node.port.onmessage = (e: MessageEvent<PlaybackStatsMessage | ReturnMessage>) => {
       if (e.data.type === 'return') port?.receive(e.data.buffer);
       else this.report(e.data);
@@ -109,23 +104,21 @@ export class PlaybackPipeline extends EventEmitter<PlaybackEvents> {
    * in `droppedMs`.
    */
   push(pcm: Float32Array | Int16Array): number {
-    const floats = this.toFloat(pcm);
-    let samples = floats;
-    let length = pcm.length;
-    if (this.resampler) {
-      const room = this.resampler.maxOutputLength(length);
-      if (this.resampled.length < room) this.resampled = new Float32Array(room);
-      length = this.resampler.process(floats, 0, length, this.resampled, 0);
-      samples = this.resampled;
-    }
-    const accepted = this.writer.push(samples, 0, length);
-    this.refused += length - accepted;
-    return accepted;
+    return this.input.push(pcm);
+  }
+
+  /**
+   * Marks `durationMs` of server audio as lost (a sequence gap), before the next push: the jitter buffer conceals
+   * it in place (fade out, fade back in) and counts it in `concealedMs`, and later audio keeps its place. Returns the
+   * device-rate samples queued.
+   */
+  gap(durationMs: number): number {
+    return this.input.gap(durationMs);
   }
 
   /** Drops everything queued so far, at once (barge-in). Audio pushed afterwards plays after the target refills. */
   flush(): void {
-    this.resampler?.reset();
+    this.input.reset();
     this.writer.flush();
   }
 
@@ -140,18 +133,12 @@ export class PlaybackPipeline extends EventEmitter<PlaybackEvents> {
     this.node.disconnect();
   }
 
-  private toFloat(pcm: Float32Array | Int16Array): Float32Array {
-    if (pcm instanceof Float32Array) return pcm;
-    if (this.floats.length < pcm.length) this.floats = new Float32Array(pcm.length);
-    return int16ArrayToFloat(pcm, this.floats);
-  }
-
   private report(s: PlaybackStatsMessage): void {
     const { type: _type, droppedSamples: _dropped, flushedSamples: _flushed, ...fields } = s;
     const stats: PlaybackStats = {
       ...fields,
       handoff: this.handoff,
-      droppedMs: ((s.droppedSamples + this.refused) * 1000) / this.deviceRate,
+      droppedMs: ((s.droppedSamples + this.input.refused) * 1000) / this.deviceRate,
       flushedMs: (s.flushedSamples * 1000) / this.deviceRate,
     };
     this.emit('stats', stats);

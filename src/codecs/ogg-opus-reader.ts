@@ -1,6 +1,7 @@
 import { OggPageReader, type OggIssue, type OggPage } from './ogg-page-reader.js';
 import { concat } from './ogg-writer.js';
 import { isOpusTags, parseOpusHead, type OpusHead } from './opus-head.js';
+import { OggGapDetector, type OggGap } from './ogg-gaps.js';
 
 /** Largest Opus packet we reassemble: 120 ms of 48 frames at the 1275-byte maximum is 61,200 bytes. */
 const MAX_PACKET = 65_536;
@@ -10,6 +11,8 @@ export interface OggOpusChunk {
   head: OpusHead | null;
   /** Audio packets, in order, headers excluded. */
   packets: Uint8Array[];
+  /** Audio lost between pages (lost pages, a granule position jump), in order, each before packet `at`. */
+  gaps: OggGap[];
   issues: OggIssue[];
 }
 
@@ -27,30 +30,34 @@ export class OggOpusReader {
   private partialLength = 0;
   /** Skip the continuation of a packet whose start we never saw. */
   private skipContinuation = false;
+  private readonly gapDetector = new OggGapDetector();
 
   /** The current stream's identification header, once read. */
   head: OpusHead | null = null;
 
   push(bytes: Uint8Array): OggOpusChunk {
     const { pages, issues } = this.pages.push(bytes);
-    const out: OggOpusChunk = { head: null, packets: [], issues };
+    const out: OggOpusChunk = { head: null, packets: [], gaps: [], issues };
     for (const page of pages) this.page(page, out);
     return out;
   }
 
   private page(page: OggPage, out: OggOpusChunk): void {
     const issue = (reason: string): void => void out.issues.push({ offset: page.offset, reason });
+    let lostPages = 0;
     if (page.bos) {
       this.serial = page.serial;
       this.state = 'head';
       this.head = null;
       this.dropPartial();
       this.skipContinuation = false;
+      this.gapDetector.reset();
     } else if (this.serial === null) {
       return issue('Ogg page before the stream began: the first page of an Ogg Opus stream must be its BOS page');
     } else if (page.serial !== this.serial) {
       return issue(`Ogg page of another logical stream (serial ${page.serial}, expected ${this.serial}) skipped`);
     } else if (page.sequence !== this.expectedSequence) {
+      lostPages = (page.sequence - this.expectedSequence) >>> 0;
       issue(`Ogg page sequence jumped from ${this.expectedSequence} to ${page.sequence}: pages were lost`);
       this.dropPartial();
       this.skipContinuation = page.continued;
@@ -62,6 +69,7 @@ export class OggOpusReader {
     }
     this.expectedSequence = (page.sequence + 1) >>> 0;
 
+    const first = out.packets.length;
     let at = 0;
     for (let i = 0; i < page.lacing.length; i++) {
       const size = page.lacing[i];
@@ -72,6 +80,9 @@ export class OggOpusReader {
         else this.packet(this.takePartial(), page, out, issue);
       }
     }
+    if (this.state !== 'audio') return;
+    const missing = this.gapDetector.page(page.granule, lostPages, out.packets.slice(first));
+    if (missing > 0) out.gaps.push({ at: first, samples48k: missing, pages: lostPages });
   }
 
   private packet(packet: Uint8Array, page: OggPage, out: OggOpusChunk, issue: (r: string) => void): void {

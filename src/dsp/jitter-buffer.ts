@@ -151,9 +151,15 @@ export class JitterBuffer {
   }
 
   private observe(): void {
-    const received = this.popped + this.ring.availableRead();
+    const available = this.ring.availableRead();
+    const received = this.popped + available;
     if (received === this.received) return;
-    this.estimator.observe(this.now, this.received, received);
+    // A marked gap in front of the new audio (lost frames, NaN) was never late: it was never sent. The arrival is
+    // timed from its first real sample, else every loss would look like a late burst and raise the target.
+    const first = available - (received - this.received);
+    let start = this.received;
+    while (start < received && Number.isNaN(this.ring.peek(first + start - this.received))) start++;
+    if (start < received) this.estimator.observe(this.now, start, received);
     this.received = received;
   }
 

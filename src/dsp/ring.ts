@@ -93,6 +93,12 @@ export class RingBuffer<T extends RingArray> {
     return count;
   }
 
+  /** Consumer only. The element `index` places after the oldest (0 ≤ index < availableRead()), left in the ring. */
+  peek(index: number): number {
+    const at = Atomics.load(this.indices, READ) + index;
+    return this.data[at >= this.slots ? at - this.slots : at];
+  }
+
   /** Consumer only. Drops up to `count` of the oldest elements without reading them; returns how many. */
   skip(count: number): number {
     const read = Atomics.load(this.indices, READ);

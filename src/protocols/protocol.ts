@@ -9,6 +9,16 @@ export type ProtocolEvent =
   | { type: 'ready'; info: Readonly<Record<string, unknown>> }
   /** Decoded server audio, mono, at `sampleRate`. */
   | { type: 'audio'; pcm: Float32Array; sampleRate: number }
+  /**
+   * Server audio that never arrived, known from the stream's own timing (voicewire version 2 sequence numbers, Ogg
+   * page sequence numbers and granule positions): `durationMs` of it belongs right here, before the next audio, so
+   * the audio after it keeps its place. `frames`: frames (voicewire) or Ogg pages (Moshi) lost. `filled`: the codec
+   * already concealed it in the audio that follows (Opus packet-loss concealment); otherwise the playback path
+   * conceals it (a fade out and back in) or, in Node, hands out silence of that length.
+   */
+  | { type: 'gap'; durationMs: number; frames: number; filled: boolean }
+  /** An audio frame dropped on arrival: `late` (its place was already concealed) or a `duplicate`. */
+  | { type: 'discarded'; reason: 'late' | 'duplicate' }
   /** Server audio left encoded (a codec told not to decode, e.g. Moshi's `decodeAudio: false` in a load test). */
   | { type: 'encoded-audio'; packets: Uint8Array[]; durationMs: number }
   /** A piece of text: what the model says (`response`) or what it heard (`transcript`). */

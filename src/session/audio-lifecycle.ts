@@ -31,6 +31,8 @@ const GESTURES = ['pointerdown', 'keydown', 'touchend'] as const;
 export class AudioLifecycle {
   private current: AudioState | null = null;
   private readonly cleanups: Array<() => void> = [];
+  private readonly trackCleanups: Array<() => void> = [];
+  private label = '';
   private armed: (() => void) | null = null;
 
   constructor(
@@ -49,22 +51,42 @@ export class AudioLifecycle {
     if (verdict === 'blocked') this.set('blocked');
     this.listen(this.ctx, 'statechange', () => this.onContextState());
     this.onContextState();
-    for (const track of this.microphone?.getAudioTracks() ?? []) {
+    this.follow(this.microphone);
+    const devices = typeof navigator === 'undefined' ? undefined : navigator.mediaDevices;
+    if (devices) this.listen(devices, 'devicechange', () => this.report.microphone({ type: 'devicechange', label: this.label }));
+  }
+
+  /**
+   * Follows the microphone now in use (after a switch): its track's events from now on, not the old one's. A lost
+   * microphone replaced this way is `running` again once the context runs.
+   */
+  follow(microphone: MediaStream | null): void {
+    for (const cleanup of this.trackCleanups.splice(0)) cleanup();
+    const track = microphone?.getAudioTracks()[0];
+    this.label = track?.label ?? '';
+    if (track) {
       for (const type of ['mute', 'unmute', 'ended'] as const) {
         this.listen(track, type, () => {
           this.report.microphone({ type, label: track.label });
-          if (type === 'ended') this.set('device-lost');
-        });
+          if (type === 'ended') this.deviceLost();
+        }, this.trackCleanups);
       }
     }
-    const devices = typeof navigator === 'undefined' ? undefined : navigator.mediaDevices;
-    const label = this.microphone?.getAudioTracks()[0]?.label ?? '';
-    if (devices) this.listen(devices, 'devicechange', () => this.report.microphone({ type: 'devicechange', label }));
+    if (this.current !== 'device-lost' || !track || track.readyState === 'ended') return;
+    if (this.ctx.state === 'running') return this.set('running');
+    this.set('interrupted');
+    this.arm();
+  }
+
+  /** The microphone in use is gone (its track ended, or `devicechange` removed it while the track lingers). */
+  deviceLost(): void {
+    this.set('device-lost');
   }
 
   dispose(): void {
     this.disarm();
     for (const cleanup of this.cleanups.splice(0)) cleanup();
+    for (const cleanup of this.trackCleanups.splice(0)) cleanup();
   }
 
   private onContextState(): void {
@@ -105,8 +127,8 @@ export class AudioLifecycle {
     this.report.state(state);
   }
 
-  private listen(target: EventTarget, type: string, listener: () => void): void {
+  private listen(target: EventTarget, type: string, listener: () => void, cleanups = this.cleanups): void {
     target.addEventListener(type, listener);
-    this.cleanups.push(() => target.removeEventListener(type, listener));
+    cleanups.push(() => target.removeEventListener(type, listener));
   }
 }

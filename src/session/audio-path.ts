@@ -1,6 +1,7 @@
 import type { VoicewireError } from '../errors/errors.js';
 import type { PlayoutStats } from './mouth-to-ear.js';
 import type { AudioState, MicrophoneChange } from './audio-lifecycle.js';
+import type { MicrophoneFallbackChange } from './microphone-fallback.js';
 
 /** Where a session's audio comes from and goes to: the browser's devices, or streams in Node. */
 export interface AudioPath {
@@ -10,6 +11,11 @@ export interface AudioPath {
   connected(): void;
   /** Plays (or hands out) one block of server audio. */
   play(pcm: Float32Array, sampleRate: number): void;
+  /**
+   * Server audio known lost (a sequence gap): `durationMs` of it belongs here, before the next `play`, so later
+   * audio keeps its place. The browser path conceals it (fade out, fade back in); Node hands out silence.
+   */
+  gap(durationMs: number): void;
   /** Drops whatever is queued for playback (barge-in). */
   interrupt(): void;
   /** Levels and buffer figures since start. */
@@ -32,6 +38,8 @@ export interface AudioSink {
   /** The audio lifecycle (browser only): see AudioLifecycle. */
   audio?(state: AudioState): void;
   microphone?(change: MicrophoneChange): void;
+  /** The lost microphone was replaced by the default one (browser; see MicrophoneFallbackOptions). */
+  microphoneFallback?(change: MicrophoneFallbackChange): void;
 }
 
 export interface AudioPathStats {

@@ -1,14 +1,16 @@
-import { microphoneOptionsOf, type MicrophoneSettings } from '../audio/devices.js';
+import { microphoneOptionsOf, watchDevices, type MicrophoneSettings } from '../audio/devices.js';
 import { AudioEngine, type AudioEngineOptions } from '../audio/engine.js';
 import type { AudioOutput } from '../audio/output.js';
 import { CapturePipeline, type CaptureOptions } from '../audio/capture.js';
 import { PlaybackPipeline, type PlaybackOptions, type PlaybackStats } from '../audio/playback.js';
 import { AudioLifecycle } from './audio-lifecycle.js';
+import { MicrophoneFallback, type MicrophoneFallbackOptions } from './microphone-fallback.js';
 import type { AudioPath, AudioPathStats, AudioSink } from './audio-path.js';
 import { rmsOf, toDb } from '../dsp/level.js';
+import type { MicrophoneOptions } from '../audio/microphone.js';
 import type { PlayoutStats } from './mouth-to-ear.js';
 
-export interface BrowserAudioOptions extends MicrophoneSettings {
+export interface BrowserAudioOptions extends MicrophoneSettings, MicrophoneFallbackOptions {
   /** Context and worklet loading options (see AudioEngine); the microphone's are the top-level MicrophoneSettings. */
   engine?: AudioEngineOptions;
   /** Jitter buffer: `targetMs` (default 60, the start before it adapts), `minMs` and `maxMs`. */
@@ -31,6 +33,8 @@ export class BrowserAudio implements AudioPath {
   private droppedCaptureFrames = 0;
   private lifecycle: AudioLifecycle | null = null;
   private sink: AudioSink | null = null;
+  private fallback: MicrophoneFallback | null = null;
+  private unwatchDevices = () => {};
 
   constructor(private readonly options: BrowserAudioOptions, private readonly wireRate: number, private readonly frameMs: number, private readonly output: AudioOutput) {
     this.engine = new AudioEngine({ ...options.engine, microphone: microphoneOptionsOf(options, options.engine?.microphone) });
@@ -45,7 +49,13 @@ export class BrowserAudio implements AudioPath {
   async switchMicrophone(settings: MicrophoneSettings): Promise<void> {
     const options = microphoneOptionsOf({ ...this.options, ...settings }, this.options.engine?.microphone);
     if (options === false) return;
+    await this.replaceMicrophone(options);
+    this.fallback?.replaced();
+  }
+
+  private async replaceMicrophone(options: MicrophoneOptions): Promise<void> {
     await this.engine.replaceMicrophone(options, (source) => this.capture?.replaceSource(source));
+    this.lifecycle?.follow(this.engine.microphone);
   }
 
   /** The playback worklet node, for visualisers and taps; null before start(). */
@@ -65,16 +75,18 @@ export class BrowserAudio implements AudioPath {
   async start(sink: AudioSink): Promise<void> {
     this.sink = sink;
     this.engine.on('blocked', (e) => sink.error(e, false));
-    this.engine.on('microphoneEnded', (e) => sink.error(e, false));
+    this.engine.on('microphoneEnded', (e) => (this.fallback ? this.fallback.ended(e) : sink.error(e, false)));
     this.engine.on('workletFallback', (e) => sink.error(e, false));
     await this.engine.start();
     const context = this.engine.context!;
     const source = this.engine.microphoneSource!;
     this.lifecycle = new AudioLifecycle(context, this.engine.microphone, { state: (s) => sink.audio?.(s), microphone: (c) => sink.microphone?.(c) }, this.options.engine?.gestureTarget);
     this.lifecycle.start(this.engine.autoplayVerdict);
+    if (this.engine.microphone) this.watchMicrophoneLoss(sink);
     this.capture = new CapturePipeline(context, source, { ...this.options.capture, wireRate: this.wireRate, frameMs: this.frameMs, format: 'float32' });
     this.capture.on('frame', (f) => {
       this.micDb = toDb(f.level);
+      this.fallback?.frame();
       sink.frame(f.samples as Float32Array);
     });
     this.capture.on('stats', (s) => {
@@ -98,6 +110,10 @@ export class BrowserAudio implements AudioPath {
       this.openPlayback(sampleRate);
     }
     this.playback.push(pcm);
+  }
+
+  gap(durationMs: number): void {
+    this.playback?.gap(durationMs);
   }
 
   interrupt(): void {
@@ -126,6 +142,9 @@ export class BrowserAudio implements AudioPath {
   }
 
   async stop(): Promise<void> {
+    this.unwatchDevices();
+    this.fallback?.dispose();
+    this.fallback = null;
     this.lifecycle?.dispose();
     this.lifecycle = null;
     this.capture?.close();
@@ -138,6 +157,26 @@ export class BrowserAudio implements AudioPath {
     this.output.detach();
     this.engine.removeAllListeners();
     await this.engine.stop();
+  }
+
+  /** The microphone in use going away leads to the `microphoneFallback` option's answer (see microphone-fallback.ts). */
+  private watchMicrophoneLoss(sink: AudioSink): void {
+    const fallback = new MicrophoneFallback(this.options.microphoneFallback ?? 'default', {
+      current: () => {
+        const track = this.engine.microphone?.getAudioTracks()[0];
+        return track ? { deviceId: track.getSettings().deviceId ?? '', label: track.label } : null;
+      },
+      openDefault: async () => {
+        const options = microphoneOptionsOf({ ...this.options, inputDeviceId: undefined }, this.options.engine?.microphone);
+        // The older `engine.microphone.deviceId` names the lost device too: the default is asked without any.
+        if (options !== false) await this.replaceMicrophone({ ...options, deviceId: undefined });
+      },
+      lost: () => this.lifecycle?.deviceLost(),
+      switched: (change) => sink.microphoneFallback?.(change),
+      error: (e) => sink.error(e, false),
+    });
+    this.fallback = fallback;
+    this.unwatchDevices = watchDevices((change) => fallback.devices(change));
   }
 
   private openPlayback(inputRate: number): void {

@@ -7,6 +7,7 @@ import type { ConnectionOptions } from '../transport/connection.js';
 import type { ConnectionState } from '../transport/connection-events.js';
 import type { AudioState, MicrophoneChange } from './audio-lifecycle.js';
 import type { BrowserAudioOptions } from './browser-audio.js';
+import type { MicrophoneFallbackChange } from './microphone-fallback.js';
 import type { ReconnectInfo } from './reconnect-info.js';
 import type { StreamAudioOptions } from './stream-audio.js';
 import type { PlayoutStats } from './mouth-to-ear.js';
@@ -67,6 +68,12 @@ export interface SessionStats {
   playout: PlayoutStats | null;
   /** Estimated mouth-to-ear delay, ms (see mouthToEarMs); NaN in Node. */
   mouthToEarMs: number;
+  /**
+   * Server audio lost on the way, where the protocol carries timing (voicewire version 2 sequence numbers, Moshi's
+   * Ogg pages): lost frames (Ogg pages for Moshi) and their ms, concealed in place; frames dropped for arriving after
+   * their place was concealed (`framesLate`) or twice (`framesDuplicate`). All 0 for protocols without timing.
+   */
+  incoming: { framesLost: number; lostMs: number; framesLate: number; framesDuplicate: number };
 }
 
 export interface SessionText {
@@ -107,4 +114,9 @@ export interface VoiceSessionEvents {
   audio: (state: AudioState) => void;
   /** The microphone track was muted/unmuted/ended by the system, or the device list changed. */
   microphone: (change: MicrophoneChange) => void;
+  /**
+   * The microphone in use went away and the default one took its place (`microphoneFallback: 'default'`): `from` and
+   * `to` ({ deviceId, label }), `lostFrames` sent as silence meanwhile and `lostMs`; the `audio` state is `running`.
+   */
+  microphoneFallback: (change: MicrophoneFallbackChange) => void;
 }

@@ -27,6 +27,8 @@ export class StreamAudio implements AudioPath {
   private micDb = -Infinity;
   private playbackDb = -Infinity;
   private readonly inputRate: number;
+  /** The rate of the server's audio, once some arrived (a gap is handed out at it). */
+  private serverRate: number | undefined;
 
   constructor(private readonly options: StreamAudioOptions, private readonly wireRate: number, private readonly frameMs: number) {
     this.inputRate = options.inputSampleRate ?? wireRate;
@@ -54,8 +56,16 @@ export class StreamAudio implements AudioPath {
   }
 
   play(pcm: Float32Array, sampleRate: number): void {
+    this.serverRate = sampleRate;
     this.playbackDb = toDb(rmsOf(pcm));
     this.options.onAudio?.(pcm, sampleRate);
+  }
+
+  /** Lost server audio reaches `onAudio` as silence of its duration, so what follows keeps its place in time. */
+  gap(durationMs: number): void {
+    const rate = this.serverRate ?? this.wireRate;
+    const length = Math.round((durationMs * rate) / 1000);
+    if (length > 0) this.options.onAudio?.(new Float32Array(length), rate);
   }
 
   interrupt(): void {

@@ -271,6 +271,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       },
       audio: (state) => this.emit('audio', state),
       microphone: (change) => this.emit('microphone', change),
+      microphoneFallback: (change) => this.emit('microphoneFallback', change),
     };
   }
 
@@ -291,6 +292,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       if (state !== 'closed') this.setState(state);
     });
     connection.on('audio', (e) => this.audioPath?.play(e.pcm, e.sampleRate));
+    connection.on('gap', (e) => e.filled || this.audioPath?.gap(e.durationMs));
     connection.on('encodedAudio', (e) => this.options.onEncodedAudio?.(e.packets, e.durationMs));
     connection.on('text', (e) => this.emit('text', { text: e.text, source: e.source, final: e.final }));
     connection.on('speech', (e) => this.emit('speech', speechOf(e)));
@@ -334,6 +336,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       wireRate: this.wireRate,
       playout: audio.playout,
       mouthToEarMs: audio.playout ? mouthToEarMs({ frameMs: this.frameMs, rttMs: this.rttMs, playout: audio.playout }) : Number.NaN,
+      incoming: { framesLost: c.framesLost, lostMs: c.lostMs, framesLate: c.framesLate, framesDuplicate: c.framesDuplicate },
     });
   }
 

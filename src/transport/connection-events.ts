@@ -39,6 +39,8 @@ export interface ConnectionEvents {
   ready: (event: EventOf<'ready'>) => void;
   audio: (event: EventOf<'audio'>) => void;
   encodedAudio: (event: EventOf<'encoded-audio'>) => void;
+  /** Server audio known lost (see ProtocolEvent `gap`): conceal `durationMs` before the next audio. */
+  gap: (event: EventOf<'gap'>) => void;
   text: (event: EventOf<'text'>) => void;
   speech: (event: EventOf<'speech'>) => void;
   marker: (event: EventOf<'marker'>) => void;

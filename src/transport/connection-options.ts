@@ -42,4 +42,12 @@ export interface ConnectionStats extends OutboxStats {
   audioDroppedNotConnected: number;
   reconnects: number;
   bufferedAmount: number;
+  /** Incoming audio frames (voicewire v2) or Ogg pages (Moshi) that never arrived; their time was concealed. */
+  framesLost: number;
+  /** Incoming audio that never arrived, ms (concealed in place). */
+  lostMs: number;
+  /** Incoming frames dropped because their place had already been concealed (arrived after a later frame). */
+  framesLate: number;
+  /** Incoming frames dropped because they had arrived before. */
+  framesDuplicate: number;
 }

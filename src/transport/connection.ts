@@ -53,7 +53,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private inputEnded = false;
   private tail: SilenceTail | undefined;
   private pending: { promise: Promise<void>; resolve: () => void; reject: (e: VoicewireError) => void } | undefined;
-  private counters = { audioDroppedNotConnected: 0, reconnects: 0 };
+  private counters = { audioDroppedNotConnected: 0, reconnects: 0, framesLost: 0, lostMs: 0, framesLate: 0, framesDuplicate: 0 };
 
   constructor(options: ConnectionOptions) {
     super();
@@ -306,6 +306,15 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         this.finish(closeCode, error.code, error);
         return;
       }
+      case 'gap':
+        this.counters.framesLost += event.frames;
+        this.counters.lostMs += event.durationMs;
+        this.emit('gap', event);
+        return;
+      case 'discarded':
+        if (event.reason === 'late') this.counters.framesLate++;
+        else this.counters.framesDuplicate++;
+        return;
       case 'end':
         this.tail?.stop();
         this.emit('end', event);

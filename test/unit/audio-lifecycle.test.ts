@@ -97,6 +97,24 @@ describe('AudioLifecycle (faked context, tracks and document)', () => {
     expect(states).toEqual(['running', 'device-lost']);
   });
 
+  it('follow(): after a switch the new track is followed, not the old one, and a lost device is running again', () => {
+    const { ctx, track, states, changes, lifecycle } = setup();
+    lifecycle.start('running');
+    track.dispatchEvent(new Event('ended'));
+    const next = Object.assign(new FakeTrack(), { label: 'Default', readyState: 'live' });
+    lifecycle.follow({ getAudioTracks: () => [next] } as unknown as MediaStream);
+    expect(states).toEqual(['running', 'device-lost', 'running']);
+    track.dispatchEvent(new Event('mute')); // the old track: no longer reported
+    next.dispatchEvent(new Event('mute'));
+    devices.dispatchEvent(new Event('devicechange'));
+    expect(changes.slice(1)).toEqual([{ type: 'mute', label: 'Default' }, { type: 'devicechange', label: 'Default' }]);
+    // Replaced while the context is suspended: interrupted (resumed on a gesture), not running.
+    next.dispatchEvent(new Event('ended'));
+    ctx.state = 'suspended';
+    lifecycle.follow({ getAudioTracks: () => [Object.assign(new FakeTrack(), { readyState: 'live' })] } as unknown as MediaStream);
+    expect(states.slice(3)).toEqual(['device-lost', 'interrupted']);
+  });
+
   it('dispose() removes every listener: nothing is reported or resumed afterwards', () => {
     const { ctx, track, gestures, states, changes, lifecycle } = setup();
     lifecycle.start('running');

@@ -22,7 +22,7 @@ describe('voicewire protocol: client → server golden bytes', () => {
   it('hello (docs/protocol.md verbatim), audio only after the server hello, s16le and f32le frames', async () => {
     const p = new VoicewireProtocol();
     expect(p.subprotocols).toEqual(['voicewire.v1']);
-    expect(p.open()).toEqual(['{"type":"hello","protocol":"voicewire","versions":[1],"role":"client","audio":{"sampleRate":24000,"channels":1,"format":"s16le","frameMs":20}}']);
+    expect(p.open()).toEqual(['{"type":"hello","protocol":"voicewire","versions":[1,2],"role":"client","audio":{"sampleRate":24000,"channels":1,"format":"s16le","frameMs":20}}']);
     expect(await p.encodeAudio(new Float32Array([0.5]))).toEqual([]);
     await p.decode(SERVER_HELLO);
     const [s16] = await p.encodeAudio(new Float32Array([0, 1, -1, 0.5, -0.5, 2, Number.NaN]));
@@ -71,7 +71,7 @@ describe('voicewire protocol: server → client golden bytes', () => {
   it('bad input is a PROTOCOL_ERROR event: fatal for a bad hello (close 1002), not for a bad frame', async () => {
     const fresh = new VoicewireProtocol();
     expect(errorOf(await fresh.decode(new Uint8Array(4)))).toMatchObject({ code: 'PROTOCOL_ERROR', fatal: false, reason: 'audio arrived before the server hello' });
-    const wrongVersion = errorOf(await fresh.decode(SERVER_HELLO.replace('"version":1', '"version":2')));
+    const wrongVersion = errorOf(await fresh.decode(SERVER_HELLO.replace('"version":1', '"version":3')));
     expect(wrongVersion).toMatchObject({ code: 'PROTOCOL_ERROR', fatal: true });
     expect(fresh.ready).toBe(false);
     expect(errorOf(await fresh.decode(SERVER_HELLO.replace('"channels":1', '"channels":2')))).toMatchObject({ fatal: true });

@@ -11,6 +11,9 @@ function typeChecks(session: VoiceSession): void {
   session.on('error', (error: VoicewireError, fatal: boolean) => void [error.code, error.remedy, fatal]);
   session.on('audio', (state) => state satisfies AudioState);
   session.on('microphone', (change) => change.type satisfies MicrophoneChange['type']);
+  session.on('microphoneFallback', ({ from, to, lostFrames, lostMs }) => [from.deviceId, to.label, lostFrames, lostMs] satisfies [string, string, number, number]);
+  // @ts-expect-error the fallback is 'default' or 'none', not a deviceId
+  createVoiceSession({ url: '/ws', microphoneFallback: 'some-device-id' });
   // @ts-expect-error 'unlocked' is the AudioEngine's event; the session says audio('running')
   session.on('unlocked', () => {});
   // @ts-expect-error an audio state is one of four names
@@ -24,7 +27,7 @@ describe('VoiceSession event types', () => {
   it('compiles with the documented events (see the @ts-expect-error lines), and each has a name on the session', () => {
     const session = createVoiceSession({ url: 'ws://127.0.0.1:1/', audio: 'stream' });
     typeChecks(session);
-    const names: Array<keyof VoiceSessionEvents> = ['state', 'text', 'stats', 'error', 'audio', 'microphone'];
-    expect(names.map((name) => session.listenerCount(name))).toEqual([1, 1, 1, 1, 2, 1]);
+    const names: Array<keyof VoiceSessionEvents> = ['state', 'text', 'stats', 'error', 'audio', 'microphone', 'microphoneFallback'];
+    expect(names.map((name) => session.listenerCount(name))).toEqual([1, 1, 1, 1, 2, 1, 1]);
   });
 });

@@ -44,7 +44,7 @@ describe('Connection against a real ws server', () => {
     const { conn, states } = connection({ url: s.url });
     await conn.connect();
     expect(states).toEqual(['connecting', 'waiting', 'connected']);
-    expect(JSON.parse(String(s.received[0]))).toMatchObject({ type: 'hello', versions: [1], role: 'client' });
+    expect(JSON.parse(String(s.received[0]))).toMatchObject({ type: 'hello', versions: [1, 2], role: 'client' });
     const audio: Float32Array[] = [];
     conn.on('audio', (e) => audio.push(e.pcm));
     expect(conn.sendAudio(new Float32Array([0.5, -0.5, 0]))).toBe(true);

@@ -1,5 +1,6 @@
 import { ErrorCode, VoicewireError } from '../../errors/errors.js';
-import { OggOpusReader } from '../../codecs/ogg-opus-reader.js';
+import { OggOpusReader, type OggOpusChunk } from '../../codecs/ogg-opus-reader.js';
+import { concealmentPackets } from '../../codecs/opus-plc.js';
 import { OggOpusWriter, concat } from '../../codecs/ogg-writer.js';
 import { createOpusDecoder, type OpusPacketDecoder } from '../../codecs/opus-decoder.js';
 import { createOpusEncoder, type OpusEncoder, type OpusEncoderFactory } from '../../codecs/opus-encoder.js';
@@ -77,6 +78,8 @@ export class MoshiProtocol implements VoiceProtocol {
   private headerPages: Uint8Array | null = null;
   private readonly reader = new OggOpusReader();
   private decoder: Promise<OpusPacketDecoder> | null = null;
+  /** The last audio packet of the server's stream, whose configuration concealment repeats; null at a stream's start. */
+  private lastPacket: Uint8Array | null = null;
   /** Serialises codec work: callers may fire encodeAudio/decode without awaiting, order must hold. */
   private encodeChain: Promise<unknown> = Promise.resolve();
   /** Only audio waits for audio (the Ogg stream, the decoder); text, metadata and errors never wait behind it. */
@@ -274,11 +277,12 @@ export class MoshiProtocol implements VoiceProtocol {
     const chunk = this.reader.push(payload);
     const events: ProtocolEvent[] = chunk.issues.map((i) => error(`audio stream: ${i.reason}`, { kind: MoshiKind.AUDIO, offset: i.offset }));
     if (this.options.decodeAudio === false) {
+      for (const g of chunk.gaps) events.push({ type: 'gap', durationMs: g.samples48k / 48, frames: g.pages, filled: false });
       if (chunk.packets.length > 0) events.push({ type: 'encoded-audio', packets: chunk.packets, durationMs: durationMs(chunk.packets) });
       return events;
     }
     if (chunk.head) this.restartDecoder(chunk.head);
-    if (chunk.packets.length === 0 || !this.decoder) return events;
+    if ((chunk.packets.length === 0 && chunk.gaps.length === 0) || !this.decoder) return events;
     let decoder: OpusPacketDecoder;
     try {
       decoder = await this.decoder;
@@ -286,9 +290,35 @@ export class MoshiProtocol implements VoiceProtocol {
       const fatal = cause instanceof VoicewireError ? cause : codecError(cause);
       return [...events, { type: 'error', fatal: true, error: fatal }];
     }
-    const { pcm, issues } = decoder.decode(chunk.packets);
-    for (const issue of issues) events.push(error(`undecodable Opus packet: ${issue.reason}`, { kind: MoshiKind.AUDIO, packet: issue.packet }));
-    if (pcm.length > 0) events.push({ type: 'audio', pcm, sampleRate: RATE });
+    return this.decodeWithGaps(decoder, chunk, events);
+  }
+
+  /**
+   * Decodes the chunk's packets in order with its gaps in place: the decoder's own concealment fills each gap
+   * (`filled` gap events, the concealment in the audio), what it cannot fill (a gap before any packet, a remainder
+   * shorter than a frame) is a gap event for the playback path, between the audio before and after it.
+   */
+  private decodeWithGaps(decoder: OpusPacketDecoder, chunk: OggOpusChunk, events: ProtocolEvent[]): ProtocolEvent[] {
+    const decode = (packets: readonly Uint8Array[], from: number) => {
+      const { pcm, issues } = decoder.decode(packets);
+      for (const issue of issues) events.push(error(`undecodable Opus packet: ${issue.reason}`, { kind: MoshiKind.AUDIO, packet: from + issue.packet }));
+      if (pcm.length > 0) events.push({ type: 'audio', pcm, sampleRate: RATE });
+      for (const p of packets) if (p.length > 0) this.lastPacket = p;
+    };
+    let from = 0;
+    for (const gap of chunk.gaps) {
+      decode(chunk.packets.slice(from, gap.at), from);
+      from = gap.at;
+      const plc = this.lastPacket ? concealmentPackets(this.lastPacket, gap.samples48k) : { packets: [], covered: 0 };
+      const rest = gap.samples48k - plc.covered;
+      if (plc.covered > 0) {
+        events.push({ type: 'gap', durationMs: plc.covered / 48, frames: rest > 0 ? 0 : gap.pages, filled: true });
+        const { pcm } = decoder.decode(plc.packets);
+        if (pcm.length > 0) events.push({ type: 'audio', pcm, sampleRate: RATE });
+      }
+      if (rest > 0) events.push({ type: 'gap', durationMs: rest / 48, frames: gap.pages, filled: false });
+    }
+    decode(chunk.packets.slice(from), from);
     return events;
   }
 
@@ -298,6 +328,7 @@ export class MoshiProtocol implements VoiceProtocol {
    */
   private restartDecoder(head: OpusHead): void {
     void this.decoder?.then((d) => d.close(), () => undefined);
+    this.lastPacket = null;
     const factory = this.options.decoder ?? createOpusDecoder;
     this.decoder = factory({ sampleRate: RATE, preSkip: head.preSkip });
     this.decoder.catch(() => undefined);

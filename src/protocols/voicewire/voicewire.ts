@@ -4,10 +4,17 @@ import type { ProtocolControl, ProtocolEvent, VoiceProtocol, WireMessage } from 
 import { preview, protocolError, serverError } from '../protocol-error.js';
 import { isRecord, num } from '../values.js';
 import { describeError } from '../../errors/describe.js';
+import { FrameSequence, SEQUENCE_BYTES, sequenceOf, withSequence } from './frame-sequence.js';
 
-/** The voicewire PCM protocol, docs/protocol.md. */
+/**
+ * The voicewire PCM protocol, docs/protocol.md. The subprotocol names the protocol family for every version (a
+ * version 1 server accepts it): the version itself is negotiated in the hello.
+ */
 export const VOICEWIRE_SUBPROTOCOL = 'voicewire.v1';
-const VERSIONS: readonly number[] = [1];
+/** Version 2 adds a frame sequence number to audio frames (docs/protocol.md, "Audio, version 2"). */
+const VERSIONS: readonly number[] = [1, 2];
+/** A jump in sequence numbers longer than this is a new reference, not a gap to conceal (docs/protocol.md). */
+const MAX_GAP_MS = 1000;
 /** The hello's names for the sample formats (docs/protocol.md, "Audio"). */
 const WIRE_FORMAT = { int16: 's16le', float32: 'f32le' } as const satisfies Record<SampleFormat, string>;
 
@@ -25,7 +32,7 @@ export interface VoicewireProtocolOptions {
   format?: SampleFormat;
   /** Usual frame duration, a hint for the server's buffers. Default 20. */
   frameMs?: number;
-  /** Versions offered in the hello. Default [1]. */
+  /** Versions offered in the hello. Default [1, 2]: the server picks the highest it knows. */
   versions?: readonly number[];
 }
 
@@ -48,6 +55,11 @@ export class VoicewireProtocol implements VoiceProtocol {
   readonly versions: readonly number[];
   private serverAudio: VoicewireAudioFormat | undefined;
   private replies: WireMessage[] = [];
+  /** The version the server picked; 0 before its hello. */
+  private version = 0;
+  /** Version 2: the next outgoing frame's sequence number, and the incoming stream's. */
+  private nextSequence = 0;
+  private incoming: FrameSequence | null = null;
 
   constructor(options: VoicewireProtocolOptions = {}) {
     this.sampleRate = options.sampleRate ?? 24000;
@@ -58,6 +70,11 @@ export class VoicewireProtocol implements VoiceProtocol {
 
   get ready(): boolean {
     return this.serverAudio !== undefined;
+  }
+
+  /** The protocol version the server picked (1 or 2); 0 before its hello. */
+  get negotiatedVersion(): number {
+    return this.version;
   }
 
   /** The format of the audio the server announced it sends; undefined before its hello. */
@@ -72,7 +89,9 @@ export class VoicewireProtocol implements VoiceProtocol {
 
   async encodeAudio(pcm: Float32Array): Promise<WireMessage[]> {
     // docs/protocol.md: audio before the hello exchange is a protocol error, so none leaves before it.
-    return this.ready ? [encodePcm(pcm, this.audio.format)] : [];
+    if (!this.ready) return [];
+    const bytes = encodePcm(pcm, this.audio.format);
+    return [this.version >= 2 ? withSequence(this.nextSequence++, bytes) : bytes];
   }
 
   /** Tells the server no more audio follows. */
@@ -113,11 +132,21 @@ export class VoicewireProtocol implements VoiceProtocol {
     const audio = this.serverAudio;
     if (audio === undefined) return [protocolError('voicewire', 'audio arrived before the server hello', { bytes: bytes.length })];
     const size = BYTES_PER_SAMPLE[audio.format];
-    if (bytes.length % size !== 0) {
+    const header = this.incoming ? SEQUENCE_BYTES : 0;
+    if (bytes.length < header) return [protocolError('voicewire', `an audio frame of ${bytes.length} bytes is shorter than the version 2 header (${header} bytes)`, { bytes: bytes.length })];
+    const pcm = bytes.subarray(header);
+    if (pcm.length % size !== 0) {
       return [protocolError('voicewire', `an audio frame of ${bytes.length} bytes is not a whole number of ${audio.format} samples`,
-        { bytes: bytes.length, position: bytes.length - (bytes.length % size) })];
+        { bytes: bytes.length, position: bytes.length - (pcm.length % size) })];
     }
-    return [{ type: 'audio', pcm: decodePcm(bytes, audio.format), sampleRate: audio.sampleRate }];
+    const events: ProtocolEvent[] = [];
+    if (this.incoming) {
+      const verdict = this.incoming.accept(sequenceOf(bytes));
+      if (!verdict.play) return [{ type: 'discarded', reason: verdict.reason }];
+      if (verdict.missing > 0) events.push({ type: 'gap', durationMs: verdict.missing * audio.frameMs, frames: verdict.missing, filled: false });
+    }
+    events.push({ type: 'audio', pcm: decodePcm(pcm, audio.format), sampleRate: audio.sampleRate });
+    return events;
   }
 
   private decodeText(text: string): ProtocolEvent[] {
@@ -170,7 +199,10 @@ export class VoicewireProtocol implements VoiceProtocol {
       return [protocolError('voicewire', 'the server hello announces an audio format outside version 1 (8000–96000 Hz, 1 channel, s16le|f32le)',
         { text: preview(text), closeCode: 1002 }, true)];
     }
-    this.serverAudio = { sampleRate: a.sampleRate, channels: 1, format, frameMs: typeof a.frameMs === 'number' ? a.frameMs : 20 };
+    const frameMs = typeof a.frameMs === 'number' && a.frameMs > 0 ? a.frameMs : 20;
+    this.serverAudio = { sampleRate: a.sampleRate, channels: 1, format, frameMs };
+    this.version = m.version;
+    if (m.version >= 2) this.incoming = new FrameSequence(Math.floor(MAX_GAP_MS / frameMs));
     return [{ type: 'ready', info: { protocol: 'voicewire', version: m.version, audio: { ...this.serverAudio } } }];
   }
 }
