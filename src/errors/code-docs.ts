@@ -62,7 +62,7 @@ export const ERROR_CODE_DOCS: Readonly<Record<ErrorCode, ErrorCodeDocs>> = {
   AUDIO_CONTEXT_UNSUPPORTED: doc('environment',
     'no Web Audio at all (Node, very old browsers)',
     '`diagnose()`, `start()`',
-    'in Node use the stream session (async iterable in, callback out)'),
+    'in Node pass `audio: streamAudio(…)` from `voicewire/stream` (async iterable in, callback out)'),
   AUDIO_CONTEXT_BLOCKED: doc('audio',
     'autoplay policy: the context stays `suspended` until a user gesture',
     'the audio engine, `start()` outside a gesture',
