@@ -115,7 +115,7 @@ function findProblems(r: EnvironmentReport, location: Location | undefined): Voi
     problems.push(new VoicewireError({
       code: ErrorCode.WORKLET_UNSUPPORTED,
       message: 'This browser has no AudioWorklet, although the page is a secure context.',
-      remedy: 'Use a current Chrome, Edge, Firefox (76+) or Safari (14.1+). For playback only, opt in to the ScriptProcessor fallback (`insecurePlaybackFallback: true`).',
+      remedy: 'Use a current Chrome, Edge, Firefox (76+) or Safari (14.1+). For playback only, opt in to the ScriptProcessor fallback (`insecurePlaybackFallback: installPlaybackPolyfill`, from voicewire/audio).',
     }));
   }
   if (!r.mediaDevices) {

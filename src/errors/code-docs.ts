@@ -38,7 +38,7 @@ export const ERROR_CODE_DOCS: Readonly<Record<ErrorCode, ErrorCodeDocs>> = {
   WORKLET_UNSUPPORTED: doc('environment',
     'a secure page whose browser has no `AudioWorklet`',
     '`diagnose()`, the worklet loader',
-    'a current browser; playback only: `insecurePlaybackFallback`'),
+    'a current browser; playback only: `insecurePlaybackFallback: installPlaybackPolyfill` (voicewire/audio)'),
   WORKLET_NOT_FOUND: doc('environment',
     'a self-hosted processor URL answers 404 or not at all',
     "the worklet loader's preflight after a failed `addModule`",
