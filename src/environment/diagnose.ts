@@ -181,7 +181,7 @@ function noWebAudioOutsideBrowser(runtime: EnvironmentReport['runtime']): Voicew
   return new VoicewireError({
     code: ErrorCode.AUDIO_CONTEXT_UNSUPPORTED,
     message: `${where} has no Web Audio (AudioContext, AudioWorklet) and no microphone (getUserMedia).`,
-    remedy: 'In Node, run a device-free session: feed PCM from an async iterable (e.g. a WAV file) and take audio out through a callback. Web Audio devices exist only in browsers.',
+    remedy: "In Node, run a device-free session: `audio: streamAudio({ input, onAudio })` from 'voicewire/stream' feeds PCM from an async iterable (e.g. a WAV file) and hands audio out through a callback. Web Audio devices exist only in browsers.",
     details: { runtime },
   });
 }
