@@ -4,6 +4,7 @@ import typescript from '@rollup/plugin-typescript';
 import resolve from '@rollup/plugin-node-resolve';
 import dts from 'rollup-plugin-dts';
 import terser from '@rollup/plugin-terser';
+import { stripPrivate } from './scripts/strip-private.mjs';
 import { WORKLET_SOURCES_ID, workletSources } from './scripts/worklet-sources.mjs';
 
 const pkg = JSON.parse(readFileSync('./package.json', 'utf8'));
@@ -71,18 +72,18 @@ export default [
       banner: (chunk) => (chunk.isEntry && chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
     },
   },
-  { input: 'src/doctor/index.ts', external, plugins: [dts()], output: { file: 'dist/doctor.d.ts', format: 'es' } },
+  { input: 'src/doctor/index.ts', external, plugins: [dts(), stripPrivate()], output: { file: 'dist/doctor.d.ts', format: 'es' } },
   {
     input: ENTRIES,
     external: [...external, WORKLET_SOURCES_ID],
-    plugins: [dts()],
+    plugins: [dts(), stripPrivate()],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
   },
   // The same declarations for `require` (TypeScript's node16/nodenext resolution reads .d.cts for .cjs).
   {
     input: ENTRIES,
     external: [...external, WORKLET_SOURCES_ID],
-    plugins: [dts()],
+    plugins: [dts(), stripPrivate()],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts', chunkFileNames: 'chunks/[name]-[hash].d.cts' },
   },
 ];

@@ -1,4 +1,6 @@
+import type { EventEmitter } from 'eventemitter3';
 import type { VoicewireError } from '../errors/errors.js';
+import { redactText, redactValue } from '../errors/redact.js';
 import type { ProtocolEvent } from '../protocols/protocol.js';
 
 /**
@@ -45,4 +47,31 @@ export interface ConnectionEvents {
   /** Every failure: `fatal` ones end the connection (a `close` follows), others are reports (a bad message). */
   error: (error: VoicewireError, fatal: boolean) => void;
   close: (info: ConnectionCloseInfo) => void;
+}
+
+/** The protocol events a connection passes on as they come; `ready`, `error` and `end` change its state instead. */
+export type DataEvent = Exclude<ProtocolEvent, { type: 'ready' | 'error' | 'end' }>;
+
+/** Emits `event` as the connection event of its name (`encoded-audio` → `encodedAudio`), secrets redacted from text. */
+export function forwardDataEvent(emitter: EventEmitter<ConnectionEvents>, event: DataEvent, secrets: readonly string[]): void {
+  switch (event.type) {
+    case 'audio':
+      emitter.emit('audio', event);
+      return;
+    case 'encoded-audio':
+      emitter.emit('encodedAudio', event);
+      return;
+    case 'text':
+      emitter.emit('text', secrets.length > 0 ? { ...event, text: redactText(event.text, secrets) } : event);
+      return;
+    case 'speech':
+      emitter.emit('speech', event);
+      return;
+    case 'marker':
+      emitter.emit('marker', event);
+      return;
+    case 'metadata':
+      emitter.emit('metadata', redactValue(event, secrets));
+      return;
+  }
 }

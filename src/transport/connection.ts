@@ -5,13 +5,13 @@ import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocols/pro
 import { redactText, redactValue } from '../errors/redact.js';
 import { resolveSocketUrl } from '../environment/url.js';
 import { applyAuth } from './auth.js';
-import type { ConnectionEvents, ConnectionState, StateChange } from './connection-events.js';
+import { forwardDataEvent, type ConnectionEvents, type ConnectionState, type StateChange } from './connection-events.js';
 import type { ConnectionOptions, ConnectionStats } from './connection-options.js';
 import { Outbox } from './outbox.js';
-import { LivenessWatchdog, livenessTimeoutError } from './liveness.js';
-import { closeOutcome } from './close-codes.js';
+import { watchSocketLiveness, type LivenessWatchdog } from './liveness.js';
 import { noHelloError } from './close-errors.js';
 import { ExponentialBackoff, type ReconnectPolicy } from './reconnect.js';
+import { judgeSocketLoss, nextAttempt } from './socket-loss.js';
 import { scrub, toError } from './scrub.js';
 import { SendChain } from './send-chain.js';
 import { endInputTail, type SilenceTail } from './silence-tail.js';
@@ -303,80 +303,44 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         this.finish(closeCode, error.code, error);
         return;
       }
-      case 'audio':
-        this.emit('audio', event);
-        return;
-      case 'encoded-audio':
-        this.emit('encodedAudio', event);
-        return;
-      case 'text':
-        this.emit('text', s.length > 0 ? { ...event, text: redactText(event.text, s) } : event);
-        return;
-      case 'speech':
-        this.emit('speech', event);
-        return;
-      case 'marker':
-        this.emit('marker', event);
-        return;
-      case 'metadata':
-        this.emit('metadata', redactValue(event, s));
-        return;
       case 'end':
         this.tail?.stop();
         this.emit('end', event);
         return;
+      default:
+        forwardDataEvent(this, event, s);
     }
   }
 
   private onSocketClose(socket: VoiceSocket, codec: VoiceProtocol, info: SocketCloseInfo): void {
     if (socket !== this.socket) return;
     this.dropSocket();
-    let error = info.error;
-    if (error === null && this.pending !== undefined && info.wasOpen) {
-      error = new VoicewireError({ code: ErrorCode.CONNECTION_CLOSED, message: `The server closed the connection (${info.code}) before its hello.`,
-        remedy: 'Check the server logs: it may have refused the client hello or the requested session.', details: { closeCode: info.code } });
-    }
-    const table = closeOutcome(info.code, codec.normalCloseCodes);
-    if (error === null && table.outcome === 'normal' && info.code !== 1000 && this.everOpen) this.emit('end', { type: 'end' });
-    // A close code chosen after the socket opened decides by the table (docs/close-codes.md); other failures
-    // (timeout, refused upgrade, a close before the hello) by their error code.
-    const retryable = error !== null && (info.wasOpen && table.error === error.code ? table.outcome === 'retry' : error.retryable);
-    const mayRetry = error !== null && this.everOpen && retryable &&
-      (this.options.reconnect === 'always' || ((this.options.reconnect ?? 'auto') === 'auto' && codec.reconnectable));
-    if (!mayRetry || error === null) {
-      this.finish(info.code, info.reason, error);
+    const loss = judgeSocketLoss(info, codec, { awaitingHello: this.pending !== undefined, everOpen: this.everOpen, reconnect: this.options.reconnect });
+    if (!loss.retry) {
+      if (loss.normalEnd) this.emit('end', { type: 'end' });
+      this.finish(info.code, info.reason, loss.error);
       return;
     }
     if (this.attempt === 0) this.lostAt = Date.now();
     this.attempt++;
-    const policyDelayMs = this.policy.nextRetryDelayMs({ attempt: this.attempt, elapsedMs: Date.now() - this.lostAt, lastError: error });
-    // The server asked for time (1012, 1013, 4429): never sooner than that, whatever the policy says.
-    const delayMs = policyDelayMs === null ? null : Math.max(policyDelayMs, table.minRetryDelayMs ?? 0);
-    if (delayMs === null) {
-      this.finish(info.code, info.reason, new VoicewireError({
-        code: error.code, message: `Gave up reconnecting after ${this.attempt - 1} attempts. Last failure: ${error.message}`,
-        remedy: error.remedy, details: { ...error.details, attempts: this.attempt - 1 }, cause: error, secrets: this.secrets,
-      }));
+    const next = nextAttempt(this.policy, { attempt: this.attempt, elapsedMs: Date.now() - this.lostAt, lastError: loss.error }, loss.minRetryDelayMs, this.secrets);
+    if ('gaveUp' in next) {
+      this.finish(info.code, info.reason, next.gaveUp);
       return;
     }
-    this.emit('error', error, false);
-    this.setState('reconnecting', { delayMs, error });
-    this.retryTimer = setTimeout(() => this.openSocket(), delayMs);
+    this.emit('error', loss.error, false);
+    this.setState('reconnecting', { delayMs: next.delayMs, error: loss.error });
+    this.retryTimer = setTimeout(() => this.openSocket(), next.delayMs);
   }
 
   private watchLiveness(codec: VoiceProtocol): void {
     const socket = this.socket;
-    const canProbe = socketCanSendHeaders || codec.ping !== undefined;
-    const ms = this.options.livenessTimeoutMs ?? (canProbe ? 20_000 : 0);
-    if (socket === undefined || !(ms > 0)) return;
-    this.watchdog = new LivenessWatchdog(ms, () => {
-      if (!socket.ping() && codec.ping) this.outbox.control(codec.ping(0, Date.now()));
-    }, (silentMs) => {
+    if (socket === undefined) return;
+    this.watchdog = watchSocketLiveness(socket, codec, this.options.livenessTimeoutMs, (m) => this.outbox.control(m), (error) => {
       if (socket !== this.socket) return;
       socket.abort();
-      this.onSocketClose(socket, codec, { code: 1006, reason: '', wasOpen: true, error: livenessTimeoutError(ms, silentMs, codec.name) });
+      this.onSocketClose(socket, codec, { code: 1006, reason: '', wasOpen: true, error });
     });
-    this.watchdog.start();
   }
 
   /** Forgets the current socket and codec (listeners, timers, queued messages). */

@@ -1,4 +1,6 @@
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
+import type { VoiceProtocol, WireMessage } from '../protocols/protocol.js';
+import { socketCanSendHeaders, type VoiceSocket } from './socket.js';
 
 /**
  * Notices a link that went silent without closing. A blackholed path (a NAT that forgot the flow, a pulled cable,
@@ -61,8 +63,31 @@ export class LivenessWatchdog {
 
 const monotonicNow = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
 
+/**
+ * Watches an open socket (undefined when off): probes with a WebSocket ping where the runtime can send one (Node),
+ * else with the protocol's own ping through `sendControl`. `livenessTimeoutMs` defaults to 20 s where either can
+ * probe, else 0 (off: an idle server's silence would pass for a dead link). `onDead` gets CONNECTION_TIMEOUT.
+ */
+export function watchSocketLiveness(
+  socket: VoiceSocket,
+  codec: VoiceProtocol,
+  livenessTimeoutMs: number | undefined,
+  sendControl: (messages: readonly WireMessage[]) => void,
+  onDead: (error: VoicewireError) => void,
+): LivenessWatchdog | undefined {
+  const canProbe = socketCanSendHeaders || codec.ping !== undefined;
+  const ms = livenessTimeoutMs ?? (canProbe ? 20_000 : 0);
+  if (!(ms > 0)) return undefined;
+  const probe = () => {
+    if (!socket.ping() && codec.ping) sendControl(codec.ping(0, Date.now()));
+  };
+  const watchdog = new LivenessWatchdog(ms, probe, (silentMs) => onDead(livenessTimeoutError(ms, silentMs, codec.name)));
+  watchdog.start();
+  return watchdog;
+}
+
 /** CONNECTION_TIMEOUT for a link that went silent while open; retryable, so a reconnect follows where allowed. */
-export function livenessTimeoutError(livenessTimeoutMs: number, silentMs: number, protocol: string): VoicewireError {
+function livenessTimeoutError(livenessTimeoutMs: number, silentMs: number, protocol: string): VoicewireError {
   return new VoicewireError({
     code: ErrorCode.CONNECTION_TIMEOUT,
     message: `Nothing arrived from the server for ${silentMs} ms (limit ${livenessTimeoutMs} ms), not even an answer to a ping: the connection is dead without having closed (a network path that drops everything, a server that hangs).`,

@@ -30,8 +30,9 @@ export function shareAt(r: Samples, hz: number): number {
   const n = Math.round(r.sampleRate * BLOCK_S);
   const blocks = Math.floor(r.samples.length / n);
   const k = 2 * Math.cos((2 * Math.PI * hz) / r.sampleRate);
+  const window = hannWindow(n);
   let windowSum = 0;
-  for (let i = 0; i < n; i++) windowSum += hann(i, n);
+  for (let i = 0; i < n; i++) windowSum += window[i];
   let power = 0;
   let squares = 0;
   for (let b = 0; b < blocks; b++) {
@@ -40,7 +41,7 @@ export function shareAt(r: Samples, hz: number): number {
     for (let i = 0; i < n; i++) {
       const x = r.samples[b * n + i];
       squares += x * x;
-      const s0 = x * hann(i, n) + k * s1 - s2;
+      const s0 = x * window[i] + k * s1 - s2;
       s2 = s1;
       s1 = s0;
     }
@@ -67,6 +68,14 @@ export function rmsOf(r: Samples): number {
   return Math.sqrt(sum / Math.max(1, r.samples.length));
 }
 
-function hann(i: number, n: number): number {
-  return 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n);
+/** One Hann window per block length, computed once: fundamentalOf probes 191 frequencies over the same blocks. */
+const windows = new Map<number, Float64Array>();
+function hannWindow(n: number): Float64Array {
+  let w = windows.get(n);
+  if (w === undefined) {
+    w = new Float64Array(n);
+    for (let i = 0; i < n; i++) w[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n);
+    windows.set(n, w);
+  }
+  return w;
 }

@@ -1,11 +1,15 @@
+import { mkdtempSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { moshiEndpoint } from '../../demo/server/moshi-endpoint.js';
 import { pcmEndpoint } from '../../demo/server/pcm-endpoint.js';
 import type { EndpointHandler } from '../../demo/server/server.js';
 import { launchEngine, type EngineName, type EngineOptions, type EnginePage } from '../support/engines/index.js';
+import { writeWav16 } from '../support/opus-tools.js';
 import { startTestServer, type TestServer, type TestServerOptions } from '../support/server.js';
 import { fundamentalOf, rmsOf, shareAt } from './echo-spectrum.js';
 
@@ -65,6 +69,19 @@ export async function startEngineRig(engine: EngineName, launch: EngineOptions |
       await server.close();
     },
   };
+}
+
+/**
+ * A 4 s, 440 Hz tone WAV for Chromium's fake microphone: its built-in device sends a beep whose spectrum varied
+ * between launches (a 400 Hz share of 10 % in one, 0.1 % in the next). Firefox and WebKit keep their own devices.
+ */
+export function toneWav(): string {
+  const rate = 48000;
+  const pcm = new Float32Array(rate * 4);
+  for (let i = 0; i < pcm.length; i++) pcm[i] = 0.3 * Math.sin((2 * Math.PI * 440 * i) / rate);
+  const path = join(mkdtempSync(join(tmpdir(), 'voicewire-engines-')), 'tone.wav');
+  writeWav16(path, pcm, rate);
+  return path;
 }
 
 /** Mic options for echo tests: no echo cancellation, which would take a looped-back tone for an echo and remove it. */

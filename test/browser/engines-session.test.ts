@@ -1,23 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/engines/index.js';
-import { writeWav16 } from '../support/opus-tools.js';
-
-/**
- * Chromium's built-in fake device sends a beep whose spectrum varied between launches (a 400 Hz share of 10 % in one,
- * 0.1 % in the next), so Chromium gets a steady 440 Hz tone file instead; Firefox and WebKit keep their own devices.
- */
-function toneWav(): string {
-  const rate = 48000;
-  const pcm = new Float32Array(rate * 4);
-  for (let i = 0; i < pcm.length; i++) pcm[i] = 0.3 * Math.sin((2 * Math.PI * 440 * i) / rate);
-  const path = join(mkdtempSync(join(tmpdir(), 'voicewire-engines-')), 'tone.wav');
-  writeWav16(path, pcm, rate);
-  return path;
-}
-import { assertEchoesMicrophone, clickConnect, openedInPage, pageEvents, RAW_MIC, startEngineRig, stopInPage, type EngineRig } from './engines-harness.js';
+import { assertEchoesMicrophone, clickConnect, openedInPage, pageEvents, RAW_MIC, startEngineRig, stopInPage, toneWav, type EngineRig } from './engines-harness.js';
 
 describe.each(ENGINES)('session in %s (echo server, fake microphone)', (engine) => {
   let rig: EngineRig;

@@ -65,11 +65,32 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 }
 
 async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^\/+/, '');
+  const path = requestPath(req);
   if (!SERVED.some((dir) => path.startsWith(dir))) return notFound(res);
+  await sendFile(res, join(ROOT, path));
+}
+
+/** Serves the files under `root` at `/prefix/` (a directory answers its index.html), with `headers` on each answer. */
+export function staticRoute(prefix: string, root: string, headers: Record<string, string> = {}): Route {
+  return async (req, res) => {
+    const path = requestPath(req);
+    if (!path.startsWith(`${prefix}/`)) return false;
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+    const file = path.slice(prefix.length + 1);
+    await sendFile(res, join(root, file === '' || file.endsWith('/') ? `${file}index.html` : file));
+    return true;
+  };
+}
+
+/** The request's path, normalised, without its leading slash: callers check its first folder. */
+function requestPath(req: IncomingMessage): string {
+  return normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^\/+/, '');
+}
+
+async function sendFile(res: ServerResponse, file: string): Promise<void> {
   try {
-    const body = await readFile(join(ROOT, path));
-    res.setHeader('Content-Type', MIME[extname(path)] ?? 'application/octet-stream');
+    const body = await readFile(file);
+    res.setHeader('Content-Type', MIME[extname(file)] ?? 'application/octet-stream');
     res.end(body);
   } catch {
     notFound(res);

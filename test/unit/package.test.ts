@@ -35,4 +35,20 @@ describe('the npm package', () => {
     const stray = packed.filter((p) => !/^(dist\/|docs\/|LICENSE$|README\.md$|package\.json$)/.test(p));
     expect(stray).toEqual([]);
   });
+
+  it('declares no private member in any shipped .d.ts or .d.cts (scripts/strip-private.mjs); such classes stay nominal', () => {
+    const declarations = packed.filter((p) => /\.d\.c?ts$/.test(p));
+    expect(declarations.length).toBeGreaterThan(20);
+    const leaks = declarations.flatMap((p) =>
+      readFileSync(p, 'utf8')
+        .split('\n')
+        .filter((line) => /^\s*private\s/.test(line))
+        .map((line) => `${p}: ${line.trim()}`),
+    );
+    expect(leaks).toEqual([]);
+    // VoiceSession had private members: `#private;` keeps a look-alike object from passing as one.
+    const text = declarations.map((p) => readFileSync(p, 'utf8')).find((t) => t.includes('declare class VoiceSession '))!;
+    const start = text.indexOf('declare class VoiceSession ');
+    expect(text.slice(start, text.indexOf('\n}', start))).toContain('#private;');
+  });
 });
