@@ -28,6 +28,11 @@ export interface PlayoutResult {
   slowest: number;
   /** Step trace: seconds from the change until the target reaches 90 % of its later median. */
   stepReachS: number | null;
+  /**
+   * Step-down trace: seconds from the change until the target and the delay (both as mouth-to-speaker delays) are
+   * within 20 ms of the calm network's oracle for good.
+   */
+  settleS: { target: number; delay: number } | null;
 }
 
 /** A speech-like test signal: a voiced harmonic tone gliding 110–180 Hz, 1.6 s talk and 0.4 s pause. */
@@ -123,6 +128,8 @@ export function simulate(trace: Trace, buffer: BufferName, rate: number): Playou
   let burst = 0;
   let recover: number | null = trace.bursts.length ? 0 : null;
   let burstAt = -1;
+  const settleTo = trace.settleTo;
+  const unsettled = { target: -1, delay: -1 };
   for (let q = 0; q < quanta; q++) {
     const now = (q * QUANTUM) / rate;
     while (next < frames && trace.arrival[next] <= now) {
@@ -145,7 +152,12 @@ export function simulate(trace: Trace, buffer: BufferName, rate: number): Playou
       // The sample now playing: its frame's capture time plus its offset gives the mouth-to-speaker delay.
       const position = written - p.depth();
       while (cursor + 1 < frames && writtenAt[cursor + 1] >= 0 && writtenAt[cursor + 1] <= position) cursor++;
-      delays.push(now - trace.capture[cursor] - (position - writtenAt[cursor]) / rate);
+      const delay = now - trace.capture[cursor] - (position - writtenAt[cursor]) / rate;
+      delays.push(delay);
+      // The target as a mouth-to-speaker delay: where this delay would be at the buffer's own target.
+      const target = delay + (p.ownTarget() - p.ownDelay()) / rate;
+      if (settleTo !== null && Math.abs(delay - settleTo) > 0.02) unsettled.delay = now;
+      if (settleTo !== null && Math.abs(target - settleTo) > 0.02) unsettled.target = now;
     }
     if (burst < trace.bursts.length && now >= trace.bursts[burst]) {
       if (burstAt >= 0) recover = Math.max(recover!, (now - burstAt) * 1000);
@@ -168,7 +180,7 @@ export function simulate(trace: Trace, buffer: BufferName, rate: number): Playou
     slowest = Math.min(slowest, speed);
   }
   let stepReachS: number | null = null;
-  if (trace.stepAt !== null) {
+  if (trace.stepAt !== null && settleTo === null) {
     const step = trace.stepAt;
     const period = (64 * QUANTUM) / rate;
     const later = targets.slice(Math.ceil((step + 60) / period)).sort((a, b) => a - b);
@@ -176,6 +188,8 @@ export function simulate(trace: Trace, buffer: BufferName, rate: number): Playou
     const reached = targets.findIndex((t, i) => i * period >= step && t >= goal);
     stepReachS = reached < 0 ? Infinity : reached * period - step;
   }
+  const settled = (last: number) => (last + (2 * QUANTUM) / rate >= (quanta * QUANTUM) / rate ? Infinity : Math.max(0, last - trace.stepAt!));
+  const settleS = settleTo === null ? null : { target: settled(unsettled.target), delay: settled(unsettled.delay) };
   const forced = buffer === 'new' ? 0 : lostSamples;
   return {
     underrunPct: (100 * Math.max(0, p.underrun() - forced)) / total,
@@ -187,5 +201,6 @@ export function simulate(trace: Trace, buffer: BufferName, rate: number): Playou
     fastest,
     slowest,
     stepReachS,
+    settleS,
   };
 }

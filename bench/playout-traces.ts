@@ -13,12 +13,17 @@ export interface Trace {
   lost: Uint8Array;
   /** Device times at which a held burst arrived (stall traces), for the recovery figure. */
   bursts: number[];
-  /** Device time at which the network changed (step trace). */
+  /** Device time at which the network changed (step traces). */
   stepAt: number | null;
+  /** Step-down trace: the oracle delay of the calm network after the step, in s (what the buffer should come down to). */
+  settleTo: number | null;
 }
 
-export type TraceName = 'uniform' | 'pareto' | 'bursts' | 'loss' | 'drift+' | 'drift-' | 'step';
-export const TRACES: TraceName[] = ['uniform', 'pareto', 'bursts', 'loss', 'drift+', 'drift-', 'step'];
+export type TraceName = 'uniform' | 'pareto' | 'bursts' | 'loss' | 'drift+' | 'drift-' | 'step' | 'step-down';
+export const TRACES: TraceName[] = ['uniform', 'pareto', 'bursts', 'loss', 'drift+', 'drift-', 'step', 'step-down'];
+
+/** The step traces change the network at this device time: calm ↔ 80 ms jitter. */
+const STEP_AT = 120;
 
 /**
  * Heavy-tailed (Lomax) jitter: P(j > x) = (1 + x/44.33 ms)^−3.5, so p95 = 60 ms. Frames stay in order, so a late
@@ -36,7 +41,7 @@ export function makeTrace(name: TraceName, seconds: number, seed: number, drift 
   const arrival = new Float64Array(n);
   const lost = new Uint8Array(n);
   const bursts: number[] = [];
-  const stepAt = name === 'step' ? 120 : null;
+  const stepAt = name === 'step' || name === 'step-down' ? STEP_AT : null;
   const frame = FRAME_MS / 1000 / (1 + drift);
   let last = 0;
   if (name === 'bursts') for (let t = 20; t + 0.3 < n * frame; t += 20) bursts.push(t + 0.3);
@@ -46,7 +51,8 @@ export function makeTrace(name: TraceName, seconds: number, seed: number, drift 
     let jitter: number;
     if (name === 'pareto') jitter = pareto(random) / 1000;
     else if (name === 'bursts') jitter = (random() * 10) / 1000;
-    else if (name === 'step') jitter = (random() * (sent < 120 ? 5 : 80)) / 1000;
+    else if (name === 'step') jitter = (random() * (sent < STEP_AT ? 5 : 80)) / 1000;
+    else if (name === 'step-down') jitter = (random() * (sent < STEP_AT ? 80 : 5)) / 1000;
     else jitter = (random() * 40) / 1000;
     let at = sent + jitter;
     // Every 20 s the connection stalls 300 ms; everything sent meanwhile arrives at once when it resumes.
@@ -57,13 +63,15 @@ export function makeTrace(name: TraceName, seconds: number, seed: number, drift 
     arrival[i] = at;
     last = at;
   }
-  return { name, capture, arrival, lost, bursts, stepAt };
+  const trace: Trace = { name, capture, arrival, lost, bursts, stepAt, settleTo: null };
+  if (name === 'step-down') trace.settleTo = oracleDelay(trace, STEP_AT);
+  return trace;
 }
 
-/** The best constant delay that lets at most 0.5 % of the frames arrive after their first sample is due, in s. */
-export function oracleDelay(trace: Trace): number {
+/** The best constant delay that lets at most 0.5 % of the frames (captured from `from` s on) arrive after their first sample is due, in s. */
+export function oracleDelay(trace: Trace, from = 0): number {
   const needed: number[] = [];
-  for (let i = 0; i < trace.arrival.length; i++) if (!trace.lost[i]) needed.push(trace.arrival[i] - trace.capture[i]);
+  for (let i = 0; i < trace.arrival.length; i++) if (!trace.lost[i] && trace.capture[i] >= from) needed.push(trace.arrival[i] - trace.capture[i]);
   needed.sort((a, b) => a - b);
   return needed[Math.ceil(0.995 * needed.length) - 1];
 }

@@ -15,7 +15,7 @@ export function oracleResult(name: TraceName): PlayoutResult {
   const trace = makeTrace(name, SECONDS, SEED);
   // Drift has no constant answer: the oracle of the same trace without drift.
   const ms = 1000 * oracleDelay(name.startsWith('drift') ? makeTrace(name, SECONDS, SEED, 0) : trace);
-  return { underrunPct: 0.5, meanMs: ms, p95Ms: ms, maxMs: ms, recoverMs: trace.bursts.length ? 0 : null, jumpMs: 0, fastest: 1, slowest: 1, stepReachS: null };
+  return { underrunPct: 0.5, meanMs: ms, p95Ms: ms, maxMs: ms, recoverMs: trace.bursts.length ? 0 : null, jumpMs: 0, fastest: 1, slowest: 1, stepReachS: null, settleS: null };
 }
 
 export default async function playoutBench(): Promise<void> {
@@ -31,7 +31,7 @@ export default async function playoutBench(): Promise<void> {
         console.log(line(name + suffix, buffer, r));
         if (buffer === 'new') {
           const ratio = r.meanMs / oracle.meanMs;
-          extras.push(`  ${name}${suffix} new: mean ${ratio.toFixed(2)}× oracle, speed ${r.slowest.toFixed(3)}–${r.fastest.toFixed(3)} over 1 s${r.stepReachS === null ? '' : `, step target reached in ${r.stepReachS.toFixed(1)} s`}`);
+          extras.push(`  ${name}${suffix} new: mean ${ratio.toFixed(2)}× oracle, speed ${r.slowest.toFixed(3)}–${r.fastest.toFixed(3)} over 1 s${r.stepReachS === null ? '' : `, step target reached in ${r.stepReachS.toFixed(1)} s`}${r.settleS === null ? '' : `, down within 20 ms of the calm oracle (${(1000 * trace.settleTo!).toFixed(0)} ms) in ${r.settleS.target.toFixed(1)} s (target) / ${r.settleS.delay.toFixed(1)} s (delay)`}`);
         }
       }
       console.log(line(name + suffix, 'oracle', oracle));

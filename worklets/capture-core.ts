@@ -13,6 +13,9 @@ export interface CaptureCoreOptions {
   format: SampleFormat;
 }
 
+/** What the core needs of a resampler. */
+export type QuantumResampler = Pick<Resampler, 'maxOutputLength' | 'process'>;
+
 /** Input handed to the resampler per step: bounds its output scratch whatever the quantum size. */
 const STEP = 256;
 
@@ -25,15 +28,20 @@ export class CaptureCore {
   framesWritten = 0;
   /** Frames the writer refused (ring or pool full: the reader fell behind). */
   framesDropped = 0;
-  private readonly resampler: Resampler;
+  private readonly resampler: QuantumResampler;
   private readonly scratch: Float32Array;
   private readonly frame: Float32Array;
   private readonly wire: RingArray;
   private filled = 0;
 
-  constructor(options: CaptureCoreOptions, private readonly writer: FrameWriter) {
+  /** `resampler` is for the bench's baseline; by default a {@link Resampler} from the device to the wire rate. */
+  constructor(
+    options: CaptureCoreOptions,
+    private readonly writer: FrameWriter,
+    resampler?: QuantumResampler,
+  ) {
     this.frameLength = frameLengthOf(options.wireRate, options.frameMs);
-    this.resampler = new Resampler(options.inputRate, options.wireRate);
+    this.resampler = resampler ?? new Resampler(options.inputRate, options.wireRate);
     this.scratch = new Float32Array(this.resampler.maxOutputLength(STEP));
     this.frame = new Float32Array(this.frameLength);
     this.wire = options.format === 'int16' ? new Int16Array(this.frameLength) : this.frame;

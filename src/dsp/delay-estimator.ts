@@ -13,10 +13,11 @@ export interface DelayEstimatorOptions {
   /** A held burst counts as one arrival per this much audio in it (as if each frame were timed). Default 20 ms. */
   frameMs?: number;
   /**
-   * Weight kept by the histogram per frame arrived. Default 0.999: a time constant of 1000 frames (20 s of 20 ms
-   * frames), long enough to remember a stall that recurs every 20 s and to estimate a 0.998 quantile; upwards the
-   * target follows within a few frames, downwards a 0.998 quantile of mass that is no longer fed falls below
-   * its tail in ~1–2 time constants (tested in the bench: pareto and bursts need this memory to stay under 0.5 %).
+   * Weight kept by the histogram per frame arrived. Default 0.9995: a time constant of 2000 frames (40 s of 20 ms
+   * frames). A 0.998 quantile of a heavy tail needs this memory: with 0.999 the pareto trace's target dipped between
+   * its rare late frames and played 0.52 % late, with 0.9995 0.44 % at 1.10× the oracle's delay (bench, seed 11).
+   * Upwards the target follows within a few frames; downwards a calmer network is detected within 2 s (see
+   * RECENT_FRAMES), so the long memory does not slow the descent.
    */
   forgetFactor?: number;
 }
@@ -24,12 +25,21 @@ export interface DelayEstimatorOptions {
 /** Frames seen before the estimate may go below the initial target. */
 const WARM_UP_FRAMES = 100;
 /**
- * After this many frames in a row under a third of the target, the network has calmed down: forget at CALM_FORGET per
- * frame until one is late again (downwards within ~25 s instead of ~2 minutes; the tail of a heavy-tailed
- * network never stays away this long, and a recurring stall is held by the peak detector).
+ * After this many frames in a row under a third of the target, a past delay peak (a stall) stands alone: forget at
+ * CALM_FORGET per frame until one is late again, so it leaves the target ~10 s later (a heavy tail never stays away
+ * this long; a stall that recurs is held by the peak detector).
  */
 const CALM_FRAMES = 500;
 const CALM_FORGET = 0.99;
+/**
+ * When all of the last RECENT_FRAMES arrivals (2 s) came earlier than the histogram's median, the bulk of the delays
+ * has moved down: the network changed (a stationary one, even heavy-tailed, practically never puts 100 arrivals in a
+ * row below its median). The target then descends: the histogram forgets at DESCEND_FORGET per frame (old mass
+ * under the 0.2 % tail in ~3 s) until the target is down to the recent arrivals, or one of them is as late as that
+ * median again. NetEQ lowers its target only as its forgetting histogram lets go; this is what makes it seconds.
+ */
+const RECENT_FRAMES = 100;
+const DESCEND_FORGET = 0.96;
 /** Width of a histogram bin. */
 const BIN_MS = 2;
 /** The floor is the lowest arrival delay of the last FLOOR_BLOCKS blocks of FLOOR_BLOCK_MS (0.75–1 s): short, so that it lags a drifting sender clock by at most ~5 ms (0.5 % of 1 s). */
@@ -70,6 +80,11 @@ export class DelayEstimator {
   private readonly peakTimes = new Float64Array(PEAKS);
   private readonly peakHeights = new Float64Array(PEAKS);
   private readonly peakAbove: number;
+  private readonly recent = new Float64Array(RECENT_FRAMES);
+  private recentCount = 0;
+  private median = 0;
+  /** Descending since the median was this (samples); 0: not descending. */
+  private descendFrom = 0;
   private peakCount = 0;
   private block = -1;
   private arrivals = 0;
@@ -82,7 +97,7 @@ export class DelayEstimator {
     this.binSamples = BIN_MS * perMs;
     this.histogram = new Float64Array(Math.ceil(options.maxMs / BIN_MS) + 2);
     this.quantile = options.quantile ?? 0.998;
-    this.forget = options.forgetFactor ?? 0.999;
+    this.forget = options.forgetFactor ?? 0.9995;
     this.min = options.minMs * perMs;
     this.max = options.maxMs * perMs;
     this.initial = Math.min(this.max, Math.max(this.min, options.initialMs * perMs));
@@ -128,6 +143,8 @@ export class DelayEstimator {
   restartFloor(): void {
     this.floors.fill(Infinity);
     this.block = -1;
+    this.recentCount = 0;
+    this.descendFrom = 0;
   }
 
   /** Back to the initial target, as constructed. */
@@ -139,6 +156,7 @@ export class DelayEstimator {
     this.peakCount = 0;
     this.arrivals = 0;
     this.calm = 0;
+    this.median = 0;
     this.restartFloor();
   }
 
@@ -155,13 +173,23 @@ export class DelayEstimator {
 
   private addToHistogram(relative: number): void {
     const h = this.histogram;
-    // Early on the histogram is a plain average of what was seen (NetEQ's start weight), then it forgets.
     this.calm = relative < this.quantileTarget / 3 ? this.calm + 1 : 0;
-    const keep = Math.min(this.calm > CALM_FRAMES ? CALM_FORGET : this.forget, this.arrivals / (this.arrivals + 1));
+    this.updateDescent(relative);
+    const forget = this.descendFrom > 0 ? DESCEND_FORGET : this.calm > CALM_FRAMES ? CALM_FORGET : this.forget;
+    // Early on the histogram is a plain average of what was seen (NetEQ's start weight), then it forgets.
+    const keep = Math.min(forget, this.arrivals / (this.arrivals + 1));
     this.arrivals++;
-    for (let i = 0; i < h.length; i++) h[i] *= keep;
+    let below = 0;
+    let median = -1;
+    for (let i = 0; i < h.length; i++) {
+      h[i] *= keep;
+      below += h[i];
+      if (median < 0 && below >= 0.5) median = i;
+    }
     const bin = Math.min(h.length - 1, Math.max(0, Math.ceil(relative / this.binSamples)));
     h[bin] += 1 - keep;
+    // The median before this arrival's weight (within one arrival's weight of the exact one: plenty for the test).
+    this.median = (median < 0 ? bin : median) * this.binSamples;
     let tail = 0;
     let i = h.length - 1;
     for (; i > 0; i--) {
@@ -171,6 +199,19 @@ export class DelayEstimator {
     // Until a few seconds have been seen, the configured target is a floor: a handful of arrivals says little
     // about the next one.
     this.quantileTarget = this.arrivals < WARM_UP_FRAMES ? Math.max(this.initial, i * this.binSamples) : i * this.binSamples;
+  }
+
+  /** Starts or ends a descent (see RECENT_FRAMES) with this arrival. */
+  private updateDescent(relative: number): void {
+    this.recent[this.recentCount++ % RECENT_FRAMES] = relative;
+    if (this.recentCount < RECENT_FRAMES) return;
+    let latest = 0;
+    for (let i = 0; i < RECENT_FRAMES; i++) if (this.recent[i] > latest) latest = this.recent[i];
+    if (this.descendFrom > 0) {
+      if (relative >= this.descendFrom || this.quantileTarget <= latest + this.binSamples) this.descendFrom = 0;
+    } else if (latest < this.median) {
+      this.descendFrom = this.median;
+    }
   }
 
   private addPeak(now: number, height: number): void {

@@ -1,6 +1,6 @@
 // Measures what a resampler does to pure tones. Tones sit exactly on FFT bins of the output (coherent sampling),
 // so a plain rectangular FFT has no leakage: every bin that is not the tone's is something the resampler made.
-import { Resampler } from '../../src/dsp/resampler.js';
+import { Resampler, type ResamplerOptions } from '../../src/dsp/resampler.js';
 
 /** In-place complex radix-2 FFT (n a power of two); `inverse` for the unscaled inverse. */
 export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
@@ -105,9 +105,9 @@ export function alignedSnr(segment: ArrayLike<number>, reference: ArrayLike<numb
 export type Convert = (input: Float32Array) => Float32Array;
 
 /** Our resampler, fed in 128-sample quanta like a worklet would. */
-export function viaResampler(inRate: number, outRate: number): Convert {
+export function viaResampler(inRate: number, outRate: number, options: ResamplerOptions = {}): Convert {
   return (input) => {
-    const r = new Resampler(inRate, outRate);
+    const r = new Resampler(inRate, outRate, options);
     const out = new Float32Array(r.maxOutputLength(input.length) + 128);
     let n = 0;
     for (let i = 0; i < input.length; i += 128) n += r.process(input, i, Math.min(128, input.length - i), out, n);
