@@ -33,6 +33,9 @@ export const ENTRIES = {
   transport: 'src/transport/index.ts',
   codecs: 'src/codecs/index.ts',
   dsp: 'src/dsp/index.ts',
+  // Opt-in session parts (passed in its options), so a plain session's bundle holds none of them.
+  stream: 'src/session/stream-audio.ts',
+  turns: 'src/session/turns.ts',
   // React bindings: shares the chunks of the root entry (one VoiceSession class), React stays the app's.
   react: 'src/react/index.ts',
 };

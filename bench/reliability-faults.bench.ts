@@ -2,6 +2,7 @@
 // proxy or by killing the server process: how soon it was detected, how soon audio flowed again, and where every
 // captured frame went. Loopback only; each case is bounded in time and stops itself.
 import { createVoiceSession } from '../dist/index.js';
+import { streamAudio } from '../dist/stream.js';
 import { startDemoServer } from '../test/support/demo-server.js';
 import { startFaultProxy, type FaultProxy } from '../test/support/fault-proxy.js';
 import { startVoiceServer, until } from '../test/support/voice-server.js';
@@ -42,11 +43,14 @@ async function run(fault: string, inject: (ctx: { proxy: FaultProxy; kill: () =>
   let detectedAt: number | null = null;
   let stats = { framesSent: 0, droppedOutMs: 0 };
   const session = createVoiceSession({
-    url: proxy.url('/ws'), input: mic(), pace: 'realtime', reconnectPolicy: policy, statsIntervalMs: 20, livenessTimeoutMs: options.livenessTimeoutMs,
-    onAudio: (pcm) => {
-      received += pcm.length;
-      lastAudioAt = performance.now();
-    },
+    url: proxy.url('/ws'), reconnectPolicy: policy, statsIntervalMs: 20, livenessTimeoutMs: options.livenessTimeoutMs,
+    audio: streamAudio({
+      input: mic(), pace: 'realtime',
+      onAudio: (pcm) => {
+        received += pcm.length;
+        lastAudioAt = performance.now();
+      },
+    }),
   });
   session.on('error', () => (detectedAt ??= performance.now()));
   session.on('stats', (s) => (stats = s));

@@ -1,7 +1,9 @@
-// Renders docs/errors.md's table from the one error table (src/errors/codes.ts): `npm run docs:errors`.
+// Renders docs/errors.md's table from the one error table (src/errors/codes.ts, its docs columns in
+// src/errors/code-docs.ts): `npm run docs:errors`.
 // test/unit/error-table.test.ts fails when the committed page differs from what this renders.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ERROR_CODE_DOCS } from '../src/errors/code-docs.js';
 import { ERROR_CODES } from '../src/errors/codes.js';
 
 export const ERROR_DOCS = fileURLToPath(new URL('../docs/errors.md', import.meta.url));
@@ -9,8 +11,8 @@ const START = '<!-- error-table:start (rendered from src/errors/codes.ts by `npm
 const END = '<!-- error-table:end -->';
 
 export function renderErrorTable(): string {
-  const rows = Object.entries(ERROR_CODES).map(([code, i]) =>
-    `| \`${code}\` | ${i.summary} | ${i.raisedBy} | ${i.source} | ${i.blocks} | ${i.retryable ? 'yes' : 'no'} | ${i.fix} | ${i.userMessage} |`);
+  const rows = Object.entries(ERROR_CODES).map(([code, i]) => ({ code, ...i, ...ERROR_CODE_DOCS[code as keyof typeof ERROR_CODES] })).map((i) =>
+    `| \`${i.code}\` | ${i.summary} | ${i.raisedBy} | ${i.source} | ${i.blocks} | ${i.retryable ? 'yes' : 'no'} | ${i.fix} | ${i.userMessage} |`);
   return [
     '| code | what happened | raised by | source | blocks | reconnects | typical fix (for the app\'s developer) | `userMessage` (for the end user) |',
     '|---|---|---|---|---|---|---|---|',

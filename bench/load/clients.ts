@@ -6,6 +6,7 @@ import { encodePcm } from '../../src/dsp/pcm.js';
 import { createOpusEncoder } from '../../dist/codecs.js';
 import { PlayoutClock as Playout, createVoiceSession } from '../../dist/index.js';
 import { moshi } from '../../dist/protocols/moshi.js';
+import { streamAudio } from '../../dist/stream.js';
 
 export const RATE = 24000;
 export const FRAME_MS = 20;
@@ -28,7 +29,7 @@ async function* endlessTone(): AsyncGenerator<Float32Array> {
 
 function voicewirePcm(origin: string): LoadClient {
   const playout = new Playout();
-  const session = createVoiceSession({ url: `${ws(origin)}/ws`, input: endlessTone(), pace: 'realtime', onAudio: (pcm, rate) => playout.arrive((pcm.length / rate) * 1000) });
+  const session = createVoiceSession({ url: `${ws(origin)}/ws`, audio: streamAudio({ input: endlessTone(), pace: 'realtime', onAudio: (pcm, rate) => playout.arrive((pcm.length / rate) * 1000) }) });
   return { playout, start: () => session.start(), stop: () => session.stop() };
 }
 
@@ -47,7 +48,7 @@ function voicewireMoshi(origin: string, input: 'pre-encoded' | 'worker' | 'wasm'
   const session = createVoiceSession({
     url: `${ws(origin)}/api/chat`,
     protocol: moshi({ decodeAudio: false, encoder: input === 'pre-encoded' ? undefined : (o) => createOpusEncoder({ ...o, implementation: input }) }),
-    ...(input === 'pre-encoded' ? { encodedInput: { packets: tonePackets } } : { input: endlessTone() }),
+    audio: streamAudio(input === 'pre-encoded' ? { encodedInput: { packets: tonePackets } } : { input: endlessTone() }),
     onEncodedAudio: (_packets, ms) => playout.arrive(ms),
   });
   return { playout, start: () => session.start(), stop: () => session.stop() };

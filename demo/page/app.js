@@ -2,6 +2,7 @@
 import * as voicewire from '/sdk/voicewire.js';
 import { moshi } from '/sdk/protocols/moshi.js';
 import { listDevices, outputDeviceSupported } from '/sdk/audio.js';
+import { turnDetection } from '/sdk/turns.js';
 
 /** The protocols the local server speaks, by the value of the page's protocol menu. */
 const PROTOCOLS = { voicewire: undefined, moshi: moshi() };
@@ -149,7 +150,7 @@ function showStats(s) {
 async function connect() {
   ui.error.hidden = true;
   const session = voicewire.createVoiceSession({
-    url: ui.url.value, protocol: PROTOCOLS[ui.protocol.value], bargeIn: ui.bargeIn.checked, volume: Number(ui.volume.value) / 100,
+    url: ui.url.value, protocol: PROTOCOLS[ui.protocol.value], turns: turnDetection({ bargeIn: ui.bargeIn.checked }), volume: Number(ui.volume.value) / 100,
     inputDeviceId: ui.microphone.value || undefined, outputDeviceId: ui.speaker.disabled ? undefined : ui.speaker.value || undefined,
   });
   window.demo.session = session;

@@ -3,13 +3,15 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useVoiceSession } from 'voicewire/react';
+import { turnDetection } from 'voicewire/turns';
 
 const live = (state: string) => state !== 'idle' && state !== 'closed';
 const db = (v: number) => (v > -100 ? `${v.toFixed(0)} dB` : '– dB');
 
 function App() {
-  // No barge-in here: the local server echoes your own voice, which would interrupt itself whenever you speak on.
-  const v = useVoiceSession({ url: '/ws' });
+  // Turn state without barge-in: the local server echoes your own voice, which would interrupt itself whenever you
+  // speak on. The hook's options are read at start(), so one detection factory per render is fine.
+  const v = useVoiceSession({ url: '/ws', turns: turnDetection() });
   const connected = v.state === 'connected';
   return (
     <main>

@@ -70,8 +70,8 @@ class VoicewireEngine {
     }
     const protocol = o.protocol === 'moshi' ? vw.moshi({ decodeAudio: o.decodeAudio === true }) : undefined;
     const session = vw.createVoiceSession({
-      url, protocol, headers: o.headers, auth: o.auth, pace: o.pace || 'realtime', ...input.options,
-      onAudio: (pcm, rate) => onAudioMs((pcm.length / rate) * 1000),
+      url, protocol, headers: o.headers, auth: o.auth,
+      audio: vw.streamAudio({ pace: o.pace || 'realtime', ...input.options, onAudio: (pcm, rate) => onAudioMs((pcm.length / rate) * 1000) }),
       onEncodedAudio: (_packets, ms) => onAudioMs(ms),
     });
     session.on('text', () => {
@@ -140,8 +140,8 @@ async function loadVoicewire() {
   // `import` is a path, or { types, default } where the entry ships its own declarations.
   const file = (entry) => (typeof exports[entry].import === 'string' ? exports[entry].import : exports[entry].import.default);
   const load = (entry) => import(pathToFileURL(join(dirname(manifest), file(entry))).href);
-  const [root, codecs, moshi] = await Promise.all([load('.'), load('./codecs'), load('./protocols/moshi')]);
-  return { ...codecs, ...root, moshi: moshi.moshi };
+  const [root, codecs, stream, moshi] = await Promise.all([load('.'), load('./codecs'), load('./stream'), load('./protocols/moshi')]);
+  return { ...codecs, ...root, streamAudio: stream.streamAudio, moshi: moshi.moshi };
 }
 
 function compileStep(step) {

@@ -26,7 +26,7 @@ export function createAudioContext(options: AudioContextOptions = {}): AudioCont
     throw new VoicewireError({
       code: ErrorCode.AUDIO_CONTEXT_UNSUPPORTED,
       message: 'This runtime has no Web Audio API (AudioContext).',
-      remedy: 'Use a current Chrome, Edge, Firefox or Safari; in Node, run a device-free session.',
+      remedy: 'Use a current Chrome, Edge, Firefox or Safari; in Node, run a device-free session (`audio: streamAudio(…)` from `voicewire/stream`).',
     });
   }
   return new Ctx({ latencyHint: options.latencyHint ?? 'interactive' });

@@ -3,7 +3,7 @@ import { assertAudioCapable, autoplayPolicy } from '../environment/diagnose.js';
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
 import { claimPlayAndRecord } from './audio-session.js';
 import { DEFAULT_AUTOPLAY_WAIT_MS, autoplayBlockedError, autoplayVerdict, autoplayVerdictWhileCapturing, closeAudioContext, createAudioContext, unlockOnGesture, type AudioContextOptions, type AutoplayVerdict } from './context.js';
-import { installPlaybackPolyfill, lacksSecureWorklet } from './insecure-playback.js';
+import { lacksSecureWorklet } from './insecure-playback.js';
 import { openMicrophone, watchMicrophone, type MicrophoneOptions } from './microphone.js';
 import { loadWorklets, type LoadedWorklets, type WorkletLoadOptions } from './worklet-loader.js';
 import { createWorkletNode } from './worklet-node.js';
@@ -20,8 +20,11 @@ export interface AudioEngineOptions extends AudioContextOptions, Omit<WorkletLoa
   onBlocked?: 'unlock' | 'throw';
   /** Where the unlock gesture is listened for (default: window). */
   gestureTarget?: EventTarget;
-  /** Insecure pages only, playback only: run the processors in audioworklet-polyfill on the main thread. */
-  insecurePlaybackFallback?: boolean;
+  /**
+   * Insecure pages only, playback only: run the processors in audioworklet-polyfill on the main thread. Pass
+   * `installPlaybackPolyfill` from `voicewire/audio`: opting in by import keeps the polyfill out of other bundles.
+   */
+  insecurePlaybackFallback?: () => Promise<void>;
 }
 
 export interface AudioEngineEvents {
@@ -84,7 +87,7 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
     }
     const o = this.options;
     const micOptions = o.microphone === false ? null : o.microphone === true || o.microphone === undefined ? {} : o.microphone;
-    const polyfill = o.insecurePlaybackFallback === true && micOptions === null && lacksSecureWorklet();
+    const polyfill = micOptions === null && lacksSecureWorklet() ? o.insecurePlaybackFallback : undefined;
     if (!polyfill) assertAudioCapable({ worklet: true, microphone: micOptions !== null });
     const ctx = createAudioContext(o);
     this.ctx = ctx;
@@ -96,7 +99,7 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
       const verdict = autoplayVerdict(ctx, waitMs);
       this.listen(ctx, 'statechange', () => this.emit('statechange', ctx.state));
       if (polyfill) {
-        await installPlaybackPolyfill();
+        await polyfill();
         this.emit('insecurePlayback', { reason: 'This page is not a secure context: playback runs in audioworklet-polyfill on the main thread.' });
       }
       const loaded = await loadWorklets(ctx, { sources: o.sources, moduleUrl: o.moduleUrl, onFallback: (e, url) => this.emit('workletFallback', e, url) });

@@ -115,7 +115,7 @@ function findProblems(r: EnvironmentReport, location: Location | undefined): Voi
     problems.push(new VoicewireError({
       code: ErrorCode.WORKLET_UNSUPPORTED,
       message: 'This browser has no AudioWorklet, although the page is a secure context.',
-      remedy: 'Use a current Chrome, Edge, Firefox (76+) or Safari (14.1+). For playback only, opt in to the ScriptProcessor fallback (`insecurePlaybackFallback: true`).',
+      remedy: 'Use a current Chrome, Edge, Firefox (76+) or Safari (14.1+). For playback only, opt in to the ScriptProcessor fallback (`insecurePlaybackFallback: installPlaybackPolyfill`, from voicewire/audio).',
     }));
   }
   if (!r.mediaDevices) {
@@ -181,7 +181,7 @@ function noWebAudioOutsideBrowser(runtime: EnvironmentReport['runtime']): Voicew
   return new VoicewireError({
     code: ErrorCode.AUDIO_CONTEXT_UNSUPPORTED,
     message: `${where} has no Web Audio (AudioContext, AudioWorklet) and no microphone (getUserMedia).`,
-    remedy: 'In Node, run a device-free session: feed PCM from an async iterable (e.g. a WAV file) and take audio out through a callback. Web Audio devices exist only in browsers.',
+    remedy: "In Node, run a device-free session: `audio: streamAudio({ input, onAudio })` from 'voicewire/stream' feeds PCM from an async iterable (e.g. a WAV file) and hands audio out through a callback. Web Audio devices exist only in browsers.",
     details: { runtime },
   });
 }

@@ -14,6 +14,7 @@ export interface VoiceSessionView {
   texts: SessionText[];
   /** Levels in dBFS, updated every `statsIntervalMs` while live; −Infinity when idle. */
   level: { micDb: number; playbackDb: number };
+  /** Who is speaking (with the `turns` option: `turnDetection()` from `voicewire/turns`); nobody otherwise. */
   turn: TurnState;
   /** Input mute, true to what is sent. */
   muted: boolean;

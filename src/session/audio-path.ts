@@ -1,14 +1,32 @@
 import type { VoicewireError } from '../errors/errors.js';
+import type { VoiceProtocol } from '../protocols/protocol.js';
 import type { PlayoutStats } from './mouth-to-ear.js';
 import type { AudioState, MicrophoneChange } from './audio-lifecycle.js';
 import type { MicrophoneFallbackChange } from './microphone-fallback.js';
+
+/** The protocol's wire format, which an audio path produces (frames) and is handed (server audio). */
+export interface WireFormat {
+  /** Hz. */
+  sampleRate: number;
+  /** One frame's duration, ms. */
+  frameMs: number;
+}
+
+/**
+ * Makes a session's audio path at each start(), for the protocol's wire format: `streamAudio({ input, onAudio })`
+ * from `voicewire/stream` (Node, bots, load tests), or your own. A separate entry, so a browser bundle holds none of it.
+ */
+export type AudioPathFactory = (wire: WireFormat) => AudioPath;
 
 /** Where a session's audio comes from and goes to: the browser's devices, or streams in Node. */
 export interface AudioPath {
   /** Starts input; `sink` gets wire-rate frames. Resolves once audio can flow. */
   start(sink: AudioSink): Promise<void>;
-  /** The server greeted: input may flow from now on (a file starts here; a live microphone is already on). */
-  connected(): void;
+  /**
+   * The server greeted: input may flow from now on (a file starts here; a live microphone is already on). Throws
+   * (INVALID_OPTION) when the input cannot travel on the protocol that greeted.
+   */
+  connected(protocol: VoiceProtocol | undefined): void;
   /** Plays (or hands out) one block of server audio. */
   play(pcm: Float32Array, sampleRate: number): void;
   /**

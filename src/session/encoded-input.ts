@@ -15,8 +15,6 @@ export interface EncodedInputOptions {
    * at start() otherwise, or when the bytes are not Ogg Opus.
    */
   encodedInput?: EncodedInput;
-  /** Receives server audio the protocol left encoded (Moshi with `decodeAudio: false`): packets and duration, ms. */
-  onEncodedAudio?: (packets: Uint8Array[], durationMs: number) => void;
 }
 
 /** Default pre-skip of a 20 ms libopus encoder (its lookahead, RFC 7845 §4.2), for packets given without one. */

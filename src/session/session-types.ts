@@ -9,9 +9,9 @@ import type { AudioState, MicrophoneChange } from './audio-lifecycle.js';
 import type { BrowserAudioOptions } from './browser-audio.js';
 import type { MicrophoneFallbackChange } from './microphone-fallback.js';
 import type { ReconnectInfo } from './reconnect-info.js';
-import type { StreamAudioOptions } from './stream-audio.js';
+import type { AudioPathFactory } from './audio-path.js';
 import type { PlayoutStats } from './mouth-to-ear.js';
-import type { TurnChange, TurnOptions } from './turns.js';
+import type { TurnChange, TurnDetection } from './turns.js';
 
 /**
  * The connection's states (see ConnectionState: `connecting`, `waiting` for the server's hello, `connected`,
@@ -20,7 +20,7 @@ import type { TurnChange, TurnOptions } from './turns.js';
  */
 export type SessionState = 'idle' | 'starting' | ConnectionState | 'stopping';
 
-export interface VoiceSessionOptions extends BrowserAudioOptions, StreamAudioOptions, AudioOutputOptions, TurnOptions,
+export interface VoiceSessionOptions extends BrowserAudioOptions, AudioOutputOptions,
   Pick<ConnectionOptions, 'auth' | 'headers' | 'base' | 'connectTimeoutMs' | 'helloTimeoutMs' | 'maxMessageBytes' | 'audioBudgetBytes' | 'livenessTimeoutMs' | 'reconnect' | 'reconnectPolicy'> {
   /** `/ws`, `wss://host/api/chat`, …: resolved against the page (https → wss). */
   url: string | URL;
@@ -30,14 +30,25 @@ export interface VoiceSessionOptions extends BrowserAudioOptions, StreamAudioOpt
    * the audio's. Default: `voicewire()` (24 kHz, 20 ms frames).
    */
   protocol?: ProtocolFactory;
-  /** 'browser' (microphone and speakers) or 'stream' (async iterable in, callback out). Default: 'browser' where there is a page, else 'stream'. */
-  audio?: 'browser' | 'stream';
+  /**
+   * 'browser' (microphone and speakers; the default where there is a page), or a factory of another audio path:
+   * `streamAudio({ input, onAudio })` from `voicewire/stream` (async iterable in, callback out; needed in Node).
+   * Without a page and without it, start() throws INVALID_OPTION.
+   */
+  audio?: 'browser' | AudioPathFactory;
+  /** Receives server audio the protocol left encoded (Moshi with `decodeAudio: false`): packets and duration, ms. */
+  onEncodedAudio?: (packets: Uint8Array[], durationMs: number) => void;
   /**
    * What input mute sends: 'silence' (default: zeros, the stream stays continuous) or 'nothing' (no frames at all).
    * 'nothing' is refused (INVALID_OPTION) for protocols whose server needs continuous audio (Moshi, Kyutai STT);
    * with voicewire and realtime the server's own turn detection then waits for audio to resume.
    */
   muteMode?: 'silence' | 'nothing';
+  /**
+   * Turn events and barge-in: `turnDetection({ bargeIn: true })` from `voicewire/turns`. Default: none (no `turn`
+   * events, no barge-in, no voice-activity detector in the bundle).
+   */
+  turns?: TurnDetection;
   /** How often `stats` and `level` are emitted (and the RTT pinged), ms, while either has a listener. Default 250. */
   statsIntervalMs?: number;
 }
@@ -102,9 +113,9 @@ export interface VoiceSessionEvents {
   reconnect: (info: ReconnectInfo) => void;
   /** Input mute changed (`mute()`/`unmute()`): what is sent from now on. */
   mute: (muted: boolean) => void;
-  /** The user or the agent started or stopped speaking (browser; see TurnOptions). */
+  /** The user or the agent started or stopped speaking (with the `turns` option; see turnDetection()). */
   turn: (turn: TurnChange) => void;
-  /** Barge-in: user speech while the agent spoke interrupted playback; `atMs` is the detection (performance.now()). */
+  /** Barge-in (`turnDetection({ bargeIn: true })`): user speech while the agent spoke interrupted playback; `atMs` is the detection (performance.now()). */
   bargeIn: (info: { atMs: number }) => void;
   /** A microphone or speaker was plugged in or out while the session ran (browser). */
   devices: (change: DeviceChange) => void;

@@ -2,10 +2,15 @@ import { ErrorCode, VoicewireError } from '../errors/errors.js';
 import { FrameChunker } from '../dsp/frame-chunker.js';
 import { int16ArrayToFloat } from '../dsp/pcm.js';
 import { Resampler } from '../dsp/resampler.js';
-import type { AudioPath, AudioPathStats, AudioSink } from './audio-path.js';
+import type { AudioPath, AudioPathFactory, AudioPathStats, AudioSink } from './audio-path.js';
 import { rmsOf, toDb } from '../dsp/level.js';
-import { readEncodedInput, sendEncoded, type EncodedInputOptions, type EncodedPackets } from './encoded-input.js';
+import type { VoiceProtocol } from '../protocols/protocol.js';
+import { checkEncodedInput, readEncodedInput, sendEncoded, type EncodedInputOptions, type EncodedPackets } from './encoded-input.js';
 import { Pacer } from './pacer.js';
+
+// `voicewire/stream`: device-free audio for a session (Node, bots, load tests), passed as its `audio` option.
+export type { AudioPath, AudioPathFactory, AudioPathStats, AudioSink, WireFormat } from './audio-path.js';
+export type { EncodedInput, EncodedInputOptions } from './encoded-input.js';
 
 export interface StreamAudioOptions extends EncodedInputOptions {
   /** PCM to send, mono: Float32 in [-1, 1] or Int16. Any block size. */
@@ -19,10 +24,19 @@ export interface StreamAudioOptions extends EncodedInputOptions {
 }
 
 /**
+ * A session's audio from an async iterable (or an Opus file) and to a callback: `createVoiceSession({ url, audio:
+ * streamAudio({ input, onAudio }) })`. Throws at start() INVALID_OPTION for both `input` and `encodedInput`, bytes
+ * that are not Ogg Opus, or an encoded input on a protocol that cannot carry Opus.
+ */
+export function streamAudio(options: StreamAudioOptions = {}): AudioPathFactory {
+  return (wire) => new StreamAudio(options, wire.sampleRate, wire.frameMs);
+}
+
+/**
  * The device-free audio path for Node (tests, load generators, bots): frames come from an async iterable,
  * resampled to the wire rate and cut into frames; the server's audio goes to a callback, unaltered.
  */
-export class StreamAudio implements AudioPath {
+class StreamAudio implements AudioPath {
   private stopped = false;
   private micDb = -Infinity;
   private playbackDb = -Infinity;
@@ -47,7 +61,8 @@ export class StreamAudio implements AudioPath {
     this.sink = sink;
   }
 
-  connected(): void {
+  connected(protocol: VoiceProtocol | undefined): void {
+    checkEncodedInput(this.options, protocol);
     // Once per session: a reconnect resumes the same stream rather than restarting the file.
     const pacer = new Pacer(this.options.pace);
     if (this.encoded && this.sink) void sendEncoded(this.encoded, this.sink, pacer, () => this.stopped);

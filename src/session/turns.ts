@@ -1,9 +1,13 @@
+// `voicewire/turns`: who speaks when, and barge-in, for a session that asks for it (its `turns` option), so a
+// session without it carries no voice-activity detector.
 import { VoiceActivityDetector, type VadOptions } from '../dsp/vad.js';
+
+export type { VadOptions } from '../dsp/vad.js';
 
 export interface TurnOptions {
   /**
-   * Detect the user's speech on the audio sent (after input mute): `true` (default in the browser), `false`, or the
-   * detector's tuning (VadOptions without `sampleRate`). Drives `turn` events and barge-in.
+   * Detect the user's speech on the audio sent (after input mute): `true` (default), `false` (agent turns only), or
+   * the detector's tuning (VadOptions without `sampleRate`). Drives `turn` events and barge-in.
    */
   voiceActivity?: boolean | Omit<VadOptions, 'sampleRate'>;
   /** Barge-in: the user starting to speak while the agent is speaking calls `interrupt()`. Default false. */
@@ -25,6 +29,32 @@ export interface TurnChange extends TurnState {
   atMs: number;
 }
 
+/** What a session asks of its turn detection (see turnDetection()). */
+export interface TurnDetector {
+  readonly current: TurnState;
+  /** One frame as sent (silence when muted), at the wire rate. */
+  frame(pcm: Float32Array): void;
+  /** A playback report: the jitter buffer is playing (true) or idle. */
+  playing(playing: boolean): void;
+  /** Playback was flushed: the agent's turn ends now. */
+  interrupted(): void;
+  /** Both sides silent (the session stopped, or the microphone changed). */
+  reset(): void;
+}
+
+/** Makes a session's turn detector for the wire rate (Hz); the session passes its handlers. */
+export type TurnDetection = (wireRate: number, handlers: TurnHandlers) => TurnDetector;
+
+/**
+ * Turn events and barge-in for a session: `createVoiceSession({ url, turns: turnDetection({ bargeIn: true }) })`.
+ * The session then emits `turn` (user: voice activity on the audio sent; agent: the jitter buffer playing) and,
+ * with `bargeIn`, interrupts playback when the user speaks over the agent (`bargeIn` event). Without it, no `turn`
+ * events and `session.turn` stays silent on both sides.
+ */
+export function turnDetection(options: TurnOptions = {}): TurnDetection {
+  return (wireRate, handlers) => new TurnTracker(options, wireRate, handlers);
+}
+
 export interface TurnHandlers {
   change(change: TurnChange): void;
   /** User speech began while the agent spoke and barge-in is on: the session interrupts playback. */
@@ -38,7 +68,7 @@ const clock = () => (typeof performance === 'undefined' ? Date.now() : performan
  * Turn state of one session: feeds sent frames to a VoiceActivityDetector and playback reports to an idle timer,
  * and says when either side starts or stops, and when the user barges in.
  */
-export class TurnTracker {
+class TurnTracker implements TurnDetector {
   private readonly vad: VoiceActivityDetector | null;
   private readonly idleMs: number;
   private state: TurnState = { userSpeaking: false, agentSpeaking: false };

@@ -8,13 +8,11 @@ import { Connection } from '../transport/connection.js';
 import { resolveSocketUrl } from '../environment/url.js';
 import type { AudioPath, AudioSink } from './audio-path.js';
 import { BrowserAudio } from './browser-audio.js';
-import { checkEncodedInput } from './encoded-input.js';
 import { sendControl, sendPing, sendText } from './outgoing.js';
 import { NOT_RECONNECTING, trackReconnects, type ReconnectInfo } from './reconnect-info.js';
-import { StreamAudio } from './stream-audio.js';
 import { mouthToEarMs } from './mouth-to-ear.js';
 import { describeError } from '../errors/describe.js';
-import { TurnTracker, type TurnState } from './turns.js';
+import type { TurnDetector, TurnState } from './turns.js';
 import type { SessionState, VoiceSessionEvents, VoiceSessionOptions } from './session-types.js';
 
 export type { SessionState, SessionStats, SessionText, VoiceSessionEvents, VoiceSessionOptions } from './session-types.js';
@@ -45,7 +43,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
    * Kept across start/stop.
    */
   readonly output: AudioOutput;
-  private readonly turns: TurnTracker;
+  private readonly turns: TurnDetector | null;
   private unwatchDevices = () => {};
 
   /** Throws INVALID_OPTION for a volume outside 0–1, or muteMode 'nothing' with a protocol that needs continuous audio. */
@@ -59,13 +57,13 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     first.close();
     if (options.muteMode === 'nothing') assertGapsAllowed(first);
     this.output = new AudioOutput(options);
-    this.turns = new TurnTracker(options, this.wireRate, {
+    this.turns = options.turns?.(this.wireRate, {
       change: (change) => this.emit('turn', change),
       bargeIn: (atMs) => {
         this.interrupt();
         this.emit('bargeIn', { atMs });
       },
-    });
+    }) ?? null;
   }
 
   get state(): SessionState {
@@ -82,9 +80,9 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     return this.isMuted;
   }
 
-  /** Who is speaking now (see the `turn` event). */
+  /** Who is speaking now (see the `turn` event); nobody without the `turns` option. */
   get turn(): TurnState {
-    return this.turns.current;
+    return this.turns?.current ?? NOBODY;
   }
 
   /**
@@ -98,7 +96,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       throw new VoicewireError({ code: ErrorCode.INVALID_OPTION, message: `switchMicrophone() needs a started browser session (the session is ${this.current}).`, remedy: 'Await start() with audio: "browser" first.' });
     }
     await audio.switchMicrophone(settings);
-    this.turns.reset();
+    this.turns?.reset();
   }
 
   /** What the browser applied to the microphone (`track.getSettings()`: deviceId, echoCancellation…); null otherwise. */
@@ -149,8 +147,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       this.connection = connection;
       await connection.connect();
       if (this.connection !== connection) throw stoppedWhileStarting();
-      checkEncodedInput(this.options, connection.protocol);
-      audio.connected();
+      audio.connected(connection.protocol);
       if (audio instanceof BrowserAudio) this.unwatchDevices = watchDevices((change) => this.emit('devices', change));
       this.timer = setInterval(() => this.tick(), this.options.statsIntervalMs ?? 250);
     } catch (e) {
@@ -185,7 +182,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     clearInterval(this.timer);
     this.timer = undefined;
     this.unwatchDevices();
-    this.turns.reset();
+    this.turns?.reset();
     const { connection, audioPath } = this;
     this.connection = null;
     this.audioPath = null;
@@ -213,7 +210,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
   /** Drops queued playback at once: the user talks over the agent. */
   interrupt(): void {
     this.audioPath?.interrupt();
-    this.turns.interrupted();
+    this.turns?.interrupted();
   }
 
   /**
@@ -239,8 +236,15 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
   }
 
   private createAudioPath(): AudioPath {
-    const kind = this.options.audio ?? (typeof document === 'undefined' ? 'stream' : 'browser');
-    return kind === 'browser' ? new BrowserAudio(this.options, this.wireRate, this.frameMs, this.output) : new StreamAudio(this.options, this.wireRate, this.frameMs);
+    const audio = this.options.audio ?? (typeof document === 'undefined' ? undefined : 'browser');
+    if (audio === 'browser') return new BrowserAudio(this.options, this.wireRate, this.frameMs, this.output);
+    if (audio !== undefined) return audio({ sampleRate: this.wireRate, frameMs: this.frameMs });
+    throw new VoicewireError({
+      code: ErrorCode.INVALID_OPTION,
+      message: 'There is no page here (Node?) and no `audio` option, so the session has no audio to send or play.',
+      remedy: "Pass `audio: streamAudio({ input, onAudio })`, imported from 'voicewire/stream'.",
+      details: { option: 'audio' },
+    });
   }
 
   private audioSink(audio: AudioPath): AudioSink {
@@ -252,7 +256,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
           if (this.options.muteMode === 'nothing') return;
           pcm.fill(0);
         }
-        this.turns.frame(pcm);
+        this.turns?.frame(pcm);
         this.connection.sendAudio(pcm);
       },
       packets: (packets, preSkip) => {
@@ -260,7 +264,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
         if (this.audioPath === audio) this.connection?.sendEncodedAudio(packets, preSkip);
       },
       playing: (playing) => {
-        if (this.audioPath === audio) this.turns.playing(playing);
+        if (this.audioPath === audio) this.turns?.playing(playing);
       },
       end: () => {
         if (this.audioPath === audio) this.endInput();
@@ -352,6 +356,8 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
 function speechOf(e: Extract<ProtocolEvent, { type: 'speech' }>) {
   return { state: e.state, atMs: e.atS === undefined ? undefined : e.atS * 1000, durationMs: e.durationS === undefined ? undefined : e.durationS * 1000 };
 }
+
+const NOBODY: TurnState = Object.freeze({ userSpeaking: false, agentSpeaking: false });
 
 const now = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
 

@@ -59,7 +59,7 @@ describe('barge-in in real Chromium: the user speaks over the agent, playback go
   it('interrupts within a bounded time of the speech onset, measured on the context clock; turn events say who spoke', async () => {
     const result = await browser.page.evaluate(async ([url, source]) => {
       const vw = (window as unknown as { voicewire: Vw }).voicewire;
-      const session: Session = vw.createVoiceSession({ url, bargeIn: true, echoCancellation: false, noiseSuppression: false, autoGainControl: false, playback: { maxMs: 12000 } });
+      const session: Session = vw.createVoiceSession({ url, turns: vw.turnDetection({ bargeIn: true }), echoCancellation: false, noiseSuppression: false, autoGainControl: false, playback: { maxMs: 12000 } });
       const turns: TurnChange[] = [];
       session.on('turn', (t) => turns.push(t));
       const bargedIn = new Promise<number>((r) => session.once('bargeIn', (e) => r(e.atMs)));

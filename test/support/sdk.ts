@@ -4,6 +4,8 @@ export type Sdk = typeof import('../../src/index.js') &
   typeof import('../../src/transport/index.js') &
   typeof import('../../src/codecs/index.js') &
   typeof import('../../src/dsp/index.js') &
+  typeof import('../../src/session/stream-audio.js') &
+  typeof import('../../src/session/turns.js') &
   typeof import('../../src/protocols/voicewire/index.js') &
   typeof import('../../src/protocols/moshi/index.js') &
   typeof import('../../src/protocols/kyutai/index.js') &

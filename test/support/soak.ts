@@ -8,6 +8,7 @@ import { PlaybackCore } from '../../worklets/playback-core.js';
 import { Resampler } from '../../src/dsp/resampler.js';
 import { RingBuffer, type RingArray } from '../../src/dsp/ring.js';
 import { voicewire } from '../../src/protocols/voicewire/voicewire.js';
+import { streamAudio } from '../../src/session/stream-audio.js';
 import type { VoiceSession, VoiceSessionOptions } from '../../src/session/voice-session.js';
 
 /** A full collection, also without --expose-gc (the flag can be set at run time; the function lives in a new context). */
@@ -114,12 +115,15 @@ export async function soakSession(create: (o: Partial<VoiceSessionOptions>) => V
   const finished = new Promise<void>((r) => (done = r));
   let dropped = 0;
   const session = create({
-    input: input(), pace: 'asap', protocol: voicewire({ frameMs }), statsIntervalMs: 1000,
-    onAudio: (pcm) => {
-      received += pcm.length;
-      wake?.();
-      if (received >= frames * frame) done();
-    },
+    protocol: voicewire({ frameMs }), statsIntervalMs: 1000,
+    audio: streamAudio({
+      input: input(), pace: 'asap',
+      onAudio: (pcm) => {
+        received += pcm.length;
+        wake?.();
+        if (received >= frames * frame) done();
+      },
+    }),
   });
   session.on('stats', (s) => (dropped = s.droppedOutMs + s.droppedInMs));
   const started = performance.now();

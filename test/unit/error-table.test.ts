@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ERROR_CODE_DOCS } from '../../src/errors/code-docs.js';
 import { ERROR_CODES, ErrorCode } from '../../src/errors/codes.js';
 import { describeError } from '../../src/errors/describe.js';
 import { VoicewireError } from '../../src/errors/errors.js';
@@ -18,6 +19,7 @@ function sourceFiles(dir: string): string[] {
 describe('the one error table', () => {
   it('has metadata for every code, and nothing else', () => {
     expect(Object.keys(ERROR_CODES).sort()).toEqual(Object.values(ErrorCode).sort());
+    expect(Object.keys(ERROR_CODE_DOCS).sort()).toEqual(Object.values(ErrorCode).sort());
   });
 
   it('docs/errors.md is what the table renders (run `npm run docs:errors` after editing src/errors/codes.ts)', () => {

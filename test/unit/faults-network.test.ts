@@ -1,6 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, type VoicewireError } from '../../src/errors/errors.js';
 import { createVoiceSession, type SessionState, type SessionStats, type VoiceSessionOptions } from '../../src/session/voice-session.js';
+import { streamAudio, type StreamAudioOptions } from '../../src/session/stream-audio.js';
 import { moshi } from '../../src/protocols/moshi/moshi.js';
 import { voicewire } from '../../src/protocols/voicewire/voicewire.js';
 import { Connection } from '../../src/transport/connection.js';
@@ -44,11 +45,11 @@ function microphone(count: number) {
 }
 
 /** A session through the proxy that records states, errors and its latest stats. */
-function session(proxy: FaultProxy, options: Partial<VoiceSessionOptions>) {
+function session(proxy: FaultProxy, { input, pace, ...options }: Partial<VoiceSessionOptions> & StreamAudioOptions) {
   const rec = { states: [] as SessionState[], errors: [] as { error: VoicewireError; fatal: boolean; at: number }[], stats: undefined as SessionStats | undefined, received: 0 };
   const s = createVoiceSession({
-    url: proxy.url('/ws'), auth: { token: TEST_TOKEN, via: 'query' }, statsIntervalMs: 20, reconnectPolicy: fixedDelay(100),
-    onAudio: (pcm) => (rec.received += pcm.length), ...options,
+    url: proxy.url('/ws'), auth: { token: TEST_TOKEN, via: 'query' }, statsIntervalMs: 20, reconnectPolicy: fixedDelay(100), ...options,
+    audio: streamAudio({ input, pace, onAudio: (pcm) => (rec.received += pcm.length) }),
   });
   s.on('state', (st) => rec.states.push(st));
   s.on('error', (error, fatal) => rec.errors.push({ error, fatal, at: performance.now() }));

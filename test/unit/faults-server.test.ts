@@ -5,6 +5,7 @@ import { OggOpusWriter, concat } from '../../src/codecs/ogg-writer.js';
 import { ErrorCode, type VoicewireError } from '../../src/errors/errors.js';
 import { moshi } from '../../src/protocols/moshi/moshi.js';
 import { createVoiceSession, type SessionState, type VoiceSessionOptions } from '../../src/session/voice-session.js';
+import { streamAudio, type StreamAudioOptions } from '../../src/session/stream-audio.js';
 import { CaptureSink, TEST_TOKEN } from '../support/capture.js';
 import { startDemoServer, type DemoServer } from '../support/demo-server.js';
 import { startVoiceServer, until } from '../support/voice-server.js';
@@ -28,9 +29,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function session(options: Partial<VoiceSessionOptions> & { url: string }) {
+function session({ input, pace, ...options }: Partial<VoiceSessionOptions> & StreamAudioOptions & { url: string }) {
   const rec = { states: [] as SessionState[], errors: [] as { code: string; fatal: boolean }[], received: 0 };
-  const s = createVoiceSession({ auth: { token: TEST_TOKEN, via: 'query' }, onAudio: (pcm) => (rec.received += pcm.length), ...options });
+  const s = createVoiceSession({ auth: { token: TEST_TOKEN, via: 'query' }, ...options, audio: streamAudio({ input, pace, onAudio: (pcm) => (rec.received += pcm.length) }) });
   s.on('state', (st) => rec.states.push(st));
   s.on('error', (e: VoicewireError, fatal) => rec.errors.push({ code: e.code, fatal }));
   for (const name of ['state', 'error', 'text', 'metadata'] as const) s.on(name, sink.listener(name));

@@ -19,10 +19,10 @@ describe('the npm package', () => {
     for (const [entry, target] of Object.entries(exports)) {
       for (const file of files(target)) if (!file.includes('*')) expect(packed, entry).toContain(file.replace(/^\.\//, ''));
     }
-    // The SDK's ten entries (root, react, four protocols, audio, transport, codecs, dsp); `./doctor` is a Node
+    // The SDK's twelve entries (root, react, four protocols, audio, transport, codecs, dsp, stream, turns); `./doctor` is a Node
     // command and library, ES modules only.
     const dual = Object.values(exports).filter((v) => typeof v === 'object' && v !== null && 'require' in v);
-    expect(dual.length).toBe(10);
+    expect(dual.length).toBe(12);
     for (const target of dual) expect(files(target).map((f) => f.replace(/.*\./, '.'))).toEqual(['.ts', '.js', '.cts', '.cjs']);
   });
 

@@ -3,6 +3,8 @@ import { StrictMode } from 'react';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useVoiceSession, type UseVoiceSessionOptions } from '../../src/react/index.js';
+import { streamAudio } from '../../src/session/stream-audio.js';
+import { turnDetection } from '../../src/session/turns.js';
 import { sequence, speechLike } from '../support/speech-like.js';
 import { startVoiceServer } from '../support/voice-server.js';
 
@@ -34,7 +36,7 @@ afterEach(cleanup);
 describe('useVoiceSession (React, @testing-library/react in happy-dom, a real ws server)', () => {
   it('in StrictMode: opens nothing on mount, one connection on Start, state and turns as React state; unmount stops it', async () => {
     const server = await startVoiceServer();
-    const view = render(<StrictMode><App url={server.url} audio="stream" input={voice()} /></StrictMode>);
+    const view = render(<StrictMode><App url={server.url} audio={streamAudio({ input: voice() })} turns={turnDetection()} /></StrictMode>);
     expect(screen.getByTestId('state').textContent).toBe('idle');
     await new Promise((r) => setTimeout(r, 100));
     expect(server.upgrades.length).toBe(0); // the double mount opened nothing
@@ -55,7 +57,7 @@ describe('useVoiceSession (React, @testing-library/react in happy-dom, a real ws
 
   it('Stop shows closed; Start again is a new session (a second connection), with a fresh mute state', async () => {
     const server = await startVoiceServer();
-    render(<App url={server.url} audio="stream" input={voice()} />);
+    render(<App url={server.url} audio={streamAudio({ input: voice() })} turns={turnDetection()} />);
     fireEvent.click(screen.getByText('Start'));
     await waitFor(() => expect(screen.getByTestId('state').textContent).toBe('connected'), { timeout: 5000 });
     fireEvent.click(screen.getByText('Mute'));
@@ -73,7 +75,7 @@ describe('useVoiceSession (React, @testing-library/react in happy-dom, a real ws
   });
 
   it('a failed start shows the typed error and closed', async () => {
-    render(<App url="ws://127.0.0.1:9/ws" audio="stream" connectTimeoutMs={2000} />);
+    render(<App url="ws://127.0.0.1:9/ws" audio={streamAudio()} connectTimeoutMs={2000} />);
     fireEvent.click(screen.getByText('Start'));
     await waitFor(() => expect(screen.getByTestId('state').textContent).toBe('closed'), { timeout: 5000 });
     expect(screen.getByTestId('error').textContent).toBe('CONNECTION_FAILED');

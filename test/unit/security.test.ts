@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ErrorCode, type VoicewireError } from '../../src/errors/errors.js';
 import { createVoiceSession, type VoiceSession } from '../../src/session/voice-session.js';
+import { streamAudio } from '../../src/session/stream-audio.js';
 import { CaptureSink, TEST_TOKEN } from '../support/capture.js';
 import { startDemoServer, type DemoServer } from '../support/demo-server.js';
 import { until } from '../support/voice-server.js';
@@ -78,7 +79,7 @@ describe('the local server (npm start) defends itself', () => {
     const sessions: VoiceSession[] = [];
     const errors: VoicewireError[] = [];
     const make = () => {
-      const s = createVoiceSession({ url, auth: { token: TEST_TOKEN, via: 'query' } });
+      const s = createVoiceSession({ url, auth: { token: TEST_TOKEN, via: 'query' }, audio: streamAudio() });
       s.on('error', (e) => errors.push(e));
       s.on('error', sink.listener('error'));
       sessions.push(s);

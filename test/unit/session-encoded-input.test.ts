@@ -6,6 +6,7 @@ import { ErrorCode, VoicewireError } from '../../src/errors/errors.js';
 import { moshi } from '../../src/protocols/moshi/index.js';
 import { voicewire } from '../../src/protocols/voicewire/index.js';
 import { createVoiceSession } from '../../src/session/voice-session.js';
+import { streamAudio } from '../../src/session/stream-audio.js';
 import { moshiEndpoint } from '../../demo/server/moshi-endpoint.js';
 import { pcmEndpoint } from '../../demo/server/pcm-endpoint.js';
 import { startLocalServer, type LocalServer } from '../../demo/server/server.js';
@@ -61,12 +62,12 @@ describe('a Node session sends a pre-encoded Ogg Opus file as Moshi input (no en
     let echoedMs = 0;
     let audioEvents = 0;
     const session = createVoiceSession({
-      url: chat, protocol: moshi({ decodeAudio: false }), encodedInput: file, pace: 'asap',
+      url: chat, protocol: moshi({ decodeAudio: false }),
       onEncodedAudio: (packets, ms) => {
         echoed.push(...packets);
         echoedMs += ms;
       },
-      onAudio: () => audioEvents++,
+      audio: streamAudio({ encodedInput: file, pace: 'asap', onAudio: () => audioEvents++ }),
     });
     const errors: VoicewireError[] = [];
     session.on('error', (e) => errors.push(e));
@@ -86,7 +87,7 @@ describe('a Node session sends a pre-encoded Ogg Opus file as Moshi input (no en
 
   it('with decoding on (the default), the echo of a packet list arrives as PCM: 480 samples per packet less the pre-skip', async () => {
     let samples = 0;
-    const session = createVoiceSession({ url: chat, protocol: moshi(), encodedInput: { packets: filePackets, preSkip: 312 }, pace: 'asap', onAudio: (pcm) => (samples += pcm.length) });
+    const session = createVoiceSession({ url: chat, protocol: moshi(), audio: streamAudio({ encodedInput: { packets: filePackets, preSkip: 312 }, pace: 'asap', onAudio: (pcm) => (samples += pcm.length) }) });
     await session.start();
     // 24 kHz out; the echo server holds back an odd last packet (2 per page); the decoder drops the pre-skip.
     const expected = (filePackets.length - (filePackets.length % 2)) * 480 - 312 / 2;
@@ -97,7 +98,7 @@ describe('a Node session sends a pre-encoded Ogg Opus file as Moshi input (no en
 
   it('paced in real time, 1 s of packets takes at least 1 s to send', async () => {
     let ended = 0;
-    const session = createVoiceSession({ url: chat, protocol: moshi({ decodeAudio: false }), encodedInput: file, onEncodedAudio: () => (ended = performance.now()) });
+    const session = createVoiceSession({ url: chat, protocol: moshi({ decodeAudio: false }), onEncodedAudio: () => (ended = performance.now()), audio: streamAudio({ encodedInput: file }) });
     const t0 = performance.now();
     await session.start();
     for (let i = 0; i < 400 && session.state === 'connected' && performance.now() - t0 < 3000; i++) await sleep(10);
@@ -108,7 +109,7 @@ describe('a Node session sends a pre-encoded Ogg Opus file as Moshi input (no en
 
   it('bytes that are not Ogg Opus fail start() with INVALID_OPTION before any socket opens', async () => {
     for (let i = 0; i < 200 && server.activeSessions() > 0; i++) await sleep(10); // the previous tests' sockets
-    const session = createVoiceSession({ url: chat, protocol: moshi(), encodedInput: new TextEncoder().encode('RIFF....WAVEfmt not opus') });
+    const session = createVoiceSession({ url: chat, protocol: moshi(), audio: streamAudio({ encodedInput: new TextEncoder().encode('RIFF....WAVEfmt not opus') }) });
     const error = await session.start().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VoicewireError);
     expect((error as VoicewireError).code).toBe(ErrorCode.INVALID_OPTION);
@@ -118,7 +119,7 @@ describe('a Node session sends a pre-encoded Ogg Opus file as Moshi input (no en
   });
 
   it('a protocol that cannot carry Opus (voicewire PCM) refuses an encoded input with INVALID_OPTION', async () => {
-    const session = createVoiceSession({ url: `${server.url.replace(/^http/, 'ws')}/ws`, protocol: voicewire(), encodedInput: file });
+    const session = createVoiceSession({ url: `${server.url.replace(/^http/, 'ws')}/ws`, protocol: voicewire(), audio: streamAudio({ encodedInput: file }) });
     const error = await session.start().catch((e: unknown) => e);
     expect((error as VoicewireError).code).toBe(ErrorCode.INVALID_OPTION);
     expect((error as VoicewireError).message).toMatch(/needs a protocol that carries Opus; voicewire does not/);
@@ -126,7 +127,7 @@ describe('a Node session sends a pre-encoded Ogg Opus file as Moshi input (no en
 
   it('both `input` and `encodedInput` is INVALID_OPTION', async () => {
     async function* none() {}
-    const session = createVoiceSession({ url: chat, protocol: moshi(), input: none(), encodedInput: file });
+    const session = createVoiceSession({ url: chat, protocol: moshi(), audio: streamAudio({ input: none(), encodedInput: file }) });
     const error = await session.start().catch((e: unknown) => e);
     expect((error as VoicewireError).code).toBe(ErrorCode.INVALID_OPTION);
   });

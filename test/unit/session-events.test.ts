@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { VoicewireError } from '../../src/errors/errors.js';
 import type { AudioState, MicrophoneChange } from '../../src/session/audio-lifecycle.js';
 import { createVoiceSession, type VoiceSession, type VoiceSessionEvents } from '../../src/session/voice-session.js';
+import { streamAudio } from '../../src/session/stream-audio.js';
 
 /** Every event README.md and the remedies name, with its payload: checked by `tsc --noEmit` (npm test runs it). */
 function typeChecks(session: VoiceSession): void {
@@ -25,7 +26,7 @@ function typeChecks(session: VoiceSession): void {
 
 describe('VoiceSession event types', () => {
   it('compiles with the documented events (see the @ts-expect-error lines), and each has a name on the session', () => {
-    const session = createVoiceSession({ url: 'ws://127.0.0.1:1/', audio: 'stream' });
+    const session = createVoiceSession({ url: 'ws://127.0.0.1:1/', audio: streamAudio() });
     typeChecks(session);
     const names: Array<keyof VoiceSessionEvents> = ['state', 'text', 'stats', 'error', 'audio', 'microphone', 'microphoneFallback'];
     expect(names.map((name) => session.listenerCount(name))).toEqual([1, 1, 1, 1, 2, 1, 1]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors/errors.js';
-import type { TurnChange } from '../../src/session/turns.js';
+import { streamAudio } from '../../src/session/stream-audio.js';
+import { turnDetection, type TurnChange } from '../../src/session/turns.js';
 import { createVoiceSession } from '../../src/session/voice-session.js';
 import { kyutaiStt } from '../../src/protocols/kyutai/index.js';
 import { moshi } from '../../src/protocols/moshi/index.js';
@@ -28,7 +29,7 @@ describe('Input mute in a Node session against a real voicewire server', () => {
   for (const mode of ['silence', 'nothing'] as const) {
     it(`muteMode '${mode}': while muted the server gets ${mode === 'silence' ? 'all-zero frames, still 50 a second' : 'no frames'}; unmuted, the voice again`, async () => {
       const server = await startVoiceServer();
-      const session = createVoiceSession({ url: server.url, audio: 'stream', input: loud(), muteMode: mode });
+      const session = createVoiceSession({ url: server.url, audio: streamAudio({ input: loud() }), muteMode: mode });
       const mutes: boolean[] = [];
       session.on('mute', (m) => mutes.push(m));
       await session.start();
@@ -82,13 +83,31 @@ describe('Input mute in a Node session against a real voicewire server', () => {
       for (let at = 0; at < words.length; at += 480) yield words.subarray(at, at + 480);
       for (;;) yield new Float32Array(480);
     }
-    const session = createVoiceSession({ url: server.url, audio: 'stream', input: input() });
+    const session = createVoiceSession({ url: server.url, audio: streamAudio({ input: input() }), turns: turnDetection() });
     const turns: TurnChange[] = [];
     session.on('turn', (t) => turns.push(t));
     await session.start();
     await until(() => turns.length >= 2, 8000, 'user started and stopped');
     expect(turns.map((t) => [t.changed, t.userSpeaking])).toEqual([['user', true], ['user', false]]);
     expect(turns[1].atMs - turns[0].atMs).toBeGreaterThan(900); // a 1 s word (+ hangover), paced in real time
+    await session.stop();
+    await server.close();
+  });
+
+  it('detects no turns without the `turns` option (opt-in): the same speech gives no turn event, nobody speaks', async () => {
+    const server = await startVoiceServer();
+    const words = sequence([new Float32Array(RATE * 0.2), speechLike(RATE, 0.6, 3), new Float32Array(RATE * 0.4)]);
+    let sent = 0;
+    async function* input() {
+      for (let at = 0; at < words.length; at += 480, sent += 480) yield words.subarray(at, at + 480);
+    }
+    const session = createVoiceSession({ url: server.url, audio: streamAudio({ input: input(), pace: 'asap' }) });
+    const turns: TurnChange[] = [];
+    session.on('turn', (t) => turns.push(t));
+    await session.start();
+    await until(() => sent >= words.length, 8000, 'the whole input sent');
+    expect(turns).toEqual([]);
+    expect(session.turn).toEqual({ userSpeaking: false, agentSpeaking: false });
     await session.stop();
     await server.close();
   });

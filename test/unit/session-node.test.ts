@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWav, encodeWav } from '../../src/codecs/wav.js';
 import { ErrorCode, type VoicewireError } from '../../src/errors/errors.js';
 import { createVoiceSession, type SessionState } from '../../src/index.js';
+import { streamAudio } from '../../src/session/stream-audio.js';
 import { moshi } from '../../src/protocols/moshi/index.js';
 import { moshiEndpoint } from '../../demo/server/moshi-endpoint.js';
 import { pcmEndpoint } from '../../demo/server/pcm-endpoint.js';
@@ -36,7 +37,7 @@ describe('VoiceSession in Node (stream audio) against the local server', () => {
     const states: SessionState[] = [];
     const speech: string[] = [];
     const errors: VoicewireError[] = [];
-    const session = createVoiceSession({ url: wsUrl, input: blocksOf(wav.samples, 1000), inputSampleRate: wav.sampleRate, pace, onAudio: (pcm) => out.push(pcm.slice()) });
+    const session = createVoiceSession({ url: wsUrl, audio: streamAudio({ input: blocksOf(wav.samples, 1000), inputSampleRate: wav.sampleRate, pace, onAudio: (pcm) => out.push(pcm.slice()) }) });
     session.on('state', (s) => states.push(s));
     session.on('speech', (s) => speech.push(s.state));
     session.on('error', (e) => errors.push(e));
@@ -77,7 +78,7 @@ describe('VoiceSession in Node (stream audio) against the local server', () => {
     const wav = decodeWav(wavFile(24000));
     const out: Float32Array[] = [];
     const texts: string[] = [];
-    const session = createVoiceSession({ url: wsUrl.replace(/\/ws$/, '/api/chat'), protocol: moshi(), input: blocksOf(wav.samples, 960), onAudio: (pcm) => out.push(pcm.slice()) });
+    const session = createVoiceSession({ url: wsUrl.replace(/\/ws$/, '/api/chat'), protocol: moshi(), audio: streamAudio({ input: blocksOf(wav.samples, 960), onAudio: (pcm) => out.push(pcm.slice()) }) });
     session.on('text', (t) => texts.push(t.text));
     await session.start();
     // Opus is lossy and delays by its lookahead: compare energy where the burst is, not samples.
@@ -93,9 +94,9 @@ describe('VoiceSession in Node (stream audio) against the local server', () => {
 
   it('shows Moshi\'s one-slot server as "waiting", then SERVER_BUSY when the hello timeout runs out', async () => {
     const chat = wsUrl.replace(/\/ws$/, '/api/chat');
-    const first = createVoiceSession({ url: chat, protocol: moshi() });
+    const first = createVoiceSession({ url: chat, protocol: moshi(), audio: streamAudio() });
     await first.start();
-    const second = createVoiceSession({ url: chat, protocol: moshi(), helloTimeoutMs: 500 });
+    const second = createVoiceSession({ url: chat, protocol: moshi(), helloTimeoutMs: 500, audio: streamAudio() });
     const states: SessionState[] = [];
     second.on('state', (s) => states.push(s));
     await expect(second.start()).rejects.toMatchObject({ code: ErrorCode.SERVER_BUSY });
@@ -116,7 +117,7 @@ describe('VoiceSession in Node (stream audio) against the local server', () => {
         inputClosed = true;
       }
     }
-    const session = createVoiceSession({ url: `${own.url.replace(/^http/, 'ws')}/api/chat`, protocol: moshi(), input: endlessSilence(), onAudio: () => {} });
+    const session = createVoiceSession({ url: `${own.url.replace(/^http/, 'ws')}/api/chat`, protocol: moshi(), audio: streamAudio({ input: endlessSilence(), onAudio: () => {} }) });
     const states: SessionState[] = [];
     const errors: VoicewireError[] = [];
     session.on('state', (s) => states.push(s));
@@ -128,8 +129,16 @@ describe('VoiceSession in Node (stream audio) against the local server', () => {
     expect(errors.map((e) => e.code)).toEqual([ErrorCode.CONNECTION_CLOSED]);
   });
 
+  it('without a page and without `audio`, start() rejects with INVALID_OPTION naming streamAudio, opening nothing', async () => {
+    const session = createVoiceSession({ url: 'ws://127.0.0.1:9/ws' });
+    const error = await session.start().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: ErrorCode.INVALID_OPTION, details: { option: 'audio' } });
+    expect((error as Error & { remedy: string }).remedy).toMatch(/streamAudio\(.*'voicewire\/stream'/);
+    expect(session.state).toBe('closed');
+  });
+
   it('fails start() with a typed error and closes when nothing listens', async () => {
-    const session = createVoiceSession({ url: 'ws://127.0.0.1:9/ws', connectTimeoutMs: 2000 });
+    const session = createVoiceSession({ url: 'ws://127.0.0.1:9/ws', connectTimeoutMs: 2000, audio: streamAudio() });
     const errors: VoicewireError[] = [];
     session.on('error', (e) => errors.push(e));
     await expect(session.start()).rejects.toMatchObject({ code: ErrorCode.CONNECTION_FAILED });

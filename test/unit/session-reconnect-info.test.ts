@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors/errors.js';
 import type { ReconnectInfo } from '../../src/session/reconnect-info.js';
 import { createVoiceSession, type SessionState } from '../../src/session/voice-session.js';
+import { streamAudio } from '../../src/session/stream-audio.js';
 import { startVoiceServer, until } from '../support/voice-server.js';
 
 /** A policy that records what it was asked and answers fixed delays, then gives up. */
@@ -14,7 +15,7 @@ describe('VoiceSession reconnect visibility (Node, a real ws server that goes aw
   it('reports each attempt with its delay, then why it gave up, as events and as state', async () => {
     const server = await startVoiceServer();
     const retry = policy([40, 80, 120]);
-    const session = createVoiceSession({ url: server.url, audio: 'stream', reconnect: 'always', reconnectPolicy: retry, connectTimeoutMs: 2000 });
+    const session = createVoiceSession({ url: server.url, reconnect: 'always', reconnectPolicy: retry, connectTimeoutMs: 2000, audio: streamAudio() });
     const infos: ReconnectInfo[] = [];
     const states: SessionState[] = [];
     session.on('reconnect', (i) => infos.push(i));
@@ -46,7 +47,7 @@ describe('VoiceSession reconnect visibility (Node, a real ws server that goes aw
   it('resets to attempt 0 when the server comes back on the same port', async () => {
     const server = await startVoiceServer();
     const port = server.port;
-    const session = createVoiceSession({ url: server.url, audio: 'stream', reconnect: 'always', reconnectPolicy: policy([300, 300, 300, 300]) });
+    const session = createVoiceSession({ url: server.url, reconnect: 'always', reconnectPolicy: policy([300, 300, 300, 300]), audio: streamAudio() });
     const infos: ReconnectInfo[] = [];
     session.on('reconnect', (i) => infos.push(i));
     session.on('error', () => {});

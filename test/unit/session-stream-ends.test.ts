@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { VoicewireError } from '../../src/errors/errors.js';
 import { kyutaiStt, kyutaiTts } from '../../src/protocols/kyutai/index.js';
 import { createVoiceSession, type SessionState } from '../../src/session/voice-session.js';
+import { streamAudio } from '../../src/session/stream-audio.js';
 import { startKyutaiStt, startKyutaiTts, type KyutaiServer } from '../support/kyutai-server.js';
 import { until } from '../support/voice-server.js';
 
@@ -44,7 +45,7 @@ describe('ends of streams through VoiceSession (issue 15 cases 3 and 4)', () => 
   it('Kyutai STT from a 2 s file: all four words and the Marker, then a normal end (silence is sent until the Marker returns)', async () => {
     // The last word starts at 1.7 s; with the 0.5 s delay it needs audio up to 2.2 s, the Marker up to 2.5 s.
     const s = await server(startKyutaiStt({ words: WORDS, delayS: 0.5 }));
-    const session = createVoiceSession({ url: s.url, protocol: kyutaiStt(), input: fileOf(2), pace: 'asap' });
+    const session = createVoiceSession({ url: s.url, protocol: kyutaiStt(), audio: streamAudio({ input: fileOf(2), pace: 'asap' }) });
     const { log, states, errors } = record(session);
     await session.start();
     await until(() => session.state === 'closed', 15_000, 'the session to end');
@@ -63,7 +64,7 @@ describe('ends of streams through VoiceSession (issue 15 cases 3 and 4)', () => 
 
   it('Kyutai STT whose Marker never returns: silence stops at the bound and the session ends with SERVER_ERROR', async () => {
     const s = await server(startKyutaiStt({ words: WORDS, delayS: 60 }));
-    const session = createVoiceSession({ url: s.url, protocol: kyutaiStt({ endInputSilenceMs: 400 }), input: fileOf(1), pace: 'asap' });
+    const session = createVoiceSession({ url: s.url, protocol: kyutaiStt({ endInputSilenceMs: 400 }), audio: streamAudio({ input: fileOf(1), pace: 'asap' }) });
     const { log, errors } = record(session);
     await session.start();
     await until(() => session.state === 'closed', 10_000, 'the session to end');
@@ -76,7 +77,7 @@ describe('ends of streams through VoiceSession (issue 15 cases 3 and 4)', () => 
   it('Kyutai TTS: text in, audio and timed text out, Eos at endInput, and the 1005 close after the last audio is a normal end', async () => {
     const s = await server(startKyutaiTts());
     const played: number[] = [];
-    const session = createVoiceSession({ url: `${s.url}?format=PcmMessagePack`, protocol: kyutaiTts(), onAudio: (pcm) => played.push(pcm.length) });
+    const session = createVoiceSession({ url: `${s.url}?format=PcmMessagePack`, protocol: kyutaiTts(), audio: streamAudio({ onAudio: (pcm) => played.push(pcm.length) }) });
     const { log, states, errors } = record(session);
     await session.start();
     expect(session.sendText('Hello there')).toBe(true);
@@ -92,7 +93,7 @@ describe('ends of streams through VoiceSession (issue 15 cases 3 and 4)', () => 
 
   it('protocols without a capability refuse it with false: no text for STT, no control for Kyutai', async () => {
     const s = await server(startKyutaiStt({ words: [] }));
-    const session = createVoiceSession({ url: s.url, protocol: kyutaiStt() });
+    const session = createVoiceSession({ url: s.url, protocol: kyutaiStt(), audio: streamAudio() });
     cleanups.push(() => session.stop());
     await session.start();
     expect(session.sendText('hi')).toBe(false);

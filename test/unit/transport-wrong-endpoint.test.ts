@@ -10,6 +10,7 @@ import type { ProtocolFactory } from '../../src/protocols/protocol.js';
 import { realtime } from '../../src/protocols/realtime/index.js';
 import { voicewire } from '../../src/protocols/voicewire/index.js';
 import { createVoiceSession, type SessionState } from '../../src/session/voice-session.js';
+import { streamAudio } from '../../src/session/stream-audio.js';
 import { startKyutaiStt } from '../support/kyutai-server.js';
 import { startVoiceServer } from '../support/voice-server.js';
 
@@ -32,7 +33,7 @@ describe('wrong protocol at an endpoint', () => {
   afterAll(() => server.close());
 
   async function run(url: string, name: 'voicewire' | 'moshi' | 'realtime' | 'kyutai-stt', helloTimeoutMs = 20_000) {
-    const session = createVoiceSession({ url, protocol: FACTORIES[name], helloTimeoutMs });
+    const session = createVoiceSession({ url, protocol: FACTORIES[name], helloTimeoutMs, audio: streamAudio() });
     const states: SessionState[] = [];
     session.on('state', (s) => states.push(s));
     const started = Date.now();

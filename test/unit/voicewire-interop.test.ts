@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createVoiceSession, type SessionStats } from '../../src/index.js';
 import { voicewire } from '../../src/protocols/voicewire/index.js';
+import { streamAudio } from '../../src/session/stream-audio.js';
 import { pcmEndpoint } from '../../demo/server/pcm-endpoint.js';
 import { startLocalServer, type LocalServer } from '../../demo/server/server.js';
 import { SERVER_HELLO, startVoiceServer, until } from '../support/voice-server.js';
@@ -29,10 +30,8 @@ async function roundTrip(url: string, frames: number, protocol = voicewire()) {
   const session = createVoiceSession({
     url,
     protocol,
-    input: once(numbered(frames)),
-    pace: 'asap',
     statsIntervalMs: 20,
-    onAudio: (pcm) => parts.push(pcm.slice()),
+    audio: streamAudio({ input: once(numbered(frames)), pace: 'asap', onAudio: (pcm) => parts.push(pcm.slice()) }),
   });
   session.on('stats', (s) => {
     stats = s;

@@ -6,7 +6,7 @@ const { resolve } = require('node:path');
 const cache = new Map();
 
 /**
- * Session input options for `file` (resolved against the scenario's folder).
+ * streamAudio() input options for `file` (resolved against the scenario's folder).
  * @param {string} file
  * @param {string} baseDir
  * @param {{ decodeWav(bytes: Uint8Array): { samples: Float32Array; sampleRate: number } }} voicewire
