@@ -12,6 +12,12 @@ export interface OggGap {
 
 /** Smallest granule jump taken as lost audio: one 2.5 ms Opus frame, the shortest that can go missing (RFC 7845 §4.1). */
 const MIN_GAP_48K = 120;
+/**
+ * Largest jump concealed: 1 s, as voicewire's frame sequence numbers. A longer jump (a server restarting its stream,
+ * or a corrupt granule position such as 2^50) is a new reference, not lost audio: concealing it would mean hours of
+ * decoder packets.
+ */
+const MAX_GAP_48K = 48_000;
 
 /**
  * Finds audio missing from an Ogg Opus stream between audio pages: from the jump of the granule position (RFC 7845
@@ -51,6 +57,6 @@ export class OggGapDetector {
       this.lastGranule = granule;
       this.lastPageSamples = samples;
     }
-    return missing >= MIN_GAP_48K ? Math.round(missing) : 0;
+    return missing >= MIN_GAP_48K && missing <= MAX_GAP_48K ? Math.round(missing) : 0;
   }
 }

@@ -65,6 +65,9 @@ function check(message: WireMessage, events: ProtocolEvent[], counts: { protocol
       errors++;
     } else if (e.type === 'audio') {
       if (!e.pcm.every(Number.isFinite)) return 'audio with non-finite samples';
+    } else if (e.type === 'gap') {
+      // Lost audio (a granule or page-number jump): concealed only up to 1 s, the rest is a new reference.
+      if (!(e.durationMs > 0 && e.durationMs <= 1000)) return `gap of ${e.durationMs} ms`;
     } else if (e.type !== 'ready' && e.type !== 'text' && e.type !== 'metadata') {
       return `unexpected event ${e.type}`;
     }

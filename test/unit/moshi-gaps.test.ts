@@ -69,4 +69,15 @@ describe('OggGapDetector', () => {
     d.page(1920, 0, [packet, packet]);
     expect(d.page(9000, 2, [packet])).toBe(3840);
   });
+
+  it('a jump over 1 s (a restart or a corrupt granule position) is a new reference, not a gap to conceal', () => {
+    const d = new OggGapDetector();
+    d.page(960, 0, [packet, packet]);
+    d.page(1920, 0, [packet, packet]); // unit 0.5
+    expect(d.page(1920 + 2 ** 50, 0, [packet, packet])).toBe(0);
+    expect(d.page(2 ** 50 + 960 + 1920 + 960, 0, [packet, packet])).toBe(1920); // measured from the new reference
+    const early = new OggGapDetector(); // unit not learnt yet: lost page numbers worth far more than 1 s
+    early.page(1920, 0, [packet, packet]);
+    expect(early.page(9000, 40_000, [packet])).toBe(0);
+  });
 });
