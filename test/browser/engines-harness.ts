@@ -154,13 +154,17 @@ export function openedInPage(page: EnginePage): Promise<Opened> {
 export async function assertEchoesMicrophone(page: EnginePage): Promise<void> {
   // 3 s: Chromium's fake device beeps in short bursts, and a 2 s window under load held too few of them (4.6 % share).
   const [mic, played] = await Promise.all([record(page, 'microphone', 3), record(page, 'playback', 3)]);
-  const m = fundamentalOf(mic);
+  const [m, p] = [fundamentalOf(mic), fundamentalOf(played)];
   const playedShare = shareAt(played, m.hz);
+  const micShareAtPlayed = shareAt(mic, p.hz);
   const [micRms, playedRms] = [rmsOf(mic), rmsOf(played)];
-  console.log(`${page.engine} echo: microphone fundamental ${m.hz} Hz (${pct(m.share)} of its power, rms ${micRms.toFixed(4)}); playback at ${m.hz} Hz ${pct(playedShare)} (rms ${playedRms.toFixed(4)}, its own strongest ${fundamentalOf(played).hz} Hz)`);
+  console.log(`${page.engine} echo: microphone fundamental ${m.hz} Hz (${pct(m.share)} of its power, rms ${micRms.toFixed(4)}); playback at ${m.hz} Hz ${pct(playedShare)} (rms ${playedRms.toFixed(4)}, its own strongest ${p.hz} Hz: ${pct(p.share)}, ${pct(micShareAtPlayed)} in the microphone)`);
   expect(micRms).toBeGreaterThan(3e-3);
   expect(m.share).toBeGreaterThan(0.05);
-  expect(playedShare).toBeGreaterThan(m.share / 4);
+  // The playback window lags the microphone's by the round trip, and WebKit's mock device changes its tones within
+  // 3 s (150 Hz strongest in one window, 500 Hz in the next): the two strongest lines may differ, so either side's
+  // strongest must be carried by the other. Silence, noise or another signal fails both.
+  expect(Math.max(playedShare / m.share, micShareAtPlayed / p.share)).toBeGreaterThan(1 / 4);
   expect(playedRms).toBeGreaterThan(micRms / 10);
 }
 
