@@ -5,37 +5,6 @@
  * only the docs renderer and the tests import, so no app bundle carries them. docs/errors.md is rendered from both
  * (`npm run docs:errors`; a test fails when the page differs).
  */
-export const ErrorCode = {
-  INSECURE_CONTEXT: 'INSECURE_CONTEXT',
-  MIXED_CONTENT: 'MIXED_CONTENT',
-  INVALID_URL: 'INVALID_URL',
-  INVALID_OPTION: 'INVALID_OPTION',
-  WORKLET_UNSUPPORTED: 'WORKLET_UNSUPPORTED',
-  WORKLET_NOT_FOUND: 'WORKLET_NOT_FOUND',
-  WORKLET_NOT_JAVASCRIPT: 'WORKLET_NOT_JAVASCRIPT',
-  WORKLET_BLOCKED_BY_CSP: 'WORKLET_BLOCKED_BY_CSP',
-  WORKLET_SYNTAX_ERROR: 'WORKLET_SYNTAX_ERROR',
-  WORKLET_PROCESSOR_NOT_REGISTERED: 'WORKLET_PROCESSOR_NOT_REGISTERED',
-  AUDIO_CONTEXT_UNSUPPORTED: 'AUDIO_CONTEXT_UNSUPPORTED',
-  AUDIO_CONTEXT_BLOCKED: 'AUDIO_CONTEXT_BLOCKED',
-  MICROPHONE_UNAVAILABLE: 'MICROPHONE_UNAVAILABLE',
-  MICROPHONE_DENIED: 'MICROPHONE_DENIED',
-  MICROPHONE_NOT_FOUND: 'MICROPHONE_NOT_FOUND',
-  MICROPHONE_IN_USE: 'MICROPHONE_IN_USE',
-  MICROPHONE_ENDED: 'MICROPHONE_ENDED',
-  OUTPUT_DEVICE_UNSUPPORTED: 'OUTPUT_DEVICE_UNSUPPORTED',
-  OUTPUT_DEVICE_NOT_FOUND: 'OUTPUT_DEVICE_NOT_FOUND',
-  CONNECTION_FAILED: 'CONNECTION_FAILED',
-  CONNECTION_TIMEOUT: 'CONNECTION_TIMEOUT',
-  CONNECTION_CLOSED: 'CONNECTION_CLOSED',
-  AUTH_REJECTED: 'AUTH_REJECTED',
-  SERVER_BUSY: 'SERVER_BUSY',
-  SERVER_ERROR: 'SERVER_ERROR',
-  PROTOCOL_ERROR: 'PROTOCOL_ERROR',
-  CODEC_UNSUPPORTED: 'CODEC_UNSUPPORTED',
-} as const;
-
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /**
  * What a failure stops. `session`: nothing can start. `worklet` / `microphone`: only what needs them (playback-only
@@ -53,7 +22,8 @@ export interface ErrorCodeInfo {
 
 const info = (blocks: ErrorBlocks, retryable: boolean, userMessage: string): ErrorCodeInfo => Object.freeze({ blocks, retryable, userMessage });
 
-export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = Object.freeze({
+/** The rows, keyed by code. The codes themselves are this table's keys: written once, not once more in a list. */
+const TABLE = {
   INSECURE_CONTEXT: info('session', false, 'Voice needs a secure (https) page. Open this app at its https address.'),
   MIXED_CONTENT: info('session', false, 'The voice service is misconfigured (insecure connection from a secure page).'),
   INVALID_URL: info('session', false, 'The voice service address is invalid.'),
@@ -81,7 +51,15 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = Object.fr
   SERVER_ERROR: info('connection', true, 'The voice service had a problem. Please try again.'),
   PROTOCOL_ERROR: info('nothing', false, 'The voice service sent something this app does not understand.'),
   CODEC_UNSUPPORTED: info('session', false, 'This browser cannot decode the voice stream.'),
-});
+};
+
+/** Every stable error code, e.g. `'MICROPHONE_DENIED'`: what `VoicewireError.code` holds. */
+export type ErrorCode = keyof typeof TABLE;
+
+export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = Object.freeze(TABLE);
+
+/** The codes by name, for `switch (error.code) { case ErrorCode.MICROPHONE_DENIED: … }`: each value is its key. */
+export const ErrorCode = Object.freeze(Object.fromEntries(Object.keys(TABLE).map((code) => [code, code]))) as { readonly [C in ErrorCode]: C };
 
 /** The metadata of `code`. */
 export function errorCodeInfo(code: ErrorCode): ErrorCodeInfo {
