@@ -56,7 +56,6 @@ export class CapturePipeline extends EventEmitter<CaptureEvents> {
   readonly format: SampleFormat;
   #sequence = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
-
   #source: AudioNode;
 
   constructor(context: BaseAudioContext, source: AudioNode, options: CaptureOptions = {}) {

@@ -1,3 +1,4 @@
+import { describeError } from '../errors/describe.js';
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
 
 export interface AudioOutputOptions {
@@ -117,7 +118,7 @@ async function routeTo(context: AudioContext, deviceId: string): Promise<void> {
   } catch (e) {
     throw new VoicewireError({
       code: ErrorCode.OUTPUT_DEVICE_NOT_FOUND,
-      message: `The speaker "${deviceId}" could not be used: ${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? String(e)}`,
+      message: `The speaker "${deviceId}" could not be used: ${describeError(e)}`,
       remedy: "Pick a device from listDevices().speakers again (it may have been unplugged); '' plays on the system default.",
       details: { deviceId },
       cause: e,
