@@ -22,8 +22,40 @@ export interface ErrorCodeInfo {
 
 const info = (blocks: ErrorBlocks, retryable: boolean, userMessage: string): ErrorCodeInfo => Object.freeze({ blocks, retryable, userMessage });
 
-/** The rows, keyed by code. The codes themselves are this table's keys: written once, not once more in a list. */
-const TABLE = {
+/**
+ * Every stable error code, e.g. `'MICROPHONE_DENIED'`: what `VoicewireError.code` holds. A type only (no bytes in a
+ * bundle); the table below must have exactly these rows, and the runtime `ErrorCode` object is made from its keys.
+ */
+export type ErrorCode =
+  | 'INSECURE_CONTEXT'
+  | 'MIXED_CONTENT'
+  | 'INVALID_URL'
+  | 'INVALID_OPTION'
+  | 'WORKLET_UNSUPPORTED'
+  | 'WORKLET_NOT_FOUND'
+  | 'WORKLET_NOT_JAVASCRIPT'
+  | 'WORKLET_BLOCKED_BY_CSP'
+  | 'WORKLET_SYNTAX_ERROR'
+  | 'WORKLET_PROCESSOR_NOT_REGISTERED'
+  | 'AUDIO_CONTEXT_UNSUPPORTED'
+  | 'AUDIO_CONTEXT_BLOCKED'
+  | 'MICROPHONE_UNAVAILABLE'
+  | 'MICROPHONE_DENIED'
+  | 'MICROPHONE_NOT_FOUND'
+  | 'MICROPHONE_IN_USE'
+  | 'MICROPHONE_ENDED'
+  | 'OUTPUT_DEVICE_UNSUPPORTED'
+  | 'OUTPUT_DEVICE_NOT_FOUND'
+  | 'CONNECTION_FAILED'
+  | 'CONNECTION_TIMEOUT'
+  | 'CONNECTION_CLOSED'
+  | 'AUTH_REJECTED'
+  | 'SERVER_BUSY'
+  | 'SERVER_ERROR'
+  | 'PROTOCOL_ERROR'
+  | 'CODEC_UNSUPPORTED';
+
+export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = Object.freeze({
   INSECURE_CONTEXT: info('session', false, 'Voice needs a secure (https) page. Open this app at its https address.'),
   MIXED_CONTENT: info('session', false, 'The voice service is misconfigured (insecure connection from a secure page).'),
   INVALID_URL: info('session', false, 'The voice service address is invalid.'),
@@ -51,15 +83,13 @@ const TABLE = {
   SERVER_ERROR: info('connection', true, 'The voice service had a problem. Please try again.'),
   PROTOCOL_ERROR: info('nothing', false, 'The voice service sent something this app does not understand.'),
   CODEC_UNSUPPORTED: info('session', false, 'This browser cannot decode the voice stream.'),
-};
+} satisfies Record<ErrorCode, ErrorCodeInfo>);
 
-/** Every stable error code, e.g. `'MICROPHONE_DENIED'`: what `VoicewireError.code` holds. */
-export type ErrorCode = keyof typeof TABLE;
-
-export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = Object.freeze(TABLE);
-
-/** The codes by name, for `switch (error.code) { case ErrorCode.MICROPHONE_DENIED: … }`: each value is its key. */
-export const ErrorCode = Object.freeze(Object.fromEntries(Object.keys(TABLE).map((code) => [code, code]))) as { readonly [C in ErrorCode]: C };
+/**
+ * The codes by name, for `switch (error.code) { case ErrorCode.MICROPHONE_DENIED: … }`: each value is its key. Made
+ * from the table's keys rather than written out a second time.
+ */
+export const ErrorCode = Object.freeze(Object.fromEntries(Object.keys(ERROR_CODES).map((code) => [code, code]))) as { readonly [C in ErrorCode]: C };
 
 /** The metadata of `code`. */
 export function errorCodeInfo(code: ErrorCode): ErrorCodeInfo {
