@@ -4,6 +4,7 @@
 import { rollup } from 'rollup';
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
+import { exactNames, internalMemberNames } from './member-names.mjs';
 
 export const WORKLET_SOURCES_ID = 'virtual:voicewire-worklets';
 const RESOLVED_ID = '\0' + WORKLET_SOURCES_ID;
@@ -19,8 +20,12 @@ export async function bundleWorklet(file = WORKLET_ENTRY) {
       if (warning.code !== 'PLUGIN_WARNING') warn(warning);
     },
   });
-  // Minified: the source ships inside every bundle as a string, where no consumer's minifier can reach it.
-  const { output } = await bundle.generate({ format: 'es', plugins: [terser({ module: true })] });
+  // Minified: the source ships inside every bundle as a string, where no consumer's minifier can reach it. The
+  // bundle is all of the audio thread's code, so its classes' own members can be renamed (member-names.mjs says
+  // which); measured on the two processors: 7.65 → 7.13 KB gzip, of which two compress passes give 0.02 KB.
+  const members = internalMemberNames([file, 'worklets/worklet-scope.d.ts']);
+  const minify = terser({ module: true, compress: { passes: 2 }, mangle: { properties: { regex: exactNames(members) } } });
+  const { output } = await bundle.generate({ format: 'es', plugins: [minify] });
   await bundle.close();
   return output[0].code;
 }
