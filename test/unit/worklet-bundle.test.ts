@@ -19,7 +19,10 @@ describe('the worklet bundle', () => {
   it('is one standalone script that registers both processors once', async () => {
     const code = await bundleWorklet();
     expect(code).not.toMatch(/^\s*(import|export)\b/m);
-    expect(code.match(/registerProcessor\("voicewire-(capture|playback)"/g)).toEqual(['registerProcessor("voicewire-capture"', 'registerProcessor("voicewire-playback"']);
+    expect(code.match(/registerProcessor\("voicewire-(capture|playback)"/g)).toEqual([
+      'registerProcessor("voicewire-capture"',
+      'registerProcessor("voicewire-playback"',
+    ]);
   }, 120_000);
 
   it('renames none of the names another thread or the platform uses: message fields, processorOptions, process(), port', () => {
@@ -31,9 +34,14 @@ describe('the worklet bundle', () => {
   }, 60_000);
 
   it('rules a member name out when an interface, an object key, a string, the library or a platform subclass also uses it', () => {
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'ESNext', lib: ['ES2022'] } }));
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'ESNext', lib: ['ES2022'] } }),
+    );
     writeFileSync(join(dir, 'platform.d.ts'), 'declare class Platform { port: number }\n');
-    writeFileSync(join(dir, 'a.ts'), `
+    writeFileSync(
+      join(dir, 'a.ts'),
+      `
       interface Msg { count: number; kind: string }
       export class Counter {
         private count = 0;
@@ -47,7 +55,8 @@ describe('the worklet bundle', () => {
         process(): number { return this.core + this.port; }
       }
       export const shape = { size: 2 };
-    `);
+    `,
+    );
     expect(internalMemberNames([join(dir, 'a.ts'), join(dir, 'platform.d.ts')], join(dir, 'tsconfig.json'))).toEqual(['core', 'secret', 'tick']);
   }, 60_000);
 });
