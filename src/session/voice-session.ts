@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import { watchDevices, type MicrophoneSettings } from '../audio/devices.js';
+import type { MicrophoneSettings } from '../audio/devices.js';
 import { AudioOutput } from '../audio/output.js';
 import { ErrorCode, isVoicewireError } from '../errors/errors.js';
 import type { ProtocolFactory } from '../protocols/protocol.js';
@@ -42,7 +42,6 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
    */
   readonly output: AudioOutput;
   private readonly turns: TurnDetector | null;
-  private unwatchDevices = () => {};
 
   /** Throws INVALID_OPTION for a volume outside 0–1, or muteMode 'nothing' with a protocol that needs continuous audio. */
   constructor(private readonly options: VoiceSessionOptions) {
@@ -142,7 +141,6 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       await connection.connect();
       if (this.connection !== connection) throw stoppedWhileStarting();
       audio.connected(connection.protocol);
-      if (audio instanceof BrowserAudio) this.unwatchDevices = watchDevices((change) => this.emit('devices', change));
       this.ticker.start(this.options.statsIntervalMs ?? 250, () => ({ audio: this.audioPath, connection: this.connection, connected: this.current === 'connected' }));
     } catch (e) {
       // stop() while starting: what failed underneath is a consequence (a closed AudioContext aborts addModule,
@@ -174,7 +172,6 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     if (this.current === 'idle' || this.isEnding()) return;
     this.setState('stopping');
     this.ticker.stop();
-    this.unwatchDevices();
     this.turns?.reset();
     const { connection, audioPath } = this;
     this.connection = null;
@@ -264,6 +261,9 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       audio: (state) => this.emit('audio', state),
       microphone: (change) => this.emit('microphone', change),
       microphoneFallback: (change) => this.emit('microphoneFallback', change),
+      devices: (change) => {
+        if (this.audioPath === audio) this.emit('devices', change);
+      },
     };
   }
 
