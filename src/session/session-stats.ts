@@ -1,9 +1,9 @@
 import type { EventEmitter } from 'eventemitter3';
-import type { Connection, ConnectionStats } from '../transport/connection.js';
-import type { AudioPath, AudioPathStats } from './audio-path.js';
+import type { Connection } from '../transport/connection.js';
+import type { AudioPath } from './audio-path.js';
 import { mouthToEarMs } from './mouth-to-ear.js';
 import { sendPing } from './outgoing.js';
-import type { SessionStats, VoiceSessionEvents } from './session-types.js';
+import type { VoiceSessionEvents } from './session-types.js';
 
 const now = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
 
@@ -52,26 +52,22 @@ export class StatsTicker {
     if (!audio || !connection) return;
     if (connected) sendPing(connection, ++this.pingId, now());
     this.session.emit('level', { micDb: audio.micDb, playbackDb: audio.playbackDb });
-    this.session.emit('stats', sessionStats(audio, connection.stats, { rttMs: this.rttMs, ...this.wire }));
+    const c = connection.stats;
+    const { frameMs, wireRate } = this.wire;
+    this.session.emit('stats', {
+      rttMs: this.rttMs,
+      bufferMs: audio.bufferMs,
+      underruns: audio.underruns,
+      overruns: audio.overruns,
+      droppedInMs: audio.droppedInMs,
+      droppedOutMs: (c.audioDropped + c.audioDroppedNotConnected + audio.droppedCaptureFrames) * frameMs,
+      framesSent: c.audioSent,
+      handoff: audio.handoff,
+      deviceRate: audio.deviceRate,
+      wireRate,
+      playout: audio.playout,
+      mouthToEarMs: audio.playout ? mouthToEarMs({ frameMs, rttMs: this.rttMs, playout: audio.playout }) : Number.NaN,
+      incoming: { framesLost: c.framesLost, lostMs: c.lostMs, framesLate: c.framesLate, framesDuplicate: c.framesDuplicate },
+    });
   }
-}
-
-/** One `stats` event from the audio path's and the connection's counters (dropped frames turned into ms). */
-function sessionStats(audio: AudioPathStats, c: ConnectionStats, wire: { rttMs: number; frameMs: number; wireRate: number }): SessionStats {
-  const { rttMs, frameMs, wireRate } = wire;
-  return {
-    rttMs,
-    bufferMs: audio.bufferMs,
-    underruns: audio.underruns,
-    overruns: audio.overruns,
-    droppedInMs: audio.droppedInMs,
-    droppedOutMs: (c.audioDropped + c.audioDroppedNotConnected + audio.droppedCaptureFrames) * frameMs,
-    framesSent: c.audioSent,
-    handoff: audio.handoff,
-    deviceRate: audio.deviceRate,
-    wireRate,
-    playout: audio.playout,
-    mouthToEarMs: audio.playout ? mouthToEarMs({ frameMs, rttMs, playout: audio.playout }) : Number.NaN,
-    incoming: { framesLost: c.framesLost, lostMs: c.lostMs, framesLate: c.framesLate, framesDuplicate: c.framesDuplicate },
-  };
 }

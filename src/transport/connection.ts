@@ -7,7 +7,7 @@ import { applyAuth } from './auth.js';
 import { forwardDataEvent, type ConnectionEvents, type ConnectionState, type StateChange } from './connection-events.js';
 import type { ConnectionOptions, ConnectionStats } from './connection-options.js';
 import { watchSocketLiveness, type LivenessWatchdog } from './liveness.js';
-import { HelloWait } from './hello-wait.js';
+import { waitForHello, type HelloWait } from './hello-wait.js';
 import { ExponentialBackoff, type ReconnectPolicy } from './reconnect.js';
 import { judgeSocketLoss, nextAttempt } from './socket-loss.js';
 import { scrub, toError } from './scrub.js';
@@ -49,8 +49,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       socket: () => this.socket,
       codec: () => this.codec,
       state: () => this.current,
-      secrets: () => this.secrets,
-      error: (error) => this.emit('error', error, false),
+      stepFailed: (e) => this.emit('error', toError(e, this.secrets, ErrorCode.CODEC_UNSUPPORTED), false),
       finish: (code, reason, error) => this.finish(code, reason, error),
     }, options.audioBudgetBytes ?? 128 * 1024, options.closeDrainMs ?? 1000);
   }
@@ -175,7 +174,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (socket !== this.socket) return;
     this.setState('waiting');
     this.sender.outbox.control(codec.open());
-    this.hello = new HelloWait(codec, this.options.helloTimeoutMs ?? 30_000, (code, reason, error) => this.finish(code, reason, error));
+    this.hello = waitForHello(codec, this.options.helloTimeoutMs ?? 30_000, (code, reason, error) => this.finish(code, reason, error));
   }
 
   private async receive(codec: VoiceProtocol, message: WireMessage): Promise<void> {

@@ -1,8 +1,7 @@
-import { ErrorCode, type VoicewireError } from '../errors/errors.js';
+import type { VoicewireError } from '../errors/errors.js';
 import type { VoiceProtocol, WireMessage } from '../protocols/protocol.js';
 import type { ConnectionState } from './connection-events.js';
 import { Outbox, type OutboxStats } from './outbox.js';
-import { toError } from './scrub.js';
 import { SendChain } from './send-chain.js';
 import { endInputTail, type SilenceTail } from './silence-tail.js';
 import type { VoiceSocket } from './socket.js';
@@ -16,10 +15,8 @@ export interface SenderLink {
   /** The codec of the current socket; a step of a codec that is no longer current is skipped. */
   codec(): VoiceProtocol | undefined;
   state(): ConnectionState;
-  /** Credentials to keep out of a failed step's error. */
-  secrets(): readonly string[];
-  /** A step failed (an encoder that threw): reported, not fatal. */
-  error(error: VoicewireError): void;
+  /** A step threw (an encoder that failed): reported, not fatal; the chain goes on. */
+  stepFailed(error: unknown): void;
   /** Ends the connection for good (after a close's drain; a silence tail whose end never came). */
   finish(code: number, reason: string, error: VoicewireError | null): void;
 }
@@ -47,7 +44,7 @@ export class Sender {
         return link.socket()?.bufferedAmount ?? 0;
       },
     }, audioBudgetBytes);
-    this.chain = new SendChain((e) => link.error(toError(e, link.secrets(), ErrorCode.CODEC_UNSUPPORTED)));
+    this.chain = new SendChain(link.stepFailed);
   }
 
   get stats(): OutboxStats & { audioDroppedNotConnected: number } {
