@@ -5,9 +5,16 @@ export type Handoff = 'shared' | 'port';
 /** 'auto' picks 'shared' when the page is cross-origin isolated (SharedArrayBuffer can be posted), else 'port'. */
 export type HandoffChoice = Handoff | 'auto';
 
-type Scope = { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown };
+/** The globals chooseHandoff reads (`globalThis` by default). */
+export type HandoffScope = { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown };
 
-export function chooseHandoff(choice: HandoffChoice = 'auto', scope: Scope = globalThis as Scope): Handoff {
+/**
+ * Picks how samples cross threads: 'shared' (a SharedArrayBuffer ring) only when asked or when 'auto' finds it
+ * usable; 'port' (transferred chunks) otherwise.
+ *
+ * @throws VoicewireError INVALID_OPTION when 'shared' is asked for on a page without SharedArrayBuffer.
+ */
+export function chooseHandoff(choice: HandoffChoice = 'auto', scope: HandoffScope = globalThis as HandoffScope): Handoff {
   // Quirk Q4: WebKitGTK leaves SharedArrayBuffer undefined even when crossOriginIsolated is true, so isolation alone
   // does not mean 'shared'; both are checked and WebKit takes the port.
   const canShare = scope.crossOriginIsolated === true && typeof scope.SharedArrayBuffer === 'function';

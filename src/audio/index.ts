@@ -2,7 +2,7 @@
 export { createAudioEngine } from './engine.js';
 export type { AudioEngine, AudioEngineOptions, AudioEngineEvents } from './engine.js';
 export { createAudioContext, resumeWithin, unlockOnGesture, closeAudioContext, DEFAULT_AUTOPLAY_WAIT_MS } from './context.js';
-export type { AudioContextOptions, UnlockOptions } from './context.js';
+export type { AudioContextOptions, UnlockOptions, AutoplayVerdict } from './context.js';
 export { loadWorklets } from './worklet-loader.js';
 export type { WorkletLoadOptions, LoadedWorklets } from './worklet-loader.js';
 export type { ServerReply } from '../environment/module-load.js';
@@ -15,8 +15,8 @@ export type { CapturePipeline, CaptureOptions, CaptureFrame, CaptureStats, Captu
 export { createPlaybackPipeline } from './playback.js';
 export type { PlaybackPipeline, PlaybackOptions, PlaybackStats, PlaybackEvents } from './playback.js';
 export { chooseHandoff } from './handoff.js';
-export type { Handoff, HandoffChoice } from './handoff.js';
+export type { Handoff, HandoffChoice, HandoffScope } from './handoff.js';
 export { listDevices, watchDevices } from './devices.js';
 export type { AudioDevice, AudioDevices, DeviceChange, ListDevicesOptions, MicrophoneSettings } from './devices.js';
-export { AudioOutput, outputDeviceSupported, VOLUME_TIME_CONSTANT_S } from './output.js';
+export { AudioOutput, outputDeviceSupported } from './output.js';
 export type { AudioOutputOptions } from './output.js';

@@ -11,5 +11,6 @@
  */
 export { doctor } from './run.js';
 export { renderReport } from './report.js';
+export type { RenderOptions } from './report.js';
 export { sniff, type Sniffed } from './sniff.js';
 export type { CheckResult, CheckStatus, DoctorOptions, DoctorReport, SniffedProtocol } from './types.js';

@@ -1,6 +1,6 @@
 // voicewire/dsp: the signal processing every thread shares (main, audio worklet, Node).
 export { createResampler } from './resampler.js';
-export type { Resampler, ResamplerOptions } from './resampler.js';
+export type { Resampler, ResamplerOptions, ResamplerStage } from './resampler.js';
 export { createFrameChunker } from './frame-chunker.js';
 export type { FrameChunker } from './frame-chunker.js';
 export { encodePcm, decodePcm, floatToInt16, int16ToFloat } from './pcm.js';

@@ -34,7 +34,11 @@ export interface AudioNeeds {
   microphone?: boolean;
 }
 
-type Globals = typeof globalThis & {
+/**
+ * The globals the environment checks read: `globalThis` by default; tests and other realms pass their own (any
+ * field left out counts as missing).
+ */
+export type EnvironmentScope = typeof globalThis & {
   isSecureContext?: boolean;
   crossOriginIsolated?: boolean;
   location?: Location;
@@ -52,7 +56,7 @@ type Globals = typeof globalThis & {
  * Reports what the environment offers and what blocks voice, without touching the microphone or creating an
  * AudioContext. Never throws; in Node it names what Node lacks.
  */
-export async function diagnose(scope: Globals = globalThis): Promise<EnvironmentReport> {
+export async function diagnose(scope: EnvironmentScope = globalThis): Promise<EnvironmentReport> {
   const report = inspect(scope);
   report.webCodecsOpus = await supportsOpusEncoding(scope);
   return report;
@@ -64,7 +68,7 @@ export async function diagnose(scope: Globals = globalThis): Promise<Environment
  * @throws {VoicewireError} INSECURE_CONTEXT, AUDIO_CONTEXT_UNSUPPORTED, WORKLET_UNSUPPORTED (needs.worklet),
  *   MICROPHONE_UNAVAILABLE (needs.microphone)
  */
-export function assertAudioCapable(needs: AudioNeeds = { worklet: true }, scope: Globals = globalThis): void {
+export function assertAudioCapable(needs: AudioNeeds = { worklet: true }, scope: EnvironmentScope = globalThis): void {
   const blocking = inspect(scope).problems.find((p) => blocks(p, needs));
   if (blocking) throw blocking;
 }
@@ -77,7 +81,7 @@ function blocks(problem: VoicewireError, needs: AudioNeeds): boolean {
   return what !== 'nothing';
 }
 
-function inspect(scope: Globals): EnvironmentReport {
+function inspect(scope: EnvironmentScope): EnvironmentReport {
   const isPage = typeof scope.location?.origin === 'string' && typeof scope.document !== 'undefined';
   const runtime = isPage ? 'browser' : typeof scope.process?.versions?.node === 'string' ? 'node' : 'other';
   const Ctx = scope.AudioContext ?? scope.webkitAudioContext;
@@ -190,23 +194,23 @@ function noWebAudioOutsideBrowser(runtime: EnvironmentReport['runtime']): Voicew
  * `navigator.getAutoplayPolicy('audiocontext')` (Autoplay Policy Detection; Firefox 112+), or null where the
  * browser cannot say (Chromium, Safari): then only the context's own state tells.
  */
-export function autoplayPolicy(scope: Globals = globalThis): EnvironmentReport['autoplayPolicy'] {
+export function autoplayPolicy(scope: EnvironmentScope = globalThis): EnvironmentReport['autoplayPolicy'] {
   return readAutoplayPolicy(scope.navigator);
 }
 
 /** Safari's `navigator.audioSession` (Audio Session API, Safari 16.4+), or null where the browser has none. */
-export function audioSessionOf(scope: Globals = globalThis): { type: string } | null {
+export function audioSessionOf(scope: EnvironmentScope = globalThis): { type: string } | null {
   const session = (scope.navigator as { audioSession?: { type?: unknown } } | undefined)?.audioSession;
   return typeof session?.type === 'string' ? (session as { type: string }) : null;
 }
 
 /** `navigator.userActivation.isActive`: the page is inside a user gesture's activation window now; null where unknown. */
-export function hasTransientActivation(scope: Globals = globalThis): boolean | null {
+export function hasTransientActivation(scope: EnvironmentScope = globalThis): boolean | null {
   const active = (scope.navigator?.userActivation as { isActive?: unknown } | undefined)?.isActive;
   return typeof active === 'boolean' ? active : null;
 }
 
-function readAutoplayPolicy(nav: Globals['navigator']): EnvironmentReport['autoplayPolicy'] {
+function readAutoplayPolicy(nav: EnvironmentScope['navigator']): EnvironmentReport['autoplayPolicy'] {
   try {
     return nav?.getAutoplayPolicy?.('audiocontext') ?? null;
   } catch {
@@ -214,7 +218,7 @@ function readAutoplayPolicy(nav: Globals['navigator']): EnvironmentReport['autop
   }
 }
 
-async function supportsOpusEncoding(scope: Globals): Promise<boolean> {
+async function supportsOpusEncoding(scope: EnvironmentScope): Promise<boolean> {
   if (typeof scope.AudioEncoder?.isConfigSupported !== 'function') return false;
   try {
     const { supported } = await scope.AudioEncoder.isConfigSupported({ codec: 'opus', sampleRate: 24000, numberOfChannels: 1 });

@@ -18,9 +18,10 @@ export const MoshiKind = {
   CODES: 0x09,
 } as const;
 
-/** The payload byte of a 0x03 control message. Full-duplex servers ignore all four. */
-export const MoshiControl = { start: 0, endTurn: 1, pause: 2, restart: 3 } as const;
-export type MoshiControlAction = keyof typeof MoshiControl;
+/** A Moshi control action: what a 0x03 control message asks the server to do. Full-duplex servers ignore all four. */
+export type MoshiControlAction = 'start' | 'endTurn' | 'pause' | 'restart';
+/** The payload byte of a 0x03 control message for each action. */
+export const MoshiControl = { start: 0, endTurn: 1, pause: 2, restart: 3 } as const satisfies Record<MoshiControlAction, number>;
 
 /** One 0x01 message carrying a piece of the client's Ogg Opus stream. */
 export function moshiAudioMessage(ogg: Uint8Array): Uint8Array {
