@@ -52,8 +52,10 @@ export interface AudioSink {
   end(): void;
   /** Playback active (true) or idle, from the jitter buffer's reports (~every 100 ms); browser only. */
   playing?(playing: boolean): void;
-  /** A report from the audio side (AUDIO_CONTEXT_BLOCKED, MICROPHONE_ENDED, a CSP fallback). */
+  /** A report from the audio side (AUDIO_CONTEXT_BLOCKED, MICROPHONE_ENDED). */
   error(error: VoicewireError, fatal: boolean): void;
+  /** The Blob processors were refused by the page's CSP and the self-hosted moduleUrl loaded instead (browser). */
+  workletFallback?(refused: VoicewireError, moduleUrl: string): void;
   /** The audio lifecycle (browser only): see AudioLifecycle. */
   audio?(state: AudioState): void;
   microphone?(change: MicrophoneChange): void;

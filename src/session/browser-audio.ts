@@ -76,7 +76,7 @@ export class BrowserAudio implements AudioPath {
     this.sink = sink;
     this.engine.on('blocked', (e) => sink.error(e, false));
     this.engine.on('microphoneEnded', (e) => (this.fallback ? this.fallback.ended(e) : sink.error(e, false)));
-    this.engine.on('workletFallback', (e) => sink.error(e, false));
+    this.engine.on('workletFallback', (refused, moduleUrl) => sink.workletFallback?.(refused, moduleUrl));
     await this.engine.start();
     const context = this.engine.context!;
     const source = this.engine.microphoneSource!;

@@ -130,4 +130,10 @@ export interface VoiceSessionEvents {
    * `to` ({ deviceId, label }), `lostFrames` sent as silence meanwhile and `lostMs`; the `audio` state is `running`.
    */
   microphoneFallback: (change: MicrophoneFallbackChange) => void;
+  /**
+   * The page's Content-Security-Policy refused the built-in processors (a `blob:` module) and the self-hosted
+   * `moduleUrl` (redacted) loaded instead: the session runs, so this is not an `error`. `refused` is the
+   * WORKLET_BLOCKED_BY_CSP the Blob load met, for logs.
+   */
+  workletFallback: (fallback: { refused: VoicewireError; moduleUrl: string }) => void;
 }

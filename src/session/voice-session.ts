@@ -261,6 +261,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       audio: (state) => this.emit('audio', state),
       microphone: (change) => this.emit('microphone', change),
       microphoneFallback: (change) => this.emit('microphoneFallback', change),
+      workletFallback: (refused, moduleUrl) => this.emit('workletFallback', { refused, moduleUrl }),
       devices: (change) => {
         if (this.audioPath === audio) this.emit('devices', change);
       },
