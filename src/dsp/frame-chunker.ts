@@ -13,6 +13,10 @@ export class FrameChunker {
     this.pending = new Float32Array(frameSize);
   }
 
+  /**
+   * Appends samples; returns each frame of `frameSize` samples they completed (none, one or several), as copies. The
+   * remainder waits for the next push.
+   */
   push(pcm: Float32Array): Float32Array<ArrayBuffer>[] {
     const frames: Float32Array<ArrayBuffer>[] = [];
     let at = 0;
