@@ -30,6 +30,7 @@ export interface OggOpusWriterOptions {
  * the end and to compute duration, so the standard value is the one that makes the stream valid for both.
  */
 export class OggOpusWriter {
+  /** The logical stream's serial number, written on every page (the option, or a random one). */
   readonly serial: number;
   private readonly packetsPerPage: number;
   private readonly options: OggOpusWriterOptions;

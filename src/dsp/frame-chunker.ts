@@ -9,6 +9,7 @@ export class FrameChunker {
   private readonly pending: Float32Array<ArrayBuffer>;
   private filled = 0;
 
+  /** @param frameSize samples per frame (e.g. 480 for 20 ms at 24 kHz). */
   constructor(readonly frameSize: number) {
     this.pending = new Float32Array(frameSize);
   }
