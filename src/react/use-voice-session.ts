@@ -29,7 +29,7 @@ export interface VoiceSessionView {
   session: VoiceSession | null;
   /** Opens a new session with the latest options; call from a click (autoplay). Resolves when connected or failed (see `error`). */
   start(): Promise<void>;
-  /** Stops the live session (connection, microphone, AudioContext); levels and turn go back to silent. Never rejects. */
+  /** Stops the live session (connection, microphone, AudioContext); levels and turn go back to silent. */
   stop(): Promise<void>;
   /** Input mute of the live session (see `VoiceSession.mute`); does nothing before start(). */
   setMuted(muted: boolean): void;
