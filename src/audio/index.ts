@@ -18,5 +18,5 @@ export { chooseHandoff } from './handoff.js';
 export type { Handoff, HandoffChoice, HandoffScope } from './handoff.js';
 export { listDevices, watchDevices } from './devices.js';
 export type { AudioDevice, AudioDevices, DeviceChange, ListDevicesOptions, MicrophoneSettings } from './devices.js';
-export { AudioOutput, outputDeviceSupported, VOLUME_TIME_CONSTANT_S } from './output.js';
+export { AudioOutput, outputDeviceSupported } from './output.js';
 export type { AudioOutputOptions } from './output.js';

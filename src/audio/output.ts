@@ -11,11 +11,12 @@ export interface AudioOutputOptions {
 }
 
 /**
- * Time constant of volume changes, s. setTargetAtTime approaches the new gain exponentially (95 % after 3τ = 30 ms):
+ * Time constant of volume changes, in seconds as setTargetAtTime takes it (internal: the public surface speaks ms).
+ * setTargetAtTime approaches the new gain exponentially (95 % after 3τ = 30 ms):
  * a step in gain is a step in the waveform, heard as a click; this spreads it over ~1 400 samples at 48 kHz, and
  * unlike a linear ramp it starts from wherever a previous change had got to (Web Audio §1.6.3, setTargetAtTime).
  */
-export const VOLUME_TIME_CONSTANT_S = 0.01;
+const VOLUME_TIME_CONSTANT_S = 0.01;
 
 /** Whether this browser can route an AudioContext to a chosen speaker (`AudioContext.prototype.setSinkId`). */
 export function outputDeviceSupported(): boolean {
