@@ -1,4 +1,4 @@
-/** Built by scripts/worklet-sources.mjs: each worklets/NAME.processor.ts bundled into a standalone script. */
+/** Built by scripts/worklet-sources.mjs: worklets/voicewire.processor.ts (both processors) as one standalone script. */
 declare module 'virtual:voicewire-worklets' {
-  export const WORKLET_SOURCES: Readonly<Record<string, string>>;
+  export const WORKLET_SOURCE: string;
 }

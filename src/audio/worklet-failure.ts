@@ -16,7 +16,7 @@ export function classifyUrlFailure(error: unknown, url: string, reply: ServerRep
       ...common,
       code: ErrorCode.WORKLET_NOT_FOUND,
       message: `The AudioWorklet module ${shown} ${failure.answer}.`,
-      remedy: 'Serve the processor file at that URL: copy node_modules/voicewire/dist/worklets/*.processor.js into your static/public folder and point moduleUrl at it (a cross-origin URL also needs CORS headers). Or drop moduleUrl: voicewire loads its built-in processors from a Blob URL and needs no file.',
+      remedy: 'Serve the processor file at that URL: copy node_modules/voicewire/dist/worklets/voicewire.processor.js into your static/public folder and point moduleUrl at it (a cross-origin URL also needs CORS headers). Or drop moduleUrl: voicewire loads its built-in processors from a Blob URL and needs no file.',
     });
   }
   if (failure.kind === 'not-javascript') {
@@ -48,7 +48,7 @@ export function classifyBlobFailure(error: unknown): VoicewireError {
   return new VoicewireError({
     code: ErrorCode.WORKLET_BLOCKED_BY_CSP,
     message: `The page's Content-Security-Policy refused the AudioWorklet processors voicewire loads from a blob: URL (the browser reported: ${describeError(error)}).`,
-    remedy: 'Add blob: to script-src in your Content-Security-Policy, or self-host the processors: copy node_modules/voicewire/dist/worklets/*.processor.js to your site and pass their URL as moduleUrl (voicewire then falls back to it by itself).',
+    remedy: 'Add blob: to script-src in your Content-Security-Policy, or self-host the processors: copy node_modules/voicewire/dist/worklets/voicewire.processor.js to your site and pass its URL as moduleUrl (voicewire then falls back to it by itself).',
     cause: error,
     details,
   });

@@ -1,4 +1,4 @@
-import { WORKLET_SOURCES } from 'virtual:voicewire-worklets';
+import { WORKLET_SOURCE } from 'virtual:voicewire-worklets';
 import { assertAudioCapable } from '../environment/diagnose.js';
 import { ErrorCode, VoicewireError, isVoicewireError } from '../errors/errors.js';
 import { redactUrl } from '../errors/redact.js';
@@ -6,50 +6,56 @@ import { preflight } from '../environment/module-load.js';
 import { classifyBlobFailure, classifyUrlFailure } from './worklet-failure.js';
 
 export interface WorkletLoadOptions {
-  /** Processor scripts by name, joined into ONE module loaded from a Blob URL. Default: voicewire's own. */
+  /**
+   * Processor scripts by name, joined into ONE module loaded from a Blob URL. Default: voicewire's own, one script
+   * that registers both 'voicewire-capture' and 'voicewire-playback'.
+   */
   sources?: Readonly<Record<string, string>>;
   /**
-   * Self-hosted processor files for a CSP without `blob:`: BOTH `dist/worklets/capture.processor.js` and
-   * `dist/worklets/playback.processor.js` of this version, as `[captureUrl, playbackUrl]` (a node whose file is
-   * missing fails with WORKLET_PROCESSOR_NOT_REGISTERED naming it). Used when the Blob load is refused, or alone
-   * when `sources` is empty.
+   * The self-hosted processor module for a CSP without `blob:`: `dist/worklets/voicewire.processor.js` of this
+   * version (one file registers both processors; with Vite, `import moduleUrl from
+   * 'voicewire/worklets/voicewire.processor.js?url'`). Used when the Blob load is refused, or alone when `sources` is
+   * empty. Throws INVALID_OPTION for anything but one string or URL: the `[captureUrl, playbackUrl]` pair of
+   * versions before 0.2 names files that no longer exist.
    */
-  moduleUrl?: string | URL | ReadonlyArray<string | URL>;
+  moduleUrl?: string | URL;
   /** Told when the Blob URL was refused and the self-hosted file is tried instead. */
   onFallback?: (refused: VoicewireError, moduleUrl: string) => void;
 }
 
 export interface LoadedWorklets {
   via: 'blob' | 'url';
-  /** The module URL(s) that loaded (redacted); a Blob URL is already revoked. */
-  urls: string[];
+  /** The module URL that loaded (redacted); a Blob URL is already revoked. */
+  url: string;
 }
 
 /**
  * Loads the processors into `ctx.audioWorklet`, checking the environment first so an insecure page gets
  * INSECURE_CONTEXT instead of "Cannot read properties of undefined (reading 'addModule')". Every failure is a
  * classified VoicewireError; nothing is left to revoke.
+ * @throws VoicewireError INVALID_OPTION (a bad moduleUrl, nothing to load), INSECURE_CONTEXT, WORKLET_UNSUPPORTED,
+ *   WORKLET_BLOCKED_BY_CSP, WORKLET_NOT_FOUND, WORKLET_NOT_JAVASCRIPT, WORKLET_SYNTAX_ERROR.
  */
 export async function loadWorklets(ctx: BaseAudioContext, options: WorkletLoadOptions = {}): Promise<LoadedWorklets> {
+  const url = toUrl(options.moduleUrl);
   const worklet = workletOf(ctx);
-  const sources = options.sources ?? WORKLET_SOURCES;
-  const urls = toUrls(options.moduleUrl);
+  const sources = options.sources ?? { voicewire: WORKLET_SOURCE };
   if (Object.keys(sources).length === 0) {
-    if (urls.length === 0) {
+    if (url === null) {
       throw new VoicewireError({
         code: ErrorCode.INVALID_OPTION,
         message: 'There are no AudioWorklet processors to load: `sources` is empty and no moduleUrl is set.',
-        remedy: 'Pass the processor sources, or moduleUrl pointing at the self-hosted dist/worklets/*.processor.js files.',
+        remedy: 'Pass the processor sources, or moduleUrl pointing at the self-hosted dist/worklets/voicewire.processor.js.',
       });
     }
-    return loadFromUrls(worklet, urls);
+    return loadFromUrl(worklet, url);
   }
   try {
     return await loadFromBlob(worklet, sources);
   } catch (e) {
-    if (!isVoicewireError(e, ErrorCode.WORKLET_BLOCKED_BY_CSP) || urls.length === 0) throw e;
-    options.onFallback?.(e, urls.map(redactUrl).join(', '));
-    return loadFromUrls(worklet, urls);
+    if (!isVoicewireError(e, ErrorCode.WORKLET_BLOCKED_BY_CSP) || url === null) throw e;
+    options.onFallback?.(e, redactUrl(url));
+    return loadFromUrl(worklet, url);
   }
 }
 
@@ -65,7 +71,7 @@ async function loadFromBlob(worklet: AudioWorklet, sources: Readonly<Record<stri
   const url = URL.createObjectURL(new Blob([joinWorkletSources(sources)], { type: 'text/javascript' }));
   try {
     await worklet.addModule(url);
-    return { via: 'blob', urls: [url] };
+    return { via: 'blob', url };
   } catch (e) {
     throw classifyBlobFailure(e);
   } finally {
@@ -73,15 +79,11 @@ async function loadFromBlob(worklet: AudioWorklet, sources: Readonly<Record<stri
   }
 }
 
-async function loadFromUrls(worklet: AudioWorklet, urls: string[]): Promise<LoadedWorklets> {
-  for (const url of urls) await loadFromUrl(worklet, url);
-  return { via: 'url', urls: urls.map(redactUrl) };
-}
-
-async function loadFromUrl(worklet: AudioWorklet, url: string): Promise<void> {
+async function loadFromUrl(worklet: AudioWorklet, url: string): Promise<LoadedWorklets> {
   const violations = watchCspViolations(url);
   try {
     await worklet.addModule(url);
+    return { via: 'url', url: redactUrl(url) };
   } catch (e) {
     const reply = await preflight(url);
     throw classifyUrlFailure(e, url, reply, violations.first());
@@ -113,9 +115,18 @@ function workletOf(ctx: BaseAudioContext): AudioWorklet {
   });
 }
 
-function toUrls(moduleUrl: WorkletLoadOptions['moduleUrl']): string[] {
-  if (moduleUrl === undefined) return [];
-  const list = typeof moduleUrl === 'string' || moduleUrl instanceof URL ? [moduleUrl] : moduleUrl;
+/** The one self-hosted module as an absolute URL, or null; checked before anything loads so a wrong shape fails at once. */
+function toUrl(moduleUrl: unknown): string | null {
+  if (moduleUrl === undefined) return null;
+  if (typeof moduleUrl !== 'string' && !(moduleUrl instanceof URL)) {
+    // Before 0.2 the processors were two files passed as [captureUrl, playbackUrl]; now one file registers both.
+    throw new VoicewireError({
+      code: ErrorCode.INVALID_OPTION,
+      message: `moduleUrl must be one URL (a string or URL), got ${Array.isArray(moduleUrl) ? `an array of ${moduleUrl.length}` : typeof moduleUrl}: voicewire's processors are one file, dist/worklets/voicewire.processor.js.`,
+      remedy: "Self-host dist/worklets/voicewire.processor.js of this voicewire version and pass its URL alone (with Vite: import moduleUrl from 'voicewire/worklets/voicewire.processor.js?url'); capture.processor.js and playback.processor.js no longer exist.",
+      details: { moduleUrl: Array.isArray(moduleUrl) ? 'array' : typeof moduleUrl },
+    });
+  }
   const base = (globalThis as { location?: Location }).location?.href;
-  return list.map((u) => new URL(String(u), base).href);
+  return new URL(String(moduleUrl), base).href;
 }

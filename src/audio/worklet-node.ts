@@ -30,14 +30,12 @@ export function createWorkletNode(ctx: BaseAudioContext, name: string, options?:
   }
 }
 
-/** voicewire's processors by the file that registers each (dist/worklets/NAME.processor.js). */
-const OWN_PROCESSOR_FILES: Readonly<Record<string, string>> = { 'voicewire-capture': 'capture.processor.js', 'voicewire-playback': 'playback.processor.js' };
+/** voicewire's processors, both registered by dist/worklets/voicewire.processor.js. */
+const OWN_PROCESSORS: ReadonlySet<string> = new Set(['voicewire-capture', 'voicewire-playback']);
 
 function notRegisteredRemedy(name: string): string {
-  const file = OWN_PROCESSOR_FILES[name];
-  if (file === undefined) return `Load the module that calls registerProcessor('${name}', …) before creating the node.`;
-  // A self-hosted setup that passed one file (often only the capture one) fails here, not at addModule.
-  return `'${name}' is registered by ${file}: self-hosted worklets need BOTH files of this voicewire version, ` +
-    "moduleUrl: [captureUrl, playbackUrl] (dist/worklets/capture.processor.js and dist/worklets/playback.processor.js; with Vite, " +
-    "import each from 'voicewire/worklets/NAME.processor.js?url'). Check that each URL serves that file and not another script.";
+  if (!OWN_PROCESSORS.has(name)) return `Load the module that calls registerProcessor('${name}', …) before creating the node.`;
+  // A self-hosted moduleUrl that loaded some other script (an older version's file, the app's own) fails here.
+  return `'${name}' is registered by dist/worklets/voicewire.processor.js: point moduleUrl at that one file of this voicewire version ` +
+    "(with Vite, import moduleUrl from 'voicewire/worklets/voicewire.processor.js?url'), and check that the URL serves it and not another script.";
 }

@@ -20,8 +20,16 @@ const JS_FORMS: ReadonlyArray<readonly [RegExp, AssetRef['kind']]> = [
   [/\b(?:import|export)\b[^'"`;]*?\bfrom\s*(['"`])([^'"`]+)\1/g, 'module'],
   [/\bimport\s*(['"`])([^'"`]+)\1/g, 'module'],
 ];
-/** voicewire's self-hosted processors (dist/worklets/*.processor.js), however the page passes them (`moduleUrl`). */
-const PROCESSOR_LITERAL = /(['"`])([^'"`\s]+\.processor\.js)\1/g;
+/**
+ * voicewire's self-hosted processor module (dist/worklets/voicewire.processor.js; any *.processor.js), however the
+ * page passes it (`moduleUrl`), also as a bundler renames it (Vite's `?url`: assets/voicewire.processor-[hash].js).
+ */
+const PROCESSOR_LITERAL = /(['"`])([^'"`\s]+\.processor(?:-[\w-]+)?\.js)\1/g;
+
+/** The path names a processor file (see PROCESSOR_LITERAL), so a page that refuses `blob:` has a fallback. */
+export function isProcessorFile(pathname: string): boolean {
+  return /\.processor(?:-[\w-]+)?\.js$/.test(pathname);
+}
 
 /** Relative or absolute URLs only: a bare specifier (`'voicewire'`) is the bundler's business, not the server's. */
 function resolveRef(spec: string, base: URL): URL | null {

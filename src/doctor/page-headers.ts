@@ -25,7 +25,7 @@ export interface CspContext {
   /** The socket the page will open. */
   socket: URL;
   page: URL;
-  /** The page self-hosts voicewire's processors (it names *.processor.js), so a Blob refusal has a fallback. */
+  /** The page self-hosts voicewire's processors (it names a *.processor.js file), so a Blob refusal has a fallback. */
   selfHostedWorklets: boolean;
   /** The session speaks PCM (voicewire): no Opus decoder, so no WebAssembly. */
   pcmOnly: boolean;
@@ -47,10 +47,10 @@ export function checkCsp(headers: IncomingHttpHeaders, html: string, ctx: CspCon
 
   const blobTitle = 'Page: CSP allows blob: worklets';
   if (every((p) => allowsKeyword(sourcesFor(p, 'script-src'), 'blob:'))) out.push(pass('page.csp.blob', blobTitle, 'script-src allows blob:.'));
-  else if (ctx.selfHostedWorklets) out.push(pass('page.csp.blob', blobTitle, 'script-src has no blob:, and the page names self-hosted *.processor.js files (the SDK falls back to them).'));
+  else if (ctx.selfHostedWorklets) out.push(pass('page.csp.blob', blobTitle, 'script-src has no blob:, and the page names a self-hosted *.processor.js file (the SDK falls back to it).'));
   else {
     out.push(fail('page.csp.blob', blobTitle, 'script-src (or default-src) has no blob:. voicewire loads its AudioWorklet processors from a Blob URL; Chromium then fails with "AbortError: … a dependency or cross-origin script failed to load" and reports no CSP violation.',
-      `Add blob: to script-src, or self-host the processors (copy node_modules/voicewire/dist/worklets/*.processor.js next to the page and pass \`moduleUrl\`). Example: ${CSP_EXAMPLE}`));
+      `Add blob: to script-src, or self-host the processors (copy node_modules/voicewire/dist/worklets/voicewire.processor.js next to the page and pass its URL as \`moduleUrl\`). Example: ${CSP_EXAMPLE}`));
   }
 
   const wasmTitle = "Page: CSP allows WebAssembly ('wasm-unsafe-eval') for the Opus decoder";

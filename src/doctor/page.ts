@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isProcessorFile } from './asset-urls.js';
 import { get } from './http-get.js';
 import { checkAssets } from './page-assets.js';
 import { checkCsp, checkIsolation } from './page-headers.js';
@@ -33,7 +34,7 @@ export async function checkPage(req: PageRequest): Promise<CheckResult[]> {
   const assets = await checkAssets({ page: res.url, html: res.body, timeoutMs: req.timeoutMs });
   out.push(...checkCsp(res.headers, res.body, {
     socket: req.socket, page: res.url, pcmOnly: req.pcmOnly,
-    selfHostedWorklets: assets.refs.some((r) => r.url.pathname.endsWith('.processor.js')),
+    selfHostedWorklets: assets.refs.some((r) => isProcessorFile(r.url.pathname)),
   }));
   out.push(...assets.results, await probeFallback(res.url, req));
   return out;

@@ -17,7 +17,7 @@ export interface StartOutcome {
   ok: boolean;
   state?: AudioContextState;
   sampleRate?: number;
-  worklets?: { via: 'blob' | 'url'; urls: string[] };
+  worklets?: { via: 'blob' | 'url'; url: string };
   error?: { code: string; message: string; remedy: string; details: Record<string, unknown>; cause: string | null };
   events: Array<{ name: string; code?: string; url?: string; reason?: string; message?: string; remedy?: string }>;
   contextLeft?: unknown;

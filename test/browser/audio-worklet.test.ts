@@ -41,7 +41,7 @@ describe('worklet loading in real Chromium (http://localhost)', () => {
     await openAudioPage(session, `${http.origin()}${AUDIO_PAGE}`);
     const r = await startInPage(session, { microphone: false, sources: { constant: CONSTANT } }, 'fixture-constant', { processorOptions: { value: 0.5 } });
     expect(r).toMatchObject({ ok: true, state: 'running', worklets: { via: 'blob' } });
-    expect(r.worklets!.urls[0]).toMatch(/^blob:/);
+    expect(r.worklets!.url).toMatch(/^blob:/);
     const measured = await session.page.evaluate(async (blobUrl) => {
       const w = window as unknown as { engine: { context: AudioContext }; node: AudioWorkletNode };
       const analyser = w.engine.context.createAnalyser();
@@ -53,7 +53,7 @@ describe('worklet loading in real Chromium (http://localhost)', () => {
       }
       const revoked = await fetch(blobUrl).then(() => false, () => true);
       return { last: samples[samples.length - 1], revoked };
-    }, r.worklets!.urls[0]);
+    }, r.worklets!.url);
     expect(measured).toEqual({ last: 0.5, revoked: true });
     expect(log.paths.filter((p) => p.includes('worklets'))).toEqual([]);
     expect(await escaped(session)).toEqual([]);
@@ -119,7 +119,7 @@ describe('worklet loading in real Chromium (http://localhost)', () => {
       { microphone: false, sources: { constant: CONSTANT }, moduleUrl: `${WORKLETS}/constant.processor.js` },
       'fixture-constant',
     );
-    expect(r).toMatchObject({ ok: true, state: 'running', worklets: { via: 'url', urls: [`${http.origin()}${WORKLETS}/constant.processor.js`] } });
+    expect(r).toMatchObject({ ok: true, state: 'running', worklets: { via: 'url', url: `${http.origin()}${WORKLETS}/constant.processor.js` } });
     expect(r.events).toEqual([{ name: 'workletFallback', code: 'WORKLET_BLOCKED_BY_CSP', url: `${http.origin()}${WORKLETS}/constant.processor.js` }]);
 
     // Without a moduleUrl there is nothing to fall back to: the error itself, with the remedy.
@@ -155,16 +155,42 @@ describe('worklet loading in real Chromium (http://localhost)', () => {
     expect(r.error).toMatchObject({ code: 'WORKLET_PROCESSOR_NOT_REGISTERED', details: { name: 'voicewire-playback' } });
     expect(r.error!.cause).toMatch(/^InvalidStateError: /);
     expect(r.error!.message).toContain("registerProcessor('voicewire-playback'");
+    expect(r.error!.remedy).toContain('dist/worklets/voicewire.processor.js');
     expect(await escaped(session)).toEqual([]);
   });
 
-  it('self-hosted with only the capture file: the error names the missing playback file and asks for both', async () => {
+  it('self-hosted: the one file dist/worklets/voicewire.processor.js registers both processors, fetched once', async () => {
     await openAudioPage(session, `${http.origin()}${AUDIO_PAGE}`);
-    const r = await startInPage(session, { microphone: false, sources: NO_SOURCES, moduleUrl: '/dist/worklets/capture.processor.js' }, 'voicewire-playback');
-    expect(r.error).toMatchObject({ code: 'WORKLET_PROCESSOR_NOT_REGISTERED', details: { name: 'voicewire-playback' } });
-    expect(r.error!.remedy).toContain('playback.processor.js');
-    expect(r.error!.remedy).toContain('BOTH files');
-    expect(r.error!.remedy).toContain('moduleUrl: [captureUrl, playbackUrl]');
+    log.paths.length = 0;
+    const r = await startInPage(session, { microphone: false, sources: NO_SOURCES, moduleUrl: '/dist/worklets/voicewire.processor.js' }, 'voicewire-playback', {
+      numberOfInputs: 0, outputChannelCount: [1], processorOptions: { handoff: 'port', targetMs: 60, minMs: 20, maxMs: 500, statsIntervalMs: 1000 },
+    });
+    expect(r).toMatchObject({ ok: true, state: 'running', worklets: { via: 'url', url: `${http.origin()}/dist/worklets/voicewire.processor.js` } });
+    // The capture processor came with the same module: its node constructs and its processor starts without error.
+    const capture = await session.page.evaluate(async () => {
+      const w = window as unknown as { engine: { createNode(n: string, o: AudioWorkletNodeOptions): AudioWorkletNode } };
+      const node = w.engine.createNode('voicewire-capture', { processorOptions: { handoff: 'port', wireRate: 24000, frameMs: 20, format: 'float32' } });
+      const failed = await new Promise<boolean>((res) => {
+        node.onprocessorerror = () => res(true);
+        setTimeout(() => res(false), 300);
+      });
+      return { name: node.constructor.name, failed };
+    });
+    expect(capture).toEqual({ name: 'AudioWorkletNode', failed: false });
+    expect(log.paths.filter((p) => p.includes('processor'))).toEqual(['/dist/worklets/voicewire.processor.js']);
+    expect(await escaped(session)).toEqual([]);
+  });
+
+  it('the old two-file moduleUrl array: INVALID_OPTION naming the one file, before anything is fetched', async () => {
+    await openAudioPage(session, `${http.origin()}${AUDIO_PAGE}`);
+    log.paths.length = 0;
+    const r = await startInPage(session, { microphone: false, moduleUrl: ['/dist/worklets/capture.processor.js', '/dist/worklets/playback.processor.js'] });
+    expect(r.error).toMatchObject({ code: 'INVALID_OPTION', details: { moduleUrl: 'array' } });
+    expect(r.error!.message).toContain('an array of 2');
+    expect(r.error!.remedy).toContain("import moduleUrl from 'voicewire/worklets/voicewire.processor.js?url'");
+    expect(r.contextLeft).toBeNull();
+    expect(log.paths.filter((p) => p.includes('processor'))).toEqual([]);
+    expect(await escaped(session)).toEqual([]);
   });
 
   it('stop() closes the context and the processors; start() after stop() works', async () => {

@@ -9,13 +9,13 @@ import { assertEchoesMicrophone, startEngineRig, toneWav, type EngineRig } from 
  * The package as an app gets it: `npm pack`, installed into a fresh app, bundled by Vite and by esbuild, served, and
  * run in Chromium against the local echo server. Proves that a bundler needs no plugin or copy step for the worklets
  * (the processors travel inside the package's JavaScript and load from a Blob), and that the README's strict-CSP
- * recipe (Vite `?url` imports of both processor files as `moduleUrl`) works under a CSP without `blob:`.
+ * recipe (a Vite `?url` import of the one processor file as `moduleUrl`) works under a CSP without `blob:`.
  */
 
 // No `blob:` anywhere: the Blob module is refused (Quirk Q11: silently, as a bare AbortError) and the self-hosted
 // files must carry the session.
 const STRICT_CSP = "default-src 'self'; script-src 'self'; connect-src 'self'; img-src data:";
-const PROCESSORS = ['capture.processor.js', 'playback.processor.js'];
+const PROCESSOR = 'voicewire.processor.js';
 
 interface AppState {
   outcome: string | null;
@@ -82,8 +82,8 @@ describe('the packed package bundled by Vite and esbuild, in Chromium', () => {
     expect(await rig.page.errors()).toEqual([]);
   }
 
-  it('the tarball ships both processor files, and neither default build contains one: nothing for the app to copy', () => {
-    for (const file of PROCESSORS) expect(app.packed).toContain(`dist/worklets/${file}`);
+  it('the tarball ships the one processor file, and neither default build contains it: nothing for the app to copy', () => {
+    expect(app.packed.filter((p) => p.startsWith('dist/worklets/'))).toEqual([`dist/worklets/${PROCESSOR}`]);
     expect(filesUnder(join(app.dir, 'default')).filter((f) => f.includes('processor'))).toEqual([]);
     expect(filesUnder(out.vite).filter((f) => f.includes('processor'))).toEqual([]);
     expect(filesUnder(out.esbuild)).toEqual(['index.html', 'main.js']);
@@ -97,19 +97,16 @@ describe('the packed package bundled by Vite and esbuild, in Chromium', () => {
     await assertEchoes();
   });
 
-  it('strict CSP without blob:, Vite `?url` recipe: the Blob is refused, both self-hosted files load, audio echoes', async () => {
-    // Vite made each processor an asset of the build, byte for byte the package's file.
+  it('strict CSP without blob:, Vite `?url` recipe: the Blob is refused, the one self-hosted file loads, audio echoes', async () => {
+    // Vite made the processor file an asset of the build, byte for byte the package's file.
     const assets = filesUnder(out.strict).filter((f) => f.includes('processor'));
-    expect(assets).toHaveLength(2);
-    for (const file of PROCESSORS) {
-      const asset = assets.find((a) => a.includes(file.replace('.js', '')));
-      expect(asset, file).toBeDefined();
-      expect(readFileSync(join(out.strict, asset!), 'utf8')).toBe(readFileSync(join(app.dir, 'node_modules/voicewire/dist/worklets', file), 'utf8'));
-    }
+    expect(assets).toHaveLength(1);
+    expect(assets[0]).toContain(PROCESSOR.replace('.js', ''));
+    expect(readFileSync(join(out.strict, assets[0]), 'utf8')).toBe(readFileSync(join(app.dir, 'node_modules/voicewire/dist/worklets', PROCESSOR), 'utf8'));
     const state = await talk('vite-strict');
-    // Non-fatal: reported, and the session went on over the self-hosted files.
+    // Non-fatal: reported, and the session went on over the self-hosted file, asked for once.
     expect(state).toEqual({ outcome: 'started', errors: [{ code: 'WORKLET_BLOCKED_BY_CSP', fatal: false }] });
-    for (const asset of assets) expect(requested).toContain(`/vite-strict/${asset}`);
+    expect(requested.filter((p) => p.includes('processor'))).toEqual([`/vite-strict/${assets[0]}`]);
     await assertEchoes();
   });
 });

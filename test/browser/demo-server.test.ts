@@ -68,7 +68,7 @@ describe('the npm start server over HTTP and WebSocket', () => {
     expect(sdk).toMatchObject({ status: 200, type: 'text/javascript; charset=utf-8' });
     expect(sdk.body).toContain('export');
     expect(await get(server.url, '/app.js')).toMatchObject({ status: 200, type: 'text/javascript; charset=utf-8' });
-    expect(await get(server.url, '/worklets/playback.processor.js')).toMatchObject({ status: 200, type: 'text/javascript; charset=utf-8' });
+    expect(await get(server.url, '/worklets/voicewire.processor.js')).toMatchObject({ status: 200, type: 'text/javascript; charset=utf-8' });
     const chunk = /from\s*"\.\/(chunks\/[^"]+\.js)"|import\(\s*"\.\/(chunks\/[^"]+\.js)"\)/.exec(sdk.body);
     expect(chunk).not.toBeNull();
     expect(await get(server.url, `/sdk/${chunk![1] ?? chunk![2]}`)).toMatchObject({ status: 200, type: 'text/javascript; charset=utf-8' });

@@ -83,7 +83,7 @@ for (const isolated of [true, false]) {
       const result = await session.page.evaluate(async () => {
         const vw = (window as unknown as { voicewire: Sdk }).voicewire;
         const ctx = new AudioContext();
-        await ctx.audioWorklet.addModule('/dist/worklets/capture.processor.js');
+        await ctx.audioWorklet.addModule('/dist/worklets/voicewire.processor.js');
         const stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
         const capture = vw.createCapturePipeline(ctx, ctx.createMediaStreamSource(stream), { wireRate: 24000, frameMs: 20, format: 'int16' });
         const frames: { length: number; int16: boolean; sequence: number; level: number; samples: number[] }[] = [];
@@ -117,7 +117,7 @@ for (const isolated of [true, false]) {
       const result = await session.page.evaluate(async (pcm) => {
         const vw = (window as unknown as { voicewire: Sdk }).voicewire;
         const ctx = new AudioContext();
-        await ctx.audioWorklet.addModule('/dist/worklets/playback.processor.js');
+        await ctx.audioWorklet.addModule('/dist/worklets/voicewire.processor.js');
         await ctx.audioWorklet.addModule('/test/browser/fixtures/tap.processor.js');
         const playback = vw.createPlaybackPipeline(ctx, { inputRate: 24000, targetMs: 60, maxMs: 3000 });
         const tap = new AudioWorkletNode(ctx, 'voicewire-tap', { processorOptions: { length: Math.round(ctx.sampleRate * 1.6) } });
@@ -158,7 +158,7 @@ for (const isolated of [true, false]) {
       const result = await session.page.evaluate(async () => {
         const vw = (window as unknown as { voicewire: Sdk }).voicewire;
         const ctx = new AudioContext();
-        await ctx.audioWorklet.addModule('/dist/worklets/playback.processor.js');
+        await ctx.audioWorklet.addModule('/dist/worklets/voicewire.processor.js');
         await ctx.audioWorklet.addModule('/test/browser/fixtures/tap.processor.js');
         const playback = vw.createPlaybackPipeline(ctx, { inputRate: 24000, maxMs: 5000 });
         const tap = new AudioWorkletNode(ctx, 'voicewire-tap', { processorOptions: { length: Math.round(ctx.sampleRate * 1.2) } });

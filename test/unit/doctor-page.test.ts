@@ -18,11 +18,13 @@ const PAGE = `<!doctype html><html><head>
 <script type="module" src="/assets/app.js"></script>
 <script>navigator.serviceWorker.register('/sw.js');</script>
 </head><body></body></html>`;
-const APP = `import './chunk.js';\nconst w = new URL('./capture.processor.js', import.meta.url);\nawait ctx.audioWorklet.addModule(w);`;
+const APP = `import './chunk.js';\nconst w = new URL('./voicewire.processor.js', import.meta.url);\nawait ctx.audioWorklet.addModule(w);`;
+/** What Vite makes of the README's strict-CSP recipe (`import moduleUrl from '…/voicewire.processor.js?url'`). */
+const VITE_APP = `import './chunk.js';\nconst moduleUrl = "/assets/voicewire.processor-D8xKq1Zb.js";\ncreateVoiceSession({ url: '/ws', engine: { moduleUrl } });`;
 
 /** Serves PAGE and its scripts; `fallback` answers every other path with the page (an SPA's index.html rewrite). */
 function site(options: { fallback: boolean; headers?: Record<string, string>; files?: Record<string, string> }) {
-  const files: Record<string, string> = { '/assets/app.js': APP, '/assets/vendor.js': 'export {};', '/assets/chunk.js': 'export {};', '/assets/capture.processor.js': 'registerProcessor("c", class {});', '/sw.js': 'self.onfetch = null;', ...options.files };
+  const files: Record<string, string> = { '/assets/app.js': APP, '/assets/vendor.js': 'export {};', '/assets/chunk.js': 'export {};', '/assets/voicewire.processor.js': 'registerProcessor("c", class {});', '/sw.js': 'self.onfetch = null;', ...options.files };
   return (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const body = path === '/' ? PAGE : files[path];
@@ -52,8 +54,10 @@ describe('doctor: the page', () => {
     expect(fromHtml).toEqual(['module /assets/vendor.js', 'module /assets/app.js', 'service-worker /sw.js']);
     const fromJs = scriptAssets(APP + "\nimport('./lazy.js'); import x from 'bare-package'; new Worker('/w.js');", new URL('https://app.example.com/assets/app.js'), page)
       .map((a) => `${a.kind} ${a.url.pathname}`);
-    expect(fromJs).toEqual(expect.arrayContaining(['module /assets/chunk.js', 'module /assets/capture.processor.js', 'module /assets/lazy.js', 'worker /w.js']));
+    expect(fromJs).toEqual(expect.arrayContaining(['module /assets/chunk.js', 'module /assets/voicewire.processor.js', 'module /assets/lazy.js', 'worker /w.js']));
     expect(fromJs.join()).not.toContain('bare-package');
+    const fromVite = scriptAssets(VITE_APP, new URL('https://app.example.com/assets/index-Q1.js'), page).map((a) => `${a.kind} ${a.url.pathname}`);
+    expect(fromVite).toEqual(['module /assets/chunk.js', 'worklet /assets/voicewire.processor-D8xKq1Zb.js']);
   });
 
   it('a healthy site: every script answers JavaScript, a missing one is a 404, COOP/COEP present', async () => {
@@ -64,7 +68,7 @@ describe('doctor: the page', () => {
     expect(failed(r)).toEqual([]);
     expect(byId(r, 'page.asset').map((c) => c.title)).toEqual(expect.arrayContaining([
       'Page: module /assets/app.js answers JavaScript', 'Page: service-worker /sw.js answers JavaScript',
-      'Page: module /assets/chunk.js answers JavaScript', 'Page: module /assets/capture.processor.js answers JavaScript',
+      'Page: module /assets/chunk.js answers JavaScript', 'Page: module /assets/voicewire.processor.js answers JavaScript',
     ]));
     expect(byId(r, 'page.isolation')[0].status).toBe('pass');
     expect(byId(r, 'page.fallback')[0].detail).toMatch(/answered 404/);
@@ -72,11 +76,11 @@ describe('doctor: the page', () => {
 
   it('an SPA server answering HTML for every path: each missing script is page.asset.html, and the fallback is flagged', async () => {
     const socket = await socketServer();
-    const web = await startFaultServer({ request: site({ fallback: true, files: { '/sw.js': undefined as unknown as string, '/assets/capture.processor.js': undefined as unknown as string } }) });
+    const web = await startFaultServer({ request: site({ fallback: true, files: { '/sw.js': undefined as unknown as string, '/assets/voicewire.processor.js': undefined as unknown as string } }) });
     servers.push(web);
     const r = await doctor(socket.wsUrl('/api/chat'), { page: web.httpUrl('/'), timeoutMs: 3000 });
     const html = byId(r, 'page.asset.html');
-    expect(html.map((c) => c.title)).toEqual(['Page: service-worker /sw.js answers JavaScript', 'Page: module /assets/capture.processor.js answers JavaScript']);
+    expect(html.map((c) => c.title)).toEqual(['Page: service-worker /sw.js answers JavaScript', 'Page: module /assets/voicewire.processor.js answers JavaScript']);
     expect(html[0].detail).toMatch(/200 text\/html: an HTML page instead of the script — an SPA\/service-worker fallback/);
     expect(html[0].remedy).toContain('try_files $uri =404;');
     expect(byId(r, 'page.fallback')[0].status).toBe('warn');
@@ -96,6 +100,11 @@ describe('doctor: the page', () => {
     expect(byId(r, 'page.csp.connect')[0].remedy).toBe(`Add ws://localhost:${socket.port} to connect-src.`);
     // The page self-hosts *.processor.js, so a CSP without blob: has a fallback.
     expect(byId(r, 'page.csp.blob')[0].detail).toMatch(/self-hosted \*\.processor\.js/);
+    // The same when the bundler hashed the file's name (Vite's `?url`).
+    const vite = await startFaultServer({ request: site({ fallback: false, files: { '/assets/app.js': VITE_APP, '/assets/voicewire.processor-D8xKq1Zb.js': 'registerProcessor("c", class {});' }, headers: { 'Content-Security-Policy': "default-src 'self'; script-src 'self'" } }) });
+    servers.push(vite);
+    const hashed = await doctor(socket.wsUrl('/api/chat'), { page: vite.httpUrl('/'), timeoutMs: 3000 });
+    expect(byId(hashed, 'page.csp.blob')[0]).toMatchObject({ status: 'pass', detail: expect.stringMatching(/self-hosted \*\.processor\.js/) });
   });
 
   it('a CSP without blob: on a page that has no self-hosted processors fails page.csp.blob; the example CSP passes all three', async () => {

@@ -1,10 +1,10 @@
-// Registers 'voicewire-playback': a jitter buffer of device-rate samples, fed through a shared ring or the port.
+// The 'voicewire-playback' processor: a jitter buffer of device-rate samples, fed through a shared ring or the port.
 import { PortPcmReceiver, createControlStorage } from './pcm-handoff.js';
 import type { ControlMessage, PcmMessage, PlaybackProcessorOptions, PlaybackStatsMessage } from './messages.js';
 import { PlaybackCore } from './playback-core.js';
 import { RingBuffer } from '../src/dsp/ring.js';
 
-class PlaybackProcessor extends AudioWorkletProcessor {
+export class PlaybackProcessor extends AudioWorkletProcessor {
   private readonly core: PlaybackCore;
   private readonly noTransfer: Transferable[] = [];
   /** Samples the port handler could not queue (the queue was full), in total; added to droppedSamples. */
@@ -41,5 +41,3 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     this.port.postMessage(stats, this.noTransfer);
   }
 }
-
-registerProcessor('voicewire-playback', PlaybackProcessor);

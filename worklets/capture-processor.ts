@@ -1,4 +1,4 @@
-// Registers 'voicewire-capture': microphone → wire-rate frames → ring (shared) or pooled chunks (port).
+// The 'voicewire-capture' processor: microphone → wire-rate frames → ring (shared) or pooled chunks (port).
 import { ChunkPool } from '../src/dsp/chunk-pool.js';
 import { CaptureCore } from './capture-core.js';
 import { PortFrameWriter, SharedFrameWriter, type FrameWriter } from './frame-handoff.js';
@@ -8,7 +8,7 @@ import type { RingArray, RingArrayType } from '../src/dsp/ring.js';
 /** Drops are reported at most this often (seconds of audio), never per quantum. */
 const STATS_SECONDS = 1;
 
-class CaptureProcessor extends AudioWorkletProcessor {
+export class CaptureProcessor extends AudioWorkletProcessor {
   private readonly core: CaptureCore;
   private readonly stats: CaptureStatsMessage = { type: 'capture-stats', framesWritten: 0, framesDropped: 0 };
   private readonly noTransfer: Transferable[] = [];
@@ -43,5 +43,3 @@ class CaptureProcessor extends AudioWorkletProcessor {
     return true;
   }
 }
-
-registerProcessor('voicewire-capture', CaptureProcessor);
