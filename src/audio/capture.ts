@@ -54,11 +54,13 @@ export class CapturePipeline extends EventEmitter<CaptureEvents> {
   readonly wireRate: number;
   readonly frameLength: number;
   readonly format: SampleFormat;
-  private sequence = 0;
-  private timer: ReturnType<typeof setInterval> | undefined;
+  #sequence = 0;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #source: AudioNode;
 
-  constructor(context: BaseAudioContext, private source: AudioNode, options: CaptureOptions = {}) {
+  constructor(context: BaseAudioContext, source: AudioNode, options: CaptureOptions = {}) {
     super();
+    this.#source = source;
     this.wireRate = options.wireRate ?? 24000;
     const frameMs = options.frameMs ?? 20;
     this.format = options.format ?? 'float32';
@@ -91,7 +93,7 @@ export class CapturePipeline extends EventEmitter<CaptureEvents> {
       channelInterpretation: 'speakers',
       processorOptions,
     });
-    const onFrame = (samples: RingArray, level: number) => this.deliver(samples, level);
+    const onFrame = (samples: RingArray, level: number) => this.#deliver(samples, level);
     const portReader = new PortFrameReader(this.node.port, type);
     this.node.port.onmessage = (e: MessageEvent<FrameMessage | CaptureStatsMessage>) => {
       if (e.data.type === 'frame') portReader.receive(e.data, onFrame);
@@ -100,7 +102,7 @@ export class CapturePipeline extends EventEmitter<CaptureEvents> {
     if (read) {
       const poll = read;
       // Main threads cannot wait on Atomics: poll at twice the frame rate, so a frame waits at most half a frame.
-      this.timer = setInterval(() => poll(onFrame), Math.max(5, frameMs / 2));
+      this.#timer = setInterval(() => poll(onFrame), Math.max(5, frameMs / 2));
     }
     source.connect(this.node);
   }
@@ -108,21 +110,21 @@ export class CapturePipeline extends EventEmitter<CaptureEvents> {
   /** Feeds capture from another node (a new microphone): connected before the old one is cut, so no quantum is lost. */
   replaceSource(source: AudioNode): void {
     source.connect(this.node);
-    this.source.disconnect(this.node);
-    this.source = source;
+    this.#source.disconnect(this.node);
+    this.#source = source;
   }
 
   /** Stops capturing: disconnects the node and stops reading. Frames still in flight are discarded. */
   close(): void {
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
-    this.source.disconnect(this.node);
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#source.disconnect(this.node);
     this.node.port.onmessage = null;
     this.node.port.close();
   }
 
-  private deliver(samples: RingArray, level: number): void {
-    this.emit('frame', { samples, level, sequence: this.sequence++ });
+  #deliver(samples: RingArray, level: number): void {
+    this.emit('frame', { samples, level, sequence: this.#sequence++ });
     this.emit('level', level);
   }
 }

@@ -46,72 +46,75 @@ export interface AudioEngineEvents {
  * nothing behind, so start() works again afterwards.
  */
 export class AudioEngine extends EventEmitter<AudioEngineEvents> {
-  private ctx: AudioContext | null = null;
-  private stream: MediaStream | null = null;
-  private source: MediaStreamAudioSourceNode | null = null;
-  private loaded: LoadedWorklets | null = null;
-  private readonly nodes = new Set<AudioWorkletNode>();
-  private readonly cleanups: Array<() => void> = [];
-  private autoplay: AutoplayVerdict | null = null;
-  private unwatchMicrophone: () => void = () => {};
+  #ctx: AudioContext | null = null;
+  #stream: MediaStream | null = null;
+  #source: MediaStreamAudioSourceNode | null = null;
+  #loaded: LoadedWorklets | null = null;
+  readonly #nodes = new Set<AudioWorkletNode>();
+  readonly #cleanups: Array<() => void> = [];
+  #autoplay: AutoplayVerdict | null = null;
+  #unwatchMicrophone: () => void = () => {};
 
-  constructor(private readonly options: AudioEngineOptions = {}) {
+  readonly #options: AudioEngineOptions;
+
+  constructor(options: AudioEngineOptions = {}) {
     super();
+    this.#options = options;
   }
 
   get context(): AudioContext | null {
-    return this.ctx;
+    return this.#ctx;
   }
 
   get microphone(): MediaStream | null {
-    return this.stream;
+    return this.#stream;
   }
 
   /** The microphone as a node of `context`, ready to connect to the capture processor. */
   get microphoneSource(): MediaStreamAudioSourceNode | null {
-    return this.source;
+    return this.#source;
   }
 
   /** How start() found the context: 'running', 'starting' (allowed, not running yet), 'blocked' (waits for a gesture). */
   get autoplayVerdict(): AutoplayVerdict | null {
-    return this.autoplay;
+    return this.#autoplay;
   }
 
   get worklets(): LoadedWorklets | null {
-    return this.loaded;
+    return this.#loaded;
   }
 
   async start(): Promise<void> {
-    if (this.ctx) {
+    if (this.#ctx) {
       throw new VoicewireError({ code: ErrorCode.INVALID_OPTION, message: 'The audio engine is already started.', remedy: 'Call stop() before starting it again.' });
     }
-    const o = this.options;
+    const o = this.#options;
     const micOptions = o.microphone === false ? null : o.microphone === true || o.microphone === undefined ? {} : o.microphone;
     const polyfill = micOptions === null && lacksSecureWorklet() ? o.insecurePlaybackFallback : undefined;
     if (!polyfill) assertAudioCapable({ worklet: true, microphone: micOptions !== null });
     const ctx = createAudioContext(o);
-    this.ctx = ctx;
+    this.#ctx = ctx;
     try {
       // Before the context runs: Safari picks the route when audio starts. stop() restores it.
-      if (micOptions) this.cleanups.push(claimPlayAndRecord());
+      if (micOptions) this.#cleanups.push(claimPlayAndRecord());
       // Asked for first, while a click handler's user activation is still fresh.
       const waitMs = o.autoplayWaitMs ?? DEFAULT_AUTOPLAY_WAIT_MS;
       const verdict = autoplayVerdict(ctx, waitMs);
-      this.listen(ctx, 'statechange', () => this.emit('statechange', ctx.state));
+      this.#listen(ctx, 'statechange', () => this.emit('statechange', ctx.state));
       if (polyfill) {
         await polyfill();
         this.emit('insecurePlayback', { reason: 'This page is not a secure context: playback runs in audioworklet-polyfill on the main thread.' });
       }
       const loaded = await loadWorklets(ctx, { sources: o.sources, moduleUrl: o.moduleUrl, onFallback: (e, url) => this.emit('workletFallback', e, url) });
-      this.assertCurrent(ctx);
-      this.loaded = loaded;
-      if (micOptions) await this.openMicrophone(ctx, micOptions);
-      this.autoplay = await verdict;
-      if (this.autoplay === 'blocked' && micOptions) this.autoplay = await autoplayVerdictWhileCapturing(ctx, waitMs);
-      if (this.autoplay === 'blocked') this.handleBlocked(ctx, waitMs);
-      this.assertCurrent(ctx);
+      this.#assertCurrent(ctx);
+      this.#loaded = loaded;
+      if (micOptions) await this.#openMicrophone(ctx, micOptions);
+      this.#autoplay = await verdict;
+      if (this.#autoplay === 'blocked' && micOptions) this.#autoplay = await autoplayVerdictWhileCapturing(ctx, waitMs);
+      if (this.#autoplay === 'blocked') this.#handleBlocked(ctx, waitMs);
+      this.#assertCurrent(ctx);
     } catch (e) {
-      if (this.ctx === ctx) await this.stop();
+      if (this.#ctx === ctx) await this.stop();
       else await closeAudioContext(ctx);
       throw e;
     }
@@ -119,36 +122,36 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
 
   /** Creates a processor node on the engine's context; stop() disconnects it. */
   createNode(name: string, options?: AudioWorkletNodeOptions): AudioWorkletNode {
-    if (!this.ctx) {
+    if (!this.#ctx) {
       throw new VoicewireError({ code: ErrorCode.INVALID_OPTION, message: `Cannot create '${name}': the audio engine is not started.`, remedy: 'Await start() first.' });
     }
-    const node = createWorkletNode(this.ctx, name, options);
-    this.nodes.add(node);
+    const node = createWorkletNode(this.#ctx, name, options);
+    this.#nodes.add(node);
     return node;
   }
 
   async stop(): Promise<void> {
-    for (const cleanup of this.cleanups.splice(0)) cleanup();
-    this.unwatchMicrophone();
-    for (const node of this.nodes) {
+    for (const cleanup of this.#cleanups.splice(0)) cleanup();
+    this.#unwatchMicrophone();
+    for (const node of this.#nodes) {
       node.disconnect();
       node.port?.close();
     }
-    this.nodes.clear();
-    this.source?.disconnect();
-    for (const track of this.stream?.getTracks() ?? []) track.stop();
-    const ctx = this.ctx;
-    this.ctx = this.stream = this.source = this.loaded = this.autoplay = null;
+    this.#nodes.clear();
+    this.#source?.disconnect();
+    for (const track of this.#stream?.getTracks() ?? []) track.stop();
+    const ctx = this.#ctx;
+    this.#ctx = this.#stream = this.#source = this.#loaded = this.#autoplay = null;
     if (ctx) await closeAudioContext(ctx);
   }
 
-  private async openMicrophone(ctx: AudioContext, options: MicrophoneOptions): Promise<void> {
+  async #openMicrophone(ctx: AudioContext, options: MicrophoneOptions): Promise<void> {
     const stream = await openMicrophone(options);
-    if (this.ctx !== ctx) for (const track of stream.getTracks()) track.stop();
-    this.assertCurrent(ctx);
-    this.stream = stream;
-    this.unwatchMicrophone = watchMicrophone(stream, (e) => this.emit('microphoneEnded', e));
-    this.source = ctx.createMediaStreamSource(stream);
+    if (this.#ctx !== ctx) for (const track of stream.getTracks()) track.stop();
+    this.#assertCurrent(ctx);
+    this.#stream = stream;
+    this.#unwatchMicrophone = watchMicrophone(stream, (e) => this.emit('microphoneEnded', e));
+    this.#source = ctx.createMediaStreamSource(stream);
   }
 
   /**
@@ -157,26 +160,26 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
    * Throws MICROPHONE_* (the old microphone stays in use) or INVALID_OPTION when not started with a microphone.
    */
   async replaceMicrophone(options: MicrophoneOptions, connect: (source: MediaStreamAudioSourceNode) => void): Promise<void> {
-    const ctx = this.ctx;
-    if (!ctx || !this.source) {
+    const ctx = this.#ctx;
+    if (!ctx || !this.#source) {
       throw new VoicewireError({ code: ErrorCode.INVALID_OPTION, message: 'No microphone to switch: the audio engine is not started with one.', remedy: 'Await start() (with the microphone on) first.' });
     }
     const stream = await openMicrophone(options);
-    if (this.ctx !== ctx) for (const track of stream.getTracks()) track.stop();
-    this.assertCurrent(ctx);
+    if (this.#ctx !== ctx) for (const track of stream.getTracks()) track.stop();
+    this.#assertCurrent(ctx);
     const source = ctx.createMediaStreamSource(stream);
     connect(source);
-    this.unwatchMicrophone();
-    this.source.disconnect();
-    for (const track of this.stream?.getTracks() ?? []) track.stop();
-    this.stream = stream;
-    this.source = source;
-    this.unwatchMicrophone = watchMicrophone(stream, (e) => this.emit('microphoneEnded', e));
+    this.#unwatchMicrophone();
+    this.#source.disconnect();
+    for (const track of this.#stream?.getTracks() ?? []) track.stop();
+    this.#stream = stream;
+    this.#source = source;
+    this.#unwatchMicrophone = watchMicrophone(stream, (e) => this.emit('microphoneEnded', e));
   }
 
   /** stop() during start() wins: the half-opened parts are already closed, start() must not carry on. */
-  private assertCurrent(ctx: AudioContext): void {
-    if (this.ctx === ctx) return;
+  #assertCurrent(ctx: AudioContext): void {
+    if (this.#ctx === ctx) return;
     throw new VoicewireError({
       code: ErrorCode.INVALID_OPTION,
       message: 'stop() was called while start() was still opening the audio engine.',
@@ -184,20 +187,20 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
     });
   }
 
-  private handleBlocked(ctx: AudioContext, waitMs: number): void {
+  #handleBlocked(ctx: AudioContext, waitMs: number): void {
     const error = autoplayBlockedError(waitMs, autoplayPolicy());
-    if (this.options.onBlocked === 'throw') throw error;
+    if (this.#options.onBlocked === 'throw') throw error;
     const abort = new AbortController();
-    this.cleanups.push(() => abort.abort());
+    this.#cleanups.push(() => abort.abort());
     this.emit('blocked', error);
-    void unlockOnGesture(ctx, { target: this.options.gestureTarget, signal: abort.signal }).then((running) => {
+    void unlockOnGesture(ctx, { target: this.#options.gestureTarget, signal: abort.signal }).then((running) => {
       if (running) this.emit('unlocked');
     });
   }
 
-  private listen(target: EventTarget, type: string, listener: () => void): void {
+  #listen(target: EventTarget, type: string, listener: () => void): void {
     target.addEventListener(type, listener);
-    this.cleanups.push(() => target.removeEventListener(type, listener));
+    this.#cleanups.push(() => target.removeEventListener(type, listener));
   }
 }
 

@@ -1,3 +1,4 @@
+import { describeError } from '../errors/describe.js';
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
 
 export interface AudioOutputOptions {
@@ -30,81 +31,81 @@ type SinkContext = AudioContext & { setSinkId(id: string): Promise<void>; readon
  * Holds the wanted volume, mute and device across contexts: a session applies them to each AudioContext it opens.
  */
 export class AudioOutput {
-  private gainNode: GainNode | null = null;
-  private level: number;
-  private silenced = false;
-  private device: string;
+  #gainNode: GainNode | null = null;
+  #level: number;
+  #silenced = false;
+  #device: string;
 
   constructor(options: AudioOutputOptions = {}) {
-    this.level = checkVolume(options.volume ?? 1);
-    this.device = options.outputDeviceId ?? '';
+    this.#level = checkVolume(options.volume ?? 1);
+    this.#device = options.outputDeviceId ?? '';
   }
 
   /** 0–1, as set (output mute does not change it). */
   get volume(): number {
-    return this.level;
+    return this.#level;
   }
 
   /** True while output is muted: the speakers get silence, playback (and the agent's turn) goes on. */
   get muted(): boolean {
-    return this.silenced;
+    return this.#silenced;
   }
 
   /** The chosen speaker's deviceId; '' = system default. */
   get deviceId(): string {
-    return this.device;
+    return this.#device;
   }
 
   /** The node to connect playback into; null when not attached. */
   get input(): AudioNode | null {
-    return this.gainNode;
+    return this.#gainNode;
   }
 
   /** Builds the gain stage on `context` at the current volume, routed to the chosen device. Throws OUTPUT_DEVICE_*. */
   async attach(context: AudioContext): Promise<AudioNode> {
     this.detach();
-    const gain = new GainNode(context, { gain: this.target() });
+    const gain = new GainNode(context, { gain: this.#target() });
     gain.connect(context.destination);
-    this.gainNode = gain;
-    if (this.device !== '') await routeTo(context, this.device);
+    this.#gainNode = gain;
+    if (this.#device !== '') await routeTo(context, this.#device);
     return gain;
   }
 
   detach(): void {
-    this.gainNode?.disconnect();
-    this.gainNode = null;
+    this.#gainNode?.disconnect();
+    this.#gainNode = null;
   }
 
   /** Sets the volume (0–1), ramped without clicks. Throws INVALID_OPTION outside 0–1. */
   setVolume(volume: number): void {
-    this.level = checkVolume(volume);
-    this.apply();
+    this.#level = checkVolume(volume);
+    this.#apply();
   }
 
   /** Mutes or unmutes the speakers, ramped. */
   setMuted(muted: boolean): void {
-    this.silenced = muted;
-    this.apply();
+    this.#silenced = muted;
+    this.#apply();
   }
 
   /** Chooses the speaker; applied at once if attached. Throws OUTPUT_DEVICE_UNSUPPORTED or OUTPUT_DEVICE_NOT_FOUND. */
   async setDevice(deviceId: string): Promise<void> {
-    const context = this.gainNode?.context as AudioContext | undefined;
+    const context = this.#gainNode?.context as AudioContext | undefined;
     if (context) await routeTo(context, deviceId);
     else if (deviceId !== '' && !outputDeviceSupported()) throw unsupported(deviceId);
-    this.device = deviceId;
+    this.#device = deviceId;
   }
 
-  private target(): number {
-    return this.silenced ? 0 : this.level;
+  #target(): number {
+    return this.#silenced ? 0 : this.#level;
   }
 
-  private apply(): void {
-    const gain = this.gainNode;
+  #apply(): void {
+    const gain = this.#gainNode;
     if (!gain) return;
     const now = gain.context.currentTime;
     gain.gain.cancelScheduledValues(now);
-    gain.gain.setTargetAtTime(this.target(), now, VOLUME_TIME_CONSTANT_S);
+    gain.gain.setTargetAtTime(this.#target(), now, VOLUME_TIME_CONSTANT_S);
   }
 }
 
@@ -118,7 +119,7 @@ async function routeTo(context: AudioContext, deviceId: string): Promise<void> {
   } catch (e) {
     throw new VoicewireError({
       code: ErrorCode.OUTPUT_DEVICE_NOT_FOUND,
-      message: `The speaker "${deviceId}" could not be used: ${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? String(e)}`,
+      message: `The speaker "${deviceId}" could not be used: ${describeError(e)}`,
       remedy: "Pick a device from listDevices().speakers again (it may have been unplugged); '' plays on the system default.",
       details: { deviceId },
       cause: e,

@@ -16,35 +16,38 @@ export interface PcmWriter {
 
 /** Producer of the shared handoff (main thread). */
 export class SharedPcmWriter implements PcmWriter {
-  private readonly ring: RingBuffer<Float32Array>;
-  private readonly control: Int32Array;
+  readonly #ring: RingBuffer<Float32Array>;
+  readonly #control: Int32Array;
 
   constructor(ring: ArrayBufferLike, control: ArrayBufferLike) {
-    this.ring = new RingBuffer(ring, Float32Array);
-    this.control = new Int32Array(control);
+    this.#ring = new RingBuffer(ring, Float32Array);
+    this.#control = new Int32Array(control);
   }
 
   push(samples: Float32Array, offset: number, length: number): number {
-    return this.ring.push(samples, offset, length);
+    return this.#ring.push(samples, offset, length);
   }
 
   flush(): void {
-    requestFlush(this.control, this.ring.writePosition());
+    requestFlush(this.#control, this.#ring.writePosition());
   }
 
   end(): void {
-    Atomics.add(this.control, Control.END_SEQ, 1);
+    Atomics.add(this.#control, Control.END_SEQ, 1);
   }
 }
 
 /** Producer of the port handoff (main thread): pooled chunks, handed back by the worklet once queued. */
 export class PortPcmWriter implements PcmWriter {
-  private readonly transfer: Transferable[] = [new ArrayBuffer(0)];
+  readonly #transfer: Transferable[] = [new ArrayBuffer(0)];
+  readonly #port: PortLike;
 
   constructor(
-    private readonly port: PortLike,
+    port: PortLike,
     readonly pool: ChunkPool<Float32Array>,
-  ) {}
+  ) {
+    this.#port = port;
+  }
 
   push(samples: Float32Array, offset: number, length: number): number {
     let sent = 0;
@@ -54,19 +57,19 @@ export class PortPcmWriter implements PcmWriter {
       const n = Math.min(chunk.length, length - sent);
       chunk.set(samples.subarray(offset + sent, offset + sent + n));
       const message: PcmMessage = { type: 'pcm', buffer: chunk.buffer as ArrayBuffer, length: n };
-      this.transfer[0] = message.buffer;
-      this.port.postMessage(message, this.transfer);
+      this.#transfer[0] = message.buffer;
+      this.#port.postMessage(message, this.#transfer);
       sent += n;
     }
     return sent;
   }
 
   flush(): void {
-    this.port.postMessage({ type: 'flush' } satisfies ControlMessage, []);
+    this.#port.postMessage({ type: 'flush' } satisfies ControlMessage, []);
   }
 
   end(): void {
-    this.port.postMessage({ type: 'end' } satisfies ControlMessage, []);
+    this.#port.postMessage({ type: 'end' } satisfies ControlMessage, []);
   }
 
   /** A chunk came back from the worklet. */

@@ -56,9 +56,9 @@ export class PlaybackPipeline extends EventEmitter<PlaybackEvents> {
   readonly node: AudioWorkletNode;
   readonly handoff: Handoff;
   readonly inputRate: number;
-  private readonly deviceRate: number;
-  private readonly writer: PcmWriter;
-  private readonly input: PlayoutInput;
+  readonly #deviceRate: number;
+  readonly #writer: PcmWriter;
+  readonly #input: PlayoutInput;
 
   constructor(context: BaseAudioContext, options: PlaybackOptions = {}) {
     super();
@@ -71,7 +71,7 @@ export class PlaybackPipeline extends EventEmitter<PlaybackEvents> {
     requireOption(maxMs >= targetMs && maxMs > 0, 'maxMs', maxMs, `a duration ≥ targetMs (${targetMs} ms)`);
     requireOption(statsIntervalMs >= 10, 'statsIntervalMs', statsIntervalMs, 'at least 10 ms');
     this.handoff = chooseHandoff(options.handoff);
-    this.deviceRate = context.sampleRate;
+    this.#deviceRate = context.sampleRate;
     const minMs = options.minMs ?? 0;
     requireOption(minMs >= 0 && minMs <= maxMs, 'minMs', minMs, `a duration between 0 and maxMs (${maxMs} ms)`);
     const processorOptions: PlaybackProcessorOptions = { targetMs, minMs, maxMs, statsIntervalMs, handoff: this.handoff };
@@ -86,15 +86,15 @@ export class PlaybackPipeline extends EventEmitter<PlaybackEvents> {
     this.node = createWorkletNode(context, 'voicewire-playback', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [1], processorOptions });
     let port: PortPcmWriter | undefined;
     if (this.handoff === 'shared') {
-      this.writer = new SharedPcmWriter(processorOptions.ring!, processorOptions.control!);
+      this.#writer = new SharedPcmWriter(processorOptions.ring!, processorOptions.control!);
     } else {
       port = new PortPcmWriter(this.node.port, new ChunkPool(Float32Array, CHUNK, 16, Math.ceil(capacity / CHUNK)));
-      this.writer = port;
+      this.#writer = port;
     }
-    this.input = new PlayoutInput(this.inputRate, this.deviceRate, this.writer);
+    this.#input = new PlayoutInput(this.inputRate, this.#deviceRate, this.#writer);
     this.node.port.onmessage = (e: MessageEvent<PlaybackStatsMessage | ReturnMessage>) => {
       if (e.data.type === 'return') port?.receive(e.data.buffer);
-      else this.report(e.data);
+      else this.#report(e.data);
     };
   }
 
@@ -104,7 +104,7 @@ export class PlaybackPipeline extends EventEmitter<PlaybackEvents> {
    * in `droppedMs`.
    */
   push(pcm: Float32Array | Int16Array): number {
-    return this.input.push(pcm);
+    return this.#input.push(pcm);
   }
 
   /**
@@ -113,18 +113,18 @@ export class PlaybackPipeline extends EventEmitter<PlaybackEvents> {
    * device-rate samples queued.
    */
   gap(durationMs: number): number {
-    return this.input.gap(durationMs);
+    return this.#input.gap(durationMs);
   }
 
   /** Drops everything queued so far, at once (barge-in). Audio pushed afterwards plays after the target refills. */
   flush(): void {
-    this.input.reset();
-    this.writer.flush();
+    this.#input.reset();
+    this.#writer.flush();
   }
 
   /** The utterance is complete: play out what is queued even below the target, without counting an underrun. */
   end(): void {
-    this.writer.end();
+    this.#writer.end();
   }
 
   close(): void {
@@ -133,13 +133,13 @@ export class PlaybackPipeline extends EventEmitter<PlaybackEvents> {
     this.node.disconnect();
   }
 
-  private report(s: PlaybackStatsMessage): void {
+  #report(s: PlaybackStatsMessage): void {
     const { type: _type, droppedSamples: _dropped, flushedSamples: _flushed, ...fields } = s;
     const stats: PlaybackStats = {
       ...fields,
       handoff: this.handoff,
-      droppedMs: ((s.droppedSamples + this.input.refused) * 1000) / this.deviceRate,
-      flushedMs: (s.flushedSamples * 1000) / this.deviceRate,
+      droppedMs: ((s.droppedSamples + this.#input.refused) * 1000) / this.#deviceRate,
+      flushedMs: (s.flushedSamples * 1000) / this.#deviceRate,
     };
     this.emit('stats', stats);
   }

@@ -8,22 +8,25 @@ import type { PcmWriter } from './pcm-handoff.js';
  * in place (src/dsp/jitter-buffer.ts). Counts what the queue refused.
  */
 export class PlayoutInput {
-  private readonly resampler: Resampler | null;
-  private floats = new Float32Array(0);
-  private resampled = new Float32Array(0);
+  readonly #resampler: Resampler | null;
+  #floats = new Float32Array(0);
+  #resampled = new Float32Array(0);
   /** Device-rate samples the queue refused (full). */
   refused = 0;
 
-  constructor(readonly inputRate: number, deviceRate: number, private readonly writer: PcmWriter) {
-    this.resampler = inputRate === deviceRate ? null : new Resampler(inputRate, deviceRate);
+  readonly #writer: PcmWriter;
+
+  constructor(readonly inputRate: number, deviceRate: number, writer: PcmWriter) {
+    this.#writer = writer;
+    this.#resampler = inputRate === deviceRate ? null : new Resampler(inputRate, deviceRate);
   }
 
   /** Queues server PCM (mono, at `inputRate`); returns the device-rate samples queued. */
   push(pcm: Float32Array | Int16Array): number {
-    const floats = this.toFloat(pcm);
-    if (!this.resampler) return this.write(floats, pcm.length);
-    const length = this.resample(floats, pcm.length);
-    return this.write(this.resampled, length);
+    const floats = this.#toFloat(pcm);
+    if (!this.#resampler) return this.#write(floats, pcm.length);
+    const length = this.#resample(floats, pcm.length);
+    return this.#write(this.#resampled, length);
   }
 
   /**
@@ -35,37 +38,37 @@ export class PlayoutInput {
     const length = Math.round((durationMs * this.inputRate) / 1000);
     if (length <= 0) return 0;
     let out = length;
-    if (this.resampler) out = this.resample(new Float32Array(length), length);
-    else if (this.resampled.length < length) this.resampled = new Float32Array(length);
-    this.resampled.fill(Number.NaN, 0, out);
-    return this.write(this.resampled, out);
+    if (this.#resampler) out = this.#resample(new Float32Array(length), length);
+    else if (this.#resampled.length < length) this.#resampled = new Float32Array(length);
+    this.#resampled.fill(Number.NaN, 0, out);
+    return this.#write(this.#resampled, out);
   }
 
   /** The stream ended: the queue plays out without counting the silence after it as an underrun. */
   end(): void {
-    this.writer.end();
+    this.#writer.end();
   }
 
   /** Forgets the resampler's history (its queue was just flushed). */
   reset(): void {
-    this.resampler?.reset();
+    this.#resampler?.reset();
   }
 
-  private resample(input: Float32Array, length: number): number {
-    const room = this.resampler!.maxOutputLength(length);
-    if (this.resampled.length < room) this.resampled = new Float32Array(room);
-    return this.resampler!.process(input, 0, length, this.resampled, 0);
+  #resample(input: Float32Array, length: number): number {
+    const room = this.#resampler!.maxOutputLength(length);
+    if (this.#resampled.length < room) this.#resampled = new Float32Array(room);
+    return this.#resampler!.process(input, 0, length, this.#resampled, 0);
   }
 
-  private write(samples: Float32Array, length: number): number {
-    const accepted = this.writer.push(samples, 0, length);
+  #write(samples: Float32Array, length: number): number {
+    const accepted = this.#writer.push(samples, 0, length);
     this.refused += length - accepted;
     return accepted;
   }
 
-  private toFloat(pcm: Float32Array | Int16Array): Float32Array {
+  #toFloat(pcm: Float32Array | Int16Array): Float32Array {
     if (pcm instanceof Float32Array) return pcm;
-    if (this.floats.length < pcm.length) this.floats = new Float32Array(pcm.length);
-    return int16ArrayToFloat(pcm, this.floats);
+    if (this.#floats.length < pcm.length) this.#floats = new Float32Array(pcm.length);
+    return int16ArrayToFloat(pcm, this.#floats);
   }
 }

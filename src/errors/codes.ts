@@ -5,37 +5,6 @@
  * only the docs renderer and the tests import, so no app bundle carries them. docs/errors.md is rendered from both
  * (`npm run docs:errors`; a test fails when the page differs).
  */
-export const ErrorCode = {
-  INSECURE_CONTEXT: 'INSECURE_CONTEXT',
-  MIXED_CONTENT: 'MIXED_CONTENT',
-  INVALID_URL: 'INVALID_URL',
-  INVALID_OPTION: 'INVALID_OPTION',
-  WORKLET_UNSUPPORTED: 'WORKLET_UNSUPPORTED',
-  WORKLET_NOT_FOUND: 'WORKLET_NOT_FOUND',
-  WORKLET_NOT_JAVASCRIPT: 'WORKLET_NOT_JAVASCRIPT',
-  WORKLET_BLOCKED_BY_CSP: 'WORKLET_BLOCKED_BY_CSP',
-  WORKLET_SYNTAX_ERROR: 'WORKLET_SYNTAX_ERROR',
-  WORKLET_PROCESSOR_NOT_REGISTERED: 'WORKLET_PROCESSOR_NOT_REGISTERED',
-  AUDIO_CONTEXT_UNSUPPORTED: 'AUDIO_CONTEXT_UNSUPPORTED',
-  AUDIO_CONTEXT_BLOCKED: 'AUDIO_CONTEXT_BLOCKED',
-  MICROPHONE_UNAVAILABLE: 'MICROPHONE_UNAVAILABLE',
-  MICROPHONE_DENIED: 'MICROPHONE_DENIED',
-  MICROPHONE_NOT_FOUND: 'MICROPHONE_NOT_FOUND',
-  MICROPHONE_IN_USE: 'MICROPHONE_IN_USE',
-  MICROPHONE_ENDED: 'MICROPHONE_ENDED',
-  OUTPUT_DEVICE_UNSUPPORTED: 'OUTPUT_DEVICE_UNSUPPORTED',
-  OUTPUT_DEVICE_NOT_FOUND: 'OUTPUT_DEVICE_NOT_FOUND',
-  CONNECTION_FAILED: 'CONNECTION_FAILED',
-  CONNECTION_TIMEOUT: 'CONNECTION_TIMEOUT',
-  CONNECTION_CLOSED: 'CONNECTION_CLOSED',
-  AUTH_REJECTED: 'AUTH_REJECTED',
-  SERVER_BUSY: 'SERVER_BUSY',
-  SERVER_ERROR: 'SERVER_ERROR',
-  PROTOCOL_ERROR: 'PROTOCOL_ERROR',
-  CODEC_UNSUPPORTED: 'CODEC_UNSUPPORTED',
-} as const;
-
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /**
  * What a failure stops. `session`: nothing can start. `worklet` / `microphone`: only what needs them (playback-only
@@ -52,6 +21,39 @@ export interface ErrorCodeInfo {
 }
 
 const info = (blocks: ErrorBlocks, retryable: boolean, userMessage: string): ErrorCodeInfo => Object.freeze({ blocks, retryable, userMessage });
+
+/**
+ * Every stable error code, e.g. `'MICROPHONE_DENIED'`: what `VoicewireError.code` holds. A type only (no bytes in a
+ * bundle); the table below must have exactly these rows, and the runtime `ErrorCode` object is made from its keys.
+ */
+export type ErrorCode =
+  | 'INSECURE_CONTEXT'
+  | 'MIXED_CONTENT'
+  | 'INVALID_URL'
+  | 'INVALID_OPTION'
+  | 'WORKLET_UNSUPPORTED'
+  | 'WORKLET_NOT_FOUND'
+  | 'WORKLET_NOT_JAVASCRIPT'
+  | 'WORKLET_BLOCKED_BY_CSP'
+  | 'WORKLET_SYNTAX_ERROR'
+  | 'WORKLET_PROCESSOR_NOT_REGISTERED'
+  | 'AUDIO_CONTEXT_UNSUPPORTED'
+  | 'AUDIO_CONTEXT_BLOCKED'
+  | 'MICROPHONE_UNAVAILABLE'
+  | 'MICROPHONE_DENIED'
+  | 'MICROPHONE_NOT_FOUND'
+  | 'MICROPHONE_IN_USE'
+  | 'MICROPHONE_ENDED'
+  | 'OUTPUT_DEVICE_UNSUPPORTED'
+  | 'OUTPUT_DEVICE_NOT_FOUND'
+  | 'CONNECTION_FAILED'
+  | 'CONNECTION_TIMEOUT'
+  | 'CONNECTION_CLOSED'
+  | 'AUTH_REJECTED'
+  | 'SERVER_BUSY'
+  | 'SERVER_ERROR'
+  | 'PROTOCOL_ERROR'
+  | 'CODEC_UNSUPPORTED';
 
 export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = Object.freeze({
   INSECURE_CONTEXT: info('session', false, 'Voice needs a secure (https) page. Open this app at its https address.'),
@@ -81,7 +83,13 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = Object.fr
   SERVER_ERROR: info('connection', true, 'The voice service had a problem. Please try again.'),
   PROTOCOL_ERROR: info('nothing', false, 'The voice service sent something this app does not understand.'),
   CODEC_UNSUPPORTED: info('session', false, 'This browser cannot decode the voice stream.'),
-});
+} satisfies Record<ErrorCode, ErrorCodeInfo>);
+
+/**
+ * The codes by name, for `switch (error.code) { case ErrorCode.MICROPHONE_DENIED: … }`: each value is its key. Made
+ * from the table's keys rather than written out a second time.
+ */
+export const ErrorCode = Object.freeze(Object.fromEntries(Object.keys(ERROR_CODES).map((code) => [code, code]))) as { readonly [C in ErrorCode]: C };
 
 /** The metadata of `code`. */
 export function errorCodeInfo(code: ErrorCode): ErrorCodeInfo {

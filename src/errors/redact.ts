@@ -79,13 +79,17 @@ export function redactValue<T>(value: T, secrets: readonly string[] = []): T {
   return redactAny(value, secrets, 0) as T;
 }
 
-/** RFC 7230 §3.2.6 token: the shape of a subprotocol. */
-const TOKEN_CHARS = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** RFC 7230 §3.2.6 `token`: the shape of a subprotocol (a browser throws SyntaxError for anything else). */
+const RFC7230_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+export function isRfc7230Token(value: string): boolean {
+  return RFC7230_TOKEN.test(value);
+}
 
 function redactAny(value: unknown, secrets: readonly string[], depth: number, key = ''): unknown {
   if (typeof value === 'string') {
     // A single token (no spaces) that is a credential-carrying subprotocol goes whole; free text only loses the secret.
-    if (SECRET_FIELD.test(key) || SECRET_HEADER.test(key) || (TOKEN_CHARS.test(value) && isSecretSubprotocol(value, secrets))) return REDACTED;
+    if (SECRET_FIELD.test(key) || SECRET_HEADER.test(key) || (isRfc7230Token(value) && isSecretSubprotocol(value, secrets))) return REDACTED;
     return redactText(value, secrets);
   }
   if (depth > 6 || value === null || typeof value !== 'object') return value;

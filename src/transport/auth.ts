@@ -1,4 +1,5 @@
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
+import { isRfc7230Token } from '../errors/redact.js';
 
 /** How a credential reaches the server. Whatever the route, the token never appears in an error, event or log. */
 export interface AuthOptions {
@@ -25,12 +26,8 @@ export interface AuthedRequest {
   secrets: string[];
 }
 
-/** RFC 7230 §3.2.6 `token`: what a browser accepts as a subprotocol; anything else throws SyntaxError there. */
-const RFC7230_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
-export function isRfc7230Token(value: string): boolean {
-  return RFC7230_TOKEN.test(value);
-}
+// What a browser accepts as a subprotocol: one definition, shared with the redaction of subprotocol-shaped values.
+export { isRfc7230Token };
 
 /**
  * Places the credential on the request. Validates before any socket exists, so a bad token fails here with a

@@ -13,51 +13,58 @@ import { socketCanSendHeaders, type VoiceSocket } from './socket.js';
  * just stores a time.
  */
 export class LivenessWatchdog {
-  private lastHeard = 0;
-  private probed = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  #lastHeard = 0;
+  #probed = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #timeoutMs: number;
+  readonly #probe: () => void;
+  readonly #onTimeout: (silentMs: number) => void;
 
   /**
    * @param timeoutMs silence after which the link counts as dead, ms (> 0)
    * @param probe asks the peer for an answer (called at most once per silence)
    * @param onTimeout called once, after `timeoutMs` without anything heard; the watchdog is stopped then
    */
-  constructor(private readonly timeoutMs: number, private readonly probe: () => void, private readonly onTimeout: (silentMs: number) => void) {}
+  constructor(timeoutMs: number, probe: () => void, onTimeout: (silentMs: number) => void) {
+    this.#timeoutMs = timeoutMs;
+    this.#probe = probe;
+    this.#onTimeout = onTimeout;
+  }
 
   start(): void {
     this.stop();
     this.heard();
-    this.arm(this.timeoutMs / 2);
+    this.#arm(this.#timeoutMs / 2);
   }
 
   /** Something arrived from the peer (a message, a pong). */
   heard(): void {
-    this.lastHeard = monotonicNow();
-    this.probed = false;
+    this.#lastHeard = monotonicNow();
+    this.#probed = false;
   }
 
   stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
-  private arm(ms: number): void {
-    this.timer = setTimeout(() => this.check(), Math.max(1, ms));
+  #arm(ms: number): void {
+    this.#timer = setTimeout(() => this.#check(), Math.max(1, ms));
   }
 
-  private check(): void {
-    const silent = monotonicNow() - this.lastHeard;
-    if (silent >= this.timeoutMs) {
-      this.timer = undefined;
-      this.onTimeout(Math.round(silent));
+  #check(): void {
+    const silent = monotonicNow() - this.#lastHeard;
+    if (silent >= this.#timeoutMs) {
+      this.#timer = undefined;
+      this.#onTimeout(Math.round(silent));
       return;
     }
-    const half = this.timeoutMs / 2;
-    if (silent >= half && !this.probed) {
-      this.probed = true;
-      this.probe();
+    const half = this.#timeoutMs / 2;
+    if (silent >= half && !this.#probed) {
+      this.#probed = true;
+      this.#probe();
     }
-    this.arm(silent >= half ? this.timeoutMs - silent : half - silent);
+    this.#arm(silent >= half ? this.#timeoutMs - silent : half - silent);
   }
 }
 

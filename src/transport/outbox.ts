@@ -27,92 +27,100 @@ export interface OutboxSink {
  * audio (or one frame, whichever is larger) waits here, and the socket buffer only grows past the budget by a frame.
  */
 export class Outbox {
-  private readonly queue: Item[] = [];
-  private queuedAudio = 0;
-  private audioItems = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly counters = { audioSent: 0, audioDropped: 0, audioBytesDropped: 0 };
+  readonly #queue: Item[] = [];
+  #queuedAudio = 0;
+  #audioItems = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #counters = { audioSent: 0, audioDropped: 0, audioBytesDropped: 0 };
 
-  constructor(private readonly sink: OutboxSink, private readonly budgetBytes: number, private readonly pollMs = 10) {}
+  readonly #sink: OutboxSink;
+  readonly #budgetBytes: number;
+  readonly #pollMs: number;
+
+  constructor(sink: OutboxSink, budgetBytes: number, pollMs = 10) {
+    this.#sink = sink;
+    this.#budgetBytes = budgetBytes;
+    this.#pollMs = pollMs;
+  }
 
   get stats(): OutboxStats {
-    return { ...this.counters, queuedAudioBytes: this.queuedAudio };
+    return { ...this.#counters, queuedAudioBytes: this.#queuedAudio };
   }
 
   audio(messages: readonly WireMessage[]): void {
     for (const message of messages) {
-      this.queue.push({ message, audio: true, bytes: sizeOf(message) });
-      this.queuedAudio += sizeOf(message);
-      this.audioItems++;
+      this.#queue.push({ message, audio: true, bytes: sizeOf(message) });
+      this.#queuedAudio += sizeOf(message);
+      this.#audioItems++;
     }
-    this.pump();
-    this.trim();
+    this.#pump();
+    this.#trim();
   }
 
   control(messages: readonly WireMessage[]): void {
-    for (const message of messages) this.queue.push({ message, audio: false, bytes: sizeOf(message) });
-    this.pump();
+    for (const message of messages) this.#queue.push({ message, audio: false, bytes: sizeOf(message) });
+    this.#pump();
   }
 
   /** Counts audio that will never be queued (encoded for a socket that is already gone). */
   discard(messages: readonly WireMessage[]): void {
-    for (const message of messages) this.countDropped(sizeOf(message));
+    for (const message of messages) this.#countDropped(sizeOf(message));
   }
 
   /** Gives everything queued to the socket now, audio budget or not (the last messages before a close). */
   drain(): void {
-    for (const item of this.queue) if (this.sink.send(item.message) && item.audio) this.counters.audioSent++;
-    this.queue.length = 0;
+    for (const item of this.#queue) if (this.#sink.send(item.message) && item.audio) this.#counters.audioSent++;
+    this.#queue.length = 0;
     this.clear();
   }
 
   /** Forgets everything queued (the socket is gone); queued audio counts as dropped: nothing vanishes uncounted. */
   clear(): void {
-    for (const item of this.queue) if (item.audio) this.countDropped(item.bytes);
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.queue.length = 0;
-    this.queuedAudio = 0;
-    this.audioItems = 0;
+    for (const item of this.#queue) if (item.audio) this.#countDropped(item.bytes);
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#queue.length = 0;
+    this.#queuedAudio = 0;
+    this.#audioItems = 0;
   }
 
-  private pump(): void {
-    while (this.queue.length > 0) {
-      const head = this.queue[0];
-      const buffered = this.sink.bufferedAmount;
-      if (head.audio && buffered > 0 && buffered + head.bytes > this.budgetBytes) break;
-      if (!this.sink.send(head.message)) break;
-      this.queue.shift();
+  #pump(): void {
+    while (this.#queue.length > 0) {
+      const head = this.#queue[0];
+      const buffered = this.#sink.bufferedAmount;
+      if (head.audio && buffered > 0 && buffered + head.bytes > this.#budgetBytes) break;
+      if (!this.#sink.send(head.message)) break;
+      this.#queue.shift();
       if (head.audio) {
-        this.queuedAudio -= head.bytes;
-        this.audioItems--;
-        this.counters.audioSent++;
+        this.#queuedAudio -= head.bytes;
+        this.#audioItems--;
+        this.#counters.audioSent++;
       }
     }
-    if (this.queue.length > 0 && this.timer === undefined) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.pump();
-        this.trim();
-      }, this.pollMs);
+    if (this.#queue.length > 0 && this.#timer === undefined) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.#pump();
+        this.#trim();
+      }, this.#pollMs);
     }
   }
 
   /** Drops the oldest queued audio until what waits fits in what the budget leaves; the newest frame always stays. */
-  private trim(): void {
-    const room = Math.max(0, this.budgetBytes - this.sink.bufferedAmount);
-    while (this.queuedAudio > room && this.audioItems > 1) {
-      const i = this.queue.findIndex((item) => item.audio);
-      const [dropped] = this.queue.splice(i, 1);
-      this.queuedAudio -= dropped.bytes;
-      this.audioItems--;
-      this.countDropped(dropped.bytes);
+  #trim(): void {
+    const room = Math.max(0, this.#budgetBytes - this.#sink.bufferedAmount);
+    while (this.#queuedAudio > room && this.#audioItems > 1) {
+      const i = this.#queue.findIndex((item) => item.audio);
+      const [dropped] = this.#queue.splice(i, 1);
+      this.#queuedAudio -= dropped.bytes;
+      this.#audioItems--;
+      this.#countDropped(dropped.bytes);
     }
   }
 
-  private countDropped(bytes: number): void {
-    this.counters.audioDropped++;
-    this.counters.audioBytesDropped += bytes;
+  #countDropped(bytes: number): void {
+    this.#counters.audioDropped++;
+    this.#counters.audioBytesDropped += bytes;
   }
 }
 

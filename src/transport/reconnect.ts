@@ -32,26 +32,26 @@ export interface BackoffOptions {
 
 /** Exponential backoff with jitter, a cap and a give-up. */
 export class ExponentialBackoff implements ReconnectPolicy {
-  private readonly initial: number;
-  private readonly factor: number;
-  private readonly max: number;
-  private readonly attempts: number;
-  private readonly jitter: number;
-  private readonly random: () => number;
+  readonly #initial: number;
+  readonly #factor: number;
+  readonly #max: number;
+  readonly #attempts: number;
+  readonly #jitter: number;
+  readonly #random: () => number;
 
   constructor(options: BackoffOptions = {}) {
-    this.initial = options.initialDelayMs ?? 500;
-    this.factor = options.factor ?? 2;
-    this.max = options.maxDelayMs ?? 15_000;
-    this.attempts = options.maxAttempts ?? 8;
-    this.jitter = Math.min(1, Math.max(0, options.jitter ?? 0.5));
-    this.random = options.random ?? Math.random;
+    this.#initial = options.initialDelayMs ?? 500;
+    this.#factor = options.factor ?? 2;
+    this.#max = options.maxDelayMs ?? 15_000;
+    this.#attempts = options.maxAttempts ?? 8;
+    this.#jitter = Math.min(1, Math.max(0, options.jitter ?? 0.5));
+    this.#random = options.random ?? Math.random;
   }
 
   nextRetryDelayMs({ attempt }: Pick<ReconnectContext, 'attempt'>): number | null {
-    if (attempt > this.attempts) return null;
-    const base = Math.min(this.max, this.initial * this.factor ** (attempt - 1));
-    return Math.round(base * (1 - this.jitter) + base * this.jitter * this.random());
+    if (attempt > this.#attempts) return null;
+    const base = Math.min(this.#max, this.#initial * this.#factor ** (attempt - 1));
+    return Math.round(base * (1 - this.#jitter) + base * this.#jitter * this.#random());
   }
 }
 

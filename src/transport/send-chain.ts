@@ -4,24 +4,28 @@
  * could not order a flush against audio still being encoded (`input_audio_buffer.commit` overtook its `append`s).
  */
 export class SendChain {
-  private tail: Promise<void> = Promise.resolve();
-  private pending = 0;
+  #tail: Promise<void> = Promise.resolve();
+  #pending = 0;
 
   /** `onError` receives what a step threw; the chain goes on. */
-  constructor(private readonly onError: (error: unknown) => void) {}
+  readonly #onError: (error: unknown) => void;
+
+  constructor(onError: (error: unknown) => void) {
+    this.#onError = onError;
+  }
 
   /** No step is waiting or running. */
   get idle(): boolean {
-    return this.pending === 0;
+    return this.#pending === 0;
   }
 
   add(step: () => Promise<void> | void): void {
-    this.pending++;
-    this.tail = this.tail
+    this.#pending++;
+    this.#tail = this.#tail
       .then(step)
-      .catch(this.onError)
+      .catch(this.#onError)
       .finally(() => {
-        this.pending--;
+        this.#pending--;
       });
   }
 
@@ -29,6 +33,6 @@ export class SendChain {
   settled(maxMs: number): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<void>((done) => { timer = setTimeout(done, maxMs); });
-    return Promise.race([this.tail, timeout]).then(() => clearTimeout(timer));
+    return Promise.race([this.#tail, timeout]).then(() => clearTimeout(timer));
   }
 }

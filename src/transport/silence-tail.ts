@@ -7,45 +7,50 @@ import type { VoiceProtocol } from '../protocols/protocol.js';
  * keeps sending silence until the Marker returns). This sends silence, one frame per frame duration, until stopped
  * or until `maxMs` of it went out, when `onExhausted` runs.
  */
-export class SilenceTail {
-  private timer: ReturnType<typeof setInterval> | undefined;
-  private sentMs = 0;
+interface SilenceTailOptions {
+  /** Samples per frame at the wire rate. */
+  frameSamples: number;
+  /** Duration of one frame, ms: also the pace. */
+  frameMs: number;
+  /** The most silence to send, ms. */
+  maxMs: number;
+  send: (pcm: Float32Array) => void;
+  onExhausted: (sentMs: number) => void;
+}
 
-  constructor(private readonly options: {
-    /** Samples per frame at the wire rate. */
-    frameSamples: number;
-    /** Duration of one frame, ms: also the pace. */
-    frameMs: number;
-    /** The most silence to send, ms. */
-    maxMs: number;
-    send: (pcm: Float32Array) => void;
-    onExhausted: (sentMs: number) => void;
-  }) {}
+export class SilenceTail {
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #sentMs = 0;
+  readonly #options: SilenceTailOptions;
+
+  constructor(options: SilenceTailOptions) {
+    this.#options = options;
+  }
 
   get running(): boolean {
-    return this.timer !== undefined;
+    return this.#timer !== undefined;
   }
 
   start(): void {
-    if (this.timer !== undefined) return;
-    const o = this.options;
+    if (this.#timer !== undefined) return;
+    const o = this.#options;
     const silence = new Float32Array(o.frameSamples); // sent as-is each time: encoders copy what they keep
     const tick = () => {
-      if (this.sentMs >= o.maxMs) {
+      if (this.#sentMs >= o.maxMs) {
         this.stop();
-        o.onExhausted(this.sentMs);
+        o.onExhausted(this.#sentMs);
         return;
       }
       o.send(silence);
-      this.sentMs += o.frameMs;
+      this.#sentMs += o.frameMs;
     };
-    this.timer = setInterval(tick, o.frameMs);
+    this.#timer = setInterval(tick, o.frameMs);
     tick();
   }
 
   stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    clearInterval(this.#timer);
+    this.#timer = undefined;
   }
 }
 

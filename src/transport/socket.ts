@@ -64,58 +64,58 @@ const OPEN = 1;
  * an incoming size limit, and every way it can end turned into one `close` event with a typed error.
  */
 export class VoiceSocket extends EventEmitter<SocketEvents> {
-  private readonly ws: SocketLike;
-  private readonly options: SocketOptions;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private wasOpen = false;
-  private timedOut = false;
-  private closedByUs = false;
-  private ended = false;
-  private tooBigBytes: number | undefined;
-  private httpStatus: number | undefined;
+  readonly #ws: SocketLike;
+  readonly #options: SocketOptions;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #wasOpen = false;
+  #timedOut = false;
+  #closedByUs = false;
+  #ended = false;
+  #tooBigBytes: number | undefined;
+  #httpStatus: number | undefined;
   /** The reason phrase of a refused upgrade ("Forbidden Origin" from voicewire's local server). */
-  private httpReason: string | undefined;
-  private cause: unknown;
+  #httpReason: string | undefined;
+  #cause: unknown;
 
   constructor(options: SocketOptions) {
     super();
-    this.options = options;
+    this.#options = options;
     // ws enforces maxPayload before buffering a message; browsers ignore the third argument and we check on arrival.
-    this.ws = new Socket(options.url.href, [...options.protocols], { headers: { ...options.headers }, maxPayload: options.maxMessageBytes });
-    this.ws.binaryType = 'arraybuffer';
-    this.ws.on?.('unexpected-response', (req, res) => {
-      this.httpStatus = res.statusCode;
-      this.httpReason = res.statusMessage;
+    this.#ws = new Socket(options.url.href, [...options.protocols], { headers: { ...options.headers }, maxPayload: options.maxMessageBytes });
+    this.#ws.binaryType = 'arraybuffer';
+    this.#ws.on?.('unexpected-response', (req, res) => {
+      this.#httpStatus = res.statusCode;
+      this.#httpReason = res.statusMessage;
       res.resume();
       req.destroy(new Error(`HTTP ${res.statusCode ?? '?'} on upgrade`));
     });
-    this.ws.on?.('pong', () => this.emit('pong'));
-    this.ws.onopen = () => this.onOpen();
-    this.ws.onmessage = (event) => this.onMessage(event.data);
-    this.ws.onerror = (event) => this.onError(event);
-    this.ws.onclose = (event) => this.onClose(event.code, event.reason);
-    this.timer = setTimeout(() => this.onTimeout(), options.connectTimeoutMs);
+    this.#ws.on?.('pong', () => this.emit('pong'));
+    this.#ws.onopen = () => this.#onOpen();
+    this.#ws.onmessage = (event) => this.#onMessage(event.data);
+    this.#ws.onerror = (event) => this.#onError(event);
+    this.#ws.onclose = (event) => this.#onClose(event.code, event.reason);
+    this.#timer = setTimeout(() => this.#onTimeout(), options.connectTimeoutMs);
   }
 
   /** Bytes accepted by `send` and not yet handed to the network (browser `bufferedAmount`, or ws's). */
   get bufferedAmount(): number {
-    return this.ws.bufferedAmount;
+    return this.#ws.bufferedAmount;
   }
 
   get isOpen(): boolean {
-    return this.ws.readyState === OPEN;
+    return this.#ws.readyState === OPEN;
   }
 
   send(message: WireMessage): boolean {
-    if (this.ws.readyState !== OPEN) return false;
-    this.ws.send(message);
+    if (this.#ws.readyState !== OPEN) return false;
+    this.#ws.send(message);
     return true;
   }
 
   /** Sends a WebSocket ping (RFC 6455 §5.5.2); false where the runtime has no ping API (browsers). */
   ping(): boolean {
-    if (this.ws.readyState !== OPEN || this.ws.ping === undefined) return false;
-    this.ws.ping();
+    if (this.#ws.readyState !== OPEN || this.#ws.ping === undefined) return false;
+    this.#ws.ping();
     return true;
   }
 
@@ -124,80 +124,80 @@ export class VoiceSocket extends EventEmitter<SocketEvents> {
    * that never comes (ws waits 30 s). Browsers have no such call: their close() is the best there is.
    */
   abort(): void {
-    this.closedByUs = true;
-    if (this.ws.terminate) this.ws.terminate();
-    else this.shut(1000, '');
+    this.#closedByUs = true;
+    if (this.#ws.terminate) this.#ws.terminate();
+    else this.#shut(1000, '');
   }
 
   /** Closes from this side; the `close` event follows with no error unless something else already went wrong. */
   close(code = 1000, reason = ''): void {
-    this.closedByUs = true;
-    this.shut(code, reason);
+    this.#closedByUs = true;
+    this.#shut(code, reason);
   }
 
-  private shut(code: number, reason: string): void {
+  #shut(code: number, reason: string): void {
     try {
-      this.ws.close(code, reason);
+      this.#ws.close(code, reason);
     } catch {
       // Browsers may only send 1000 or 3000–4999 (1009 throws InvalidAccessError): 4000 + the code says the same.
       try {
-        this.ws.close(code >= 1000 && code < 2000 ? 4000 + (code % 1000) : 1000, reason);
+        this.#ws.close(code >= 1000 && code < 2000 ? 4000 + (code % 1000) : 1000, reason);
       } catch {
-        this.ws.terminate?.();
+        this.#ws.terminate?.();
       }
     }
   }
 
-  private onOpen(): void {
-    clearTimeout(this.timer);
-    this.wasOpen = true;
-    this.emit('open', this.ws.protocol);
+  #onOpen(): void {
+    clearTimeout(this.#timer);
+    this.#wasOpen = true;
+    this.emit('open', this.#ws.protocol);
   }
 
-  private onMessage(data: unknown): void {
-    if (this.ended || this.tooBigBytes !== undefined) return;
+  #onMessage(data: unknown): void {
+    if (this.#ended || this.#tooBigBytes !== undefined) return;
     const message: WireMessage | null = typeof data === 'string' ? data
       : data instanceof ArrayBuffer ? new Uint8Array(data)
         : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
     if (message === null) return; // binaryType is arraybuffer: nothing else arrives
     const size = typeof message === 'string' ? message.length : message.byteLength;
-    if (size > this.options.maxMessageBytes) {
-      this.tooBigBytes = size;
-      this.shut(1009, 'message too big');
+    if (size > this.#options.maxMessageBytes) {
+      this.#tooBigBytes = size;
+      this.#shut(1009, 'message too big');
       return;
     }
     this.emit('message', message);
   }
 
-  private onError(event: { error?: unknown; message?: unknown }): void {
+  #onError(event: { error?: unknown; message?: unknown }): void {
     const error = event.error;
     // ws reports an oversize frame as an error and closes with 1009 itself.
     if (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-      this.tooBigBytes ??= this.options.maxMessageBytes + 1;
+      this.#tooBigBytes ??= this.#options.maxMessageBytes + 1;
       return;
     }
-    this.cause ??= error ?? (typeof event.message === 'string' && event.message ? new Error(event.message) : undefined);
+    this.#cause ??= error ?? (typeof event.message === 'string' && event.message ? new Error(event.message) : undefined);
   }
 
-  private onTimeout(): void {
-    if (this.wasOpen || this.ended) return;
-    this.timedOut = true;
-    this.shut(1000, 'connect timeout');
+  #onTimeout(): void {
+    if (this.#wasOpen || this.#ended) return;
+    this.#timedOut = true;
+    this.#shut(1000, 'connect timeout');
     // Some runtimes deliver no close event for a socket that never connected: end it ourselves.
-    this.onClose(1006, '');
+    this.#onClose(1006, '');
   }
 
-  private onClose(code: number, rawReason: string): void {
-    if (this.ended) return;
-    const reason = redactText(rawReason, this.options.secrets);
-    this.ended = true;
-    clearTimeout(this.timer);
-    const o = this.options;
-    const error = this.closedByUs && this.tooBigBytes === undefined ? null : closeError({
-      code, reason, wasOpen: this.wasOpen, timedOut: this.timedOut, connectTimeoutMs: o.connectTimeoutMs,
-      tooBigBytes: this.tooBigBytes, maxMessageBytes: o.maxMessageBytes, httpStatus: this.httpStatus, httpReason: this.httpReason, cause: this.cause,
+  #onClose(code: number, rawReason: string): void {
+    if (this.#ended) return;
+    const reason = redactText(rawReason, this.#options.secrets);
+    this.#ended = true;
+    clearTimeout(this.#timer);
+    const o = this.#options;
+    const error = this.#closedByUs && this.#tooBigBytes === undefined ? null : closeError({
+      code, reason, wasOpen: this.#wasOpen, timedOut: this.#timedOut, connectTimeoutMs: o.connectTimeoutMs,
+      tooBigBytes: this.#tooBigBytes, maxMessageBytes: o.maxMessageBytes, httpStatus: this.#httpStatus, httpReason: this.#httpReason, cause: this.#cause,
       detailed: socketCanSendHeaders, url: redactUrl(o.url.href), protocols: o.protocols, secrets: o.secrets, normalCodes: o.normalCloseCodes,
     });
-    this.emit('close', { code, reason, wasOpen: this.wasOpen, error });
+    this.emit('close', { code, reason, wasOpen: this.#wasOpen, error });
   }
 }

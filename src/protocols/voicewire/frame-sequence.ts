@@ -50,40 +50,44 @@ export interface FrameSequenceCounters {
 export class FrameSequence {
   readonly counters: FrameSequenceCounters = { lost: 0, late: 0, duplicate: 0, resyncs: 0 };
   /** The number the next in-order frame carries; null before the first frame. */
-  private expected: number | null = null;
+  #expected: number | null = null;
   /** Bit i: frame `expected − 1 − i` arrived. */
-  private seen = 0;
+  #seen = 0;
 
   /** `maxGap`: the most frames one jump may conceal; a longer jump is a new reference (a sender restart). */
-  constructor(private readonly maxGap: number) {}
+  readonly #maxGap: number;
+
+  constructor(maxGap: number) {
+    this.#maxGap = maxGap;
+  }
 
   accept(sequence: number): SequenceVerdict {
     const s = sequence >>> 0;
-    if (this.expected === null) return this.advance(s, 0);
+    if (this.#expected === null) return this.#advance(s, 0);
     // RFC 1982 §3.2: the signed 32-bit difference; −2^31 (undefined there) counts as behind.
-    const ahead = (s - this.expected) | 0;
+    const ahead = (s - this.#expected) | 0;
     if (ahead >= 0) {
-      if (ahead > this.maxGap) {
+      if (ahead > this.#maxGap) {
         this.counters.resyncs++;
-        return this.advance(s, 0, true);
+        return this.#advance(s, 0, true);
       }
       this.counters.lost += ahead;
-      return this.advance(s, ahead);
+      return this.#advance(s, ahead);
     }
     const bit = -ahead - 1;
-    if (bit < WINDOW && (this.seen & (1 << bit)) !== 0) {
+    if (bit < WINDOW && (this.#seen & (1 << bit)) !== 0) {
       this.counters.duplicate++;
       return { play: false, reason: 'duplicate' };
     }
-    if (bit < WINDOW) this.seen |= 1 << bit;
+    if (bit < WINDOW) this.#seen |= 1 << bit;
     this.counters.late++;
     return { play: false, reason: 'late' };
   }
 
-  private advance(s: number, missing: number, restart = this.expected === null): SequenceVerdict {
+  #advance(s: number, missing: number, restart = this.#expected === null): SequenceVerdict {
     const shift = missing + 1;
-    this.seen = restart || shift >= WINDOW ? 1 : ((this.seen << shift) | 1) >>> 0;
-    this.expected = (s + 1) >>> 0;
+    this.#seen = restart || shift >= WINDOW ? 1 : ((this.#seen << shift) | 1) >>> 0;
+    this.#expected = (s + 1) >>> 0;
     return { play: true, missing };
   }
 }

@@ -53,13 +53,13 @@ export class VoicewireProtocol implements VoiceProtocol {
   readonly sampleRate: number;
   readonly audio: Readonly<VoicewireAudioFormat>;
   readonly versions: readonly number[];
-  private serverAudio: VoicewireAudioFormat | undefined;
-  private replies: WireMessage[] = [];
+  #serverAudio: VoicewireAudioFormat | undefined;
+  #replies: WireMessage[] = [];
   /** The version the server picked; 0 before its hello. */
-  private version = 0;
+  #version = 0;
   /** Version 2: the next outgoing frame's sequence number, and the incoming stream's. */
-  private nextSequence = 0;
-  private incoming: FrameSequence | null = null;
+  #nextSequence = 0;
+  #incoming: FrameSequence | null = null;
 
   constructor(options: VoicewireProtocolOptions = {}) {
     this.sampleRate = options.sampleRate ?? 24000;
@@ -69,17 +69,17 @@ export class VoicewireProtocol implements VoiceProtocol {
   }
 
   get ready(): boolean {
-    return this.serverAudio !== undefined;
+    return this.#serverAudio !== undefined;
   }
 
   /** The protocol version the server picked (1 or 2); 0 before its hello. */
   get negotiatedVersion(): number {
-    return this.version;
+    return this.#version;
   }
 
   /** The format of the audio the server announced it sends; undefined before its hello. */
   get serverFormat(): Readonly<VoicewireAudioFormat> | undefined {
-    return this.serverAudio;
+    return this.#serverAudio;
   }
 
   open(): WireMessage[] {
@@ -91,7 +91,7 @@ export class VoicewireProtocol implements VoiceProtocol {
     // docs/protocol.md: audio before the hello exchange is a protocol error, so none leaves before it.
     if (!this.ready) return [];
     const bytes = encodePcm(pcm, this.audio.format);
-    return [this.version >= 2 ? withSequence(this.nextSequence++, bytes) : bytes];
+    return [this.#version >= 2 ? withSequence(this.#nextSequence++, bytes) : bytes];
   }
 
   /** Tells the server no more audio follows. */
@@ -115,24 +115,24 @@ export class VoicewireProtocol implements VoiceProtocol {
   }
 
   takeReplies(): WireMessage[] {
-    const out = this.replies;
-    this.replies = [];
+    const out = this.#replies;
+    this.#replies = [];
     return out;
   }
 
   close(): void {
-    this.replies = [];
+    this.#replies = [];
   }
 
   async decode(message: WireMessage): Promise<ProtocolEvent[]> {
-    return typeof message === 'string' ? this.decodeText(message) : this.decodeAudio(message);
+    return typeof message === 'string' ? this.#decodeText(message) : this.#decodeAudio(message);
   }
 
-  private decodeAudio(bytes: Uint8Array): ProtocolEvent[] {
-    const audio = this.serverAudio;
+  #decodeAudio(bytes: Uint8Array): ProtocolEvent[] {
+    const audio = this.#serverAudio;
     if (audio === undefined) return [protocolError('voicewire', 'audio arrived before the server hello', { bytes: bytes.length })];
     const size = BYTES_PER_SAMPLE[audio.format];
-    const header = this.incoming ? SEQUENCE_BYTES : 0;
+    const header = this.#incoming ? SEQUENCE_BYTES : 0;
     if (bytes.length < header) return [protocolError('voicewire', `an audio frame of ${bytes.length} bytes is shorter than the version 2 header (${header} bytes)`, { bytes: bytes.length })];
     const pcm = bytes.subarray(header);
     if (pcm.length % size !== 0) {
@@ -140,8 +140,8 @@ export class VoicewireProtocol implements VoiceProtocol {
         { bytes: bytes.length, position: bytes.length - (pcm.length % size) })];
     }
     const events: ProtocolEvent[] = [];
-    if (this.incoming) {
-      const verdict = this.incoming.accept(sequenceOf(bytes));
+    if (this.#incoming) {
+      const verdict = this.#incoming.accept(sequenceOf(bytes));
       if (!verdict.play) return [{ type: 'discarded', reason: verdict.reason }];
       if (verdict.missing > 0) events.push({ type: 'gap', durationMs: verdict.missing * audio.frameMs, frames: verdict.missing, filled: false });
     }
@@ -149,7 +149,7 @@ export class VoicewireProtocol implements VoiceProtocol {
     return events;
   }
 
-  private decodeText(text: string): ProtocolEvent[] {
+  #decodeText(text: string): ProtocolEvent[] {
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -159,13 +159,13 @@ export class VoicewireProtocol implements VoiceProtocol {
     if (!isRecord(value) || typeof value.type !== 'string') {
       return [protocolError('voicewire', 'a text frame is not a JSON object with a string "type"', { text: preview(text) })];
     }
-    return this.decodeControl(value, text);
+    return this.#decodeControl(value, text);
   }
 
-  private decodeControl(m: Record<string, unknown>, text: string): ProtocolEvent[] {
+  #decodeControl(m: Record<string, unknown>, text: string): ProtocolEvent[] {
     switch (m.type) {
       case 'hello':
-        return this.decodeHello(m, text);
+        return this.#decodeHello(m, text);
       case 'text':
         if (typeof m.text !== 'string') return [protocolError('voicewire', '"text" message without a string "text"', { text: preview(text) })];
         return [{ type: 'text', text: m.text, source: m.source === 'transcript' ? 'transcript' : 'response', final: m.final === true }];
@@ -173,7 +173,7 @@ export class VoicewireProtocol implements VoiceProtocol {
         if (m.state !== 'started' && m.state !== 'stopped') return [protocolError('voicewire', '"speech" message with a bad "state"', { text: preview(text) })];
         return [{ type: 'speech', state: m.state, ...(typeof m.atMs === 'number' ? { atS: m.atMs / 1000 } : {}), ...(typeof m.durationMs === 'number' ? { durationS: m.durationMs / 1000 } : {}) }];
       case 'ping':
-        this.replies.push(this.message({ type: 'pong', id: num(m.id), t: num(m.t) }));
+        this.#replies.push(this.message({ type: 'pong', id: num(m.id), t: num(m.t) }));
         return [];
       case 'pong':
         return [{ type: 'metadata', data: { pong: { id: num(m.id), t: num(m.t) } } }];
@@ -187,8 +187,8 @@ export class VoicewireProtocol implements VoiceProtocol {
     }
   }
 
-  private decodeHello(m: Record<string, unknown>, text: string): ProtocolEvent[] {
-    if (this.serverAudio !== undefined) return [protocolError('voicewire', 'a second hello', { text: preview(text) })];
+  #decodeHello(m: Record<string, unknown>, text: string): ProtocolEvent[] {
+    if (this.#serverAudio !== undefined) return [protocolError('voicewire', 'a second hello', { text: preview(text) })];
     if (m.protocol !== 'voicewire' || typeof m.version !== 'number' || !this.versions.includes(m.version)) {
       return [protocolError('voicewire', `the server hello picks version ${preview(m.version)} of ${preview(m.protocol)}, this client offered voicewire ${this.versions.join(', ')}`,
         { text: preview(text), closeCode: 1002 }, true)];
@@ -200,10 +200,10 @@ export class VoicewireProtocol implements VoiceProtocol {
         { text: preview(text), closeCode: 1002 }, true)];
     }
     const frameMs = typeof a.frameMs === 'number' && a.frameMs > 0 ? a.frameMs : 20;
-    this.serverAudio = { sampleRate: a.sampleRate, channels: 1, format, frameMs };
-    this.version = m.version;
-    if (m.version >= 2) this.incoming = new FrameSequence(Math.floor(MAX_GAP_MS / frameMs));
-    return [{ type: 'ready', info: { protocol: 'voicewire', version: m.version, audio: { ...this.serverAudio } } }];
+    this.#serverAudio = { sampleRate: a.sampleRate, channels: 1, format, frameMs };
+    this.#version = m.version;
+    if (m.version >= 2) this.#incoming = new FrameSequence(Math.floor(MAX_GAP_MS / frameMs));
+    return [{ type: 'ready', info: { protocol: 'voicewire', version: m.version, audio: { ...this.#serverAudio } } }];
   }
 }
 
