@@ -69,6 +69,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     }, options.audioBudgetBytes ?? 128 * 1024);
   }
 
+  /** The current state; `closed` before connect() and after the end. */
   get state(): ConnectionState {
     return this.current;
   }
@@ -78,6 +79,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return this.codec;
   }
 
+  /** A snapshot of the counters (a fresh object each read). */
   get stats(): ConnectionStats {
     return { ...this.outbox.stats, ...this.counters, bufferedAmount: this.socket?.bufferedAmount ?? 0 };
   }
