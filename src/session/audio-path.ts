@@ -1,3 +1,4 @@
+import type { DeviceChange } from '../audio/devices.js';
 import type { VoicewireError } from '../errors/errors.js';
 import type { VoiceProtocol } from '../protocols/protocol.js';
 import type { PlayoutStats } from './mouth-to-ear.js';
@@ -60,6 +61,8 @@ export interface AudioSink {
   microphone?(change: MicrophoneChange): void;
   /** The lost microphone was replaced by the default one (browser; see MicrophoneFallbackOptions). */
   microphoneFallback?(change: MicrophoneFallbackChange): void;
+  /** A device was plugged in or out (browser): the lists the microphone fallback also reads, from the same enumeration. */
+  devices?(change: DeviceChange): void;
 }
 
 /** What {@link AudioPath.stats} reports; the session folds it into its `stats`. Levels in dBFS, durations in ms. */

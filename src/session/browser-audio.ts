@@ -82,6 +82,11 @@ export class BrowserAudio implements AudioPath {
     const source = this.engine.microphoneSource!;
     this.lifecycle = new AudioLifecycle(context, this.engine.microphone, { state: (s) => sink.audio?.(s), microphone: (c) => sink.microphone?.(c) }, this.options.engine?.gestureTarget);
     this.lifecycle.start(this.engine.autoplayVerdict);
+    // One watcher for the fallback and the session's `devices` event: one enumerateDevices() per devicechange.
+    this.unwatchDevices = watchDevices((change) => {
+      this.fallback?.devices(change);
+      sink.devices?.(change);
+    });
     if (this.engine.microphone) this.watchMicrophoneLoss(sink);
     this.capture = new CapturePipeline(context, source, { ...this.options.capture, wireRate: this.wireRate, frameMs: this.frameMs, format: 'float32' });
     this.capture.on('frame', (f) => {
@@ -176,7 +181,6 @@ export class BrowserAudio implements AudioPath {
       error: (e) => sink.error(e, false),
     });
     this.fallback = fallback;
-    this.unwatchDevices = watchDevices((change) => fallback.devices(change));
   }
 
   private openPlayback(inputRate: number): void {

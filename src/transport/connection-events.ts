@@ -70,9 +70,29 @@ export interface ConnectionEvents {
 /** The protocol events a connection passes on as they come; `ready`, `error` and `end` change its state instead. */
 export type DataEvent = Exclude<ProtocolEvent, { type: 'ready' | 'error' | 'end' }>;
 
-/** Emits `event` as the connection event of its name (`encoded-audio` → `encodedAudio`), secrets redacted from text. */
-export function forwardDataEvent(emitter: EventEmitter<ConnectionEvents>, event: DataEvent, secrets: readonly string[]): void {
+/** What a connection counts of the server's audio (see ConnectionStats). */
+export interface IncomingCounters {
+  framesLost: number;
+  lostMs: number;
+  framesLate: number;
+  framesDuplicate: number;
+}
+
+/**
+ * Emits `event` as the connection event of its name (`encoded-audio` → `encodedAudio`), secrets redacted from text;
+ * lost, late and duplicate frames are counted into `counters` (`discarded` is only counted).
+ */
+export function forwardDataEvent(emitter: EventEmitter<ConnectionEvents>, event: DataEvent, secrets: readonly string[], counters: IncomingCounters): void {
   switch (event.type) {
+    case 'gap':
+      counters.framesLost += event.frames;
+      counters.lostMs += event.durationMs;
+      emitter.emit('gap', event);
+      return;
+    case 'discarded':
+      if (event.reason === 'late') counters.framesLate++;
+      else counters.framesDuplicate++;
+      return;
     case 'audio':
       emitter.emit('audio', event);
       return;
