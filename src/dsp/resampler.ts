@@ -1,6 +1,7 @@
 import { HalfBandDecimator, HalfBandInterpolator } from './halfband.js';
 import { PolyphaseStage } from './polyphase.js';
 
+/** The anti-aliasing filter of {@link createResampler}: stopband attenuation, passband width, and the half-band option. */
 export interface ResamplerOptions {
   /** Attenuation of everything above the lower Nyquist frequency, in dB. Default 90 (the goal is 80). */
   rejectionDb?: number;
@@ -22,8 +23,14 @@ export interface ResamplerStage {
    * by loads more than by multiplies (a folded kernel, half the multiplies, measured 0.77× the time, not 0.5×).
    */
   readonly cost: number;
+  /** Most samples one `process` call with `inputLength` samples can produce: size output buffers with it. */
   maxOutputLength(inputLength: number): number;
+  /** Forgets the stream (filter history cleared, as if new). */
   reset(): void;
+  /**
+   * Consumes `length` samples of `input` from `offset`, writes the outputs they complete into `output` from
+   * `outputOffset`, and returns how many; allocates nothing.
+   */
   process(input: ArrayLike<number>, offset: number, length: number, output: Float32Array, outputOffset: number): number;
 }
 

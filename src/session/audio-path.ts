@@ -43,6 +43,7 @@ export interface AudioPath {
   stop(): Promise<void>;
 }
 
+/** Where an audio path delivers: the session's side, handed to {@link AudioPath.start}. */
 export interface AudioSink {
   /** One frame of mono PCM at the wire rate; the path reuses nothing it hands over. */
   frame(pcm: Float32Array): void;
@@ -58,6 +59,7 @@ export interface AudioSink {
   workletFallback?(refused: VoicewireError, moduleUrl: string): void;
   /** The audio lifecycle (browser only): see AudioLifecycle. */
   audio?(state: AudioState): void;
+  /** The microphone track was muted, unmuted or ended by the system, or the device list changed (browser only). */
   microphone?(change: MicrophoneChange): void;
   /** The lost microphone was replaced by the default one (browser; see MicrophoneFallbackOptions). */
   microphoneFallback?(change: MicrophoneFallbackChange): void;
@@ -65,6 +67,7 @@ export interface AudioSink {
   devices?(change: DeviceChange): void;
 }
 
+/** What {@link AudioPath.stats} reports; the session folds it into its `stats`. Levels in dBFS, durations in ms. */
 export interface AudioPathStats {
   /** Input level of the last frame, dBFS (−Infinity for silence). */
   micDb: number;
@@ -72,7 +75,9 @@ export interface AudioPathStats {
   playbackDb: number;
   /** Jitter-buffer depth, ms; NaN where there is no speaker (Node). */
   bufferMs: number;
+  /** Times the jitter buffer ran dry while playing; 0 where there is no speaker (Node). */
   underruns: number;
+  /** Times the jitter buffer went over its maximum depth; 0 where there is no speaker (Node). */
   overruns: number;
   /** Server audio dropped before it played (overruns, a full queue), ms. */
   droppedInMs: number;
@@ -80,7 +85,7 @@ export interface AudioPathStats {
   droppedCaptureFrames: number;
   /** How samples cross to the audio thread (the handoff): 'shared' memory, 'port' messages, or 'none' in Node. */
   handoff: 'shared' | 'port' | 'none';
-  /** The device (AudioContext) rate, or the input's rate in Node. */
+  /** The device (AudioContext) rate, or the input's rate in Node, Hz. */
   deviceRate: number;
   /** Jitter-buffer figures in ms; null where there is no speaker (Node) or before the first report. */
   playout: PlayoutStats | null;

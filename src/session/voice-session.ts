@@ -64,6 +64,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     }) ?? null;
   }
 
+  /** The current state (see {@link SessionState}); each change is also a `state` event. */
   get state(): SessionState {
     return this.current;
   }
@@ -187,6 +188,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     this.setMuted(true);
   }
 
+  /** Ends input mute: from the next frame on, the microphone is sent again. */
   unmute(): void {
     this.setMuted(false);
   }

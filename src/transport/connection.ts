@@ -54,6 +54,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     }, options.audioBudgetBytes ?? 128 * 1024, options.closeDrainMs ?? 1000);
   }
 
+  /** The current state; `closed` before connect() and after the end. */
   get state(): ConnectionState {
     return this.current;
   }
@@ -63,6 +64,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return this.codec;
   }
 
+  /** A snapshot of the counters (a fresh object each read). */
   get stats(): ConnectionStats {
     return { ...this.sender.stats, ...this.counters, bufferedAmount: this.socket?.bufferedAmount ?? 0 };
   }

@@ -31,6 +31,7 @@ export function moshiAudioMessage(ogg: Uint8Array): Uint8Array {
   return out;
 }
 
+/** The two bytes of a 0x03 control message asking for `action`. */
 export function moshiControlMessage(action: MoshiControlAction): Uint8Array {
   return new Uint8Array([MoshiKind.CONTROL, MoshiControl[action]]);
 }

@@ -20,6 +20,7 @@ import { OPUS_FRAME_MS } from '../../dsp/frame-chunker.js';
 import type { ProtocolControl, ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
 import { describeError } from '../../errors/describe.js';
 
+/** The Opus encoder and decoder, bitrate and Ogg stream of {@link moshi} (the rate is fixed: 24 kHz, 20 ms frames). */
 export interface MoshiProtocolOptions {
   /** Opus encoder for the microphone stream. Default: WebCodecs in browsers that have it, opusscript elsewhere. */
   encoder?: OpusEncoderFactory;
@@ -44,6 +45,7 @@ export interface MoshiStats {
   samplesDroppedBeforeReady: number;
   /** Samples passed to encodeAudio after endInput() ended the upload's Ogg stream, dropped. */
   samplesDroppedAfterEnd: number;
+  /** 0x06 ping messages received from the server (never answered: Moshi's servers expect no reply). */
   pings: number;
   /** Messages of kinds we do not handle (images, codes, future kinds), discarded as the protocol says. */
   ignoredMessages: number;
