@@ -131,7 +131,7 @@ class StreamAudio implements AudioPath {
     if (resampler) {
       // Push the filter's delay out with silence, so the wire carries exactly the input's duration.
       const expected = Math.round((inputSamples * this.wireRate) / this.inputRate);
-      const silence = new Float32Array(Math.ceil(resampler.delay * this.inputRate) + 1);
+      const silence = new Float32Array(Math.ceil((resampler.delayMs * this.inputRate) / 1000) + 1);
       while (wireSamples < expected) {
         const wire = toWire(silence);
         await send(cutter.push(wire.subarray(0, wire.length - Math.max(0, wireSamples - expected))));
