@@ -20,6 +20,7 @@ interface TickParts {
  */
 export class StatsTicker {
   private timer: ReturnType<typeof setInterval> | undefined;
+  private parts: (() => TickParts) | undefined;
   /** ms; NaN until a pong came back (or where the protocol has no ping). */
   private rttMs = Number.NaN;
   private pingId = 0;
@@ -28,12 +29,20 @@ export class StatsTicker {
 
   start(intervalMs: number, parts: () => TickParts): void {
     this.rttMs = Number.NaN;
+    this.parts = parts;
     this.timer = setInterval(() => this.tick(parts), intervalMs);
   }
 
+  /**
+   * Stops the tick after one last `stats`/`level` from the parts as they are now (no ping: the session is stopping),
+   * so the final figures count everything that arrived, however the last interval fell.
+   */
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    const parts = this.parts;
+    this.parts = undefined;
+    if (parts) this.tick(parts);
   }
 
   /** Takes a ping's answer; false for any other metadata (the session hands that on). */

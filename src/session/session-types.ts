@@ -53,7 +53,7 @@ export interface VoiceSessionOptions extends BrowserAudioOptions, AudioOutputOpt
    * events, no barge-in, no voice-activity detector in the bundle).
    */
   turns?: TurnDetection;
-  /** How often `stats` and `level` are emitted (and the RTT pinged), ms, while either has a listener. Default 250. */
+  /** How often `stats` and `level` are emitted (and the RTT pinged), ms, while either has a listener; both come once more as the session stops. Default 250. */
   statsIntervalMs?: number;
 }
 
@@ -120,7 +120,7 @@ export interface VoiceSessionEvents {
   speech: (speech: { state: 'started' | 'stopped'; atMs?: number; durationMs?: number }) => void;
   /** Levels in dBFS, every statsIntervalMs. */
   level: (level: { micDb: number; playbackDb: number }) => void;
-  /** Statistics every `statsIntervalMs` while a listener is attached. */
+  /** Statistics every `statsIntervalMs` while a listener is attached, and once more as the session stops (its final figures). */
   stats: (stats: SessionStats) => void;
   /** A flush marker came back: everything sent before it was processed (Kyutai STT). */
   marker: (marker: { id: number }) => void;
