@@ -69,82 +69,88 @@ export function removesMicrophone(inUse: MicrophoneInUse | null, change: DeviceC
  */
 export class MicrophoneFallback {
   /** The microphone that was lost, while no other has replaced it. */
-  private from: MicrophoneInUse | null = null;
-  private lostAt = 0;
-  private lostFrames = 0;
-  private switching = false;
-  private disposed = false;
+  #from: MicrophoneInUse | null = null;
+  #lostAt = 0;
+  #lostFrames = 0;
+  #switching = false;
+  #disposed = false;
   /** Kept while it works: an ended track may no longer report its deviceId. */
-  private inUse: MicrophoneInUse | null;
+  #inUse: MicrophoneInUse | null;
 
+  readonly #mode: 'default' | 'none';
+  readonly #host: MicrophoneFallbackHost;
+  readonly #now: () => number;
   constructor(
-    private readonly mode: 'default' | 'none',
-    private readonly host: MicrophoneFallbackHost,
-    private readonly now: () => number = () => performance.now(),
+    mode: 'default' | 'none',
+    host: MicrophoneFallbackHost,
+    now: () => number = () => performance.now(),
   ) {
-    this.inUse = host.current();
+    this.#mode = mode;
+    this.#host = host;
+    this.#now = now;
+    this.#inUse = host.current();
   }
 
   /** The microphone was switched on purpose (switchMicrophone()): that one is in use now, nothing is lost. */
   replaced(): void {
-    this.inUse = this.host.current();
-    this.from = null;
+    this.#inUse = this.#host.current();
+    this.#from = null;
   }
 
   /** The track of the microphone in use ended; `error` is its MICROPHONE_ENDED. */
   ended(error: VoicewireError): void {
-    if (this.mode === 'none') {
-      this.host.lost();
-      this.host.error(error);
-    } else this.lose();
+    if (this.#mode === 'none') {
+      this.#host.lost();
+      this.#host.error(error);
+    } else this.#lose();
   }
 
   devices(change: DeviceChange): void {
-    if (this.from) {
+    if (this.#from) {
       // Still without a microphone: a newly plugged one is worth another try.
       const added = change.added.some((d) => change.devices.microphones.includes(d));
-      if (added && this.mode === 'default') void this.openDefault();
-    } else if (removesMicrophone(this.inUse, change)) {
+      if (added && this.#mode === 'default') void this.#openDefault();
+    } else if (removesMicrophone(this.#inUse, change)) {
       // Some browsers keep the track of a vanished device live (no `ended`): the list is then the only sign.
-      if (this.mode === 'none') this.host.lost();
-      else this.lose();
+      if (this.#mode === 'none') this.#host.lost();
+      else this.#lose();
     }
   }
 
   /** Counts one capture frame; while the microphone is lost it carried no voice. */
   frame(): void {
-    if (this.from) this.lostFrames++;
+    if (this.#from) this.#lostFrames++;
   }
 
   dispose(): void {
-    this.disposed = true;
+    this.#disposed = true;
   }
 
-  private lose(): void {
-    if (this.from) return;
-    this.from = this.inUse ?? { deviceId: '', label: '' };
-    this.lostAt = this.now();
-    this.lostFrames = 0;
-    this.host.lost();
-    void this.openDefault();
+  #lose(): void {
+    if (this.#from) return;
+    this.#from = this.#inUse ?? { deviceId: '', label: '' };
+    this.#lostAt = this.#now();
+    this.#lostFrames = 0;
+    this.#host.lost();
+    void this.#openDefault();
   }
 
-  private async openDefault(): Promise<void> {
-    if (this.switching) return;
-    this.switching = true;
+  async #openDefault(): Promise<void> {
+    if (this.#switching) return;
+    this.#switching = true;
     try {
-      await this.host.openDefault();
-      if (this.disposed || !this.from) return;
-      const to = this.host.current() ?? { deviceId: '', label: '' };
-      const change = { from: this.from, to, lostFrames: this.lostFrames, lostMs: this.now() - this.lostAt };
-      this.inUse = to;
-      this.from = null;
-      this.host.switched(change);
+      await this.#host.openDefault();
+      if (this.#disposed || !this.#from) return;
+      const to = this.#host.current() ?? { deviceId: '', label: '' };
+      const change = { from: this.#from, to, lostFrames: this.#lostFrames, lostMs: this.#now() - this.#lostAt };
+      this.#inUse = to;
+      this.#from = null;
+      this.#host.switched(change);
     } catch (e) {
       // The attempt's own error: MICROPHONE_NOT_FOUND when none is left (the `microphone` event named the lost one).
-      if (!this.disposed && this.from) this.host.error(isVoicewireError(e) ? e : microphoneError(e));
+      if (!this.#disposed && this.#from) this.#host.error(isVoicewireError(e) ? e : microphoneError(e));
     } finally {
-      this.switching = false;
+      this.#switching = false;
     }
   }
 }

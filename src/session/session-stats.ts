@@ -19,18 +19,23 @@ interface TickParts {
  * protocol's ping: the server echoes the ping's time `t` in a `pong` metadata message.
  */
 export class StatsTicker {
-  private timer: ReturnType<typeof setInterval> | undefined;
-  private parts: (() => TickParts) | undefined;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #parts: (() => TickParts) | undefined;
   /** ms; NaN until a pong came back (or where the protocol has no ping). */
-  private rttMs = Number.NaN;
-  private pingId = 0;
+  #rttMs = Number.NaN;
+  #pingId = 0;
 
-  constructor(private readonly session: EventEmitter<VoiceSessionEvents>, private readonly wire: { frameMs: number; wireRate: number }) {}
+  readonly #session: EventEmitter<VoiceSessionEvents>;
+  readonly #wire: { frameMs: number; wireRate: number };
+  constructor(session: EventEmitter<VoiceSessionEvents>, wire: { frameMs: number; wireRate: number }) {
+    this.#session = session;
+    this.#wire = wire;
+  }
 
   start(intervalMs: number, parts: () => TickParts): void {
-    this.rttMs = Number.NaN;
-    this.parts = parts;
-    this.timer = setInterval(() => this.tick(parts), intervalMs);
+    this.#rttMs = Number.NaN;
+    this.#parts = parts;
+    this.#timer = setInterval(() => this.#tick(parts), intervalMs);
   }
 
   /**
@@ -38,33 +43,33 @@ export class StatsTicker {
    * so the final figures count everything that arrived, however the last interval fell.
    */
   stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    const parts = this.parts;
-    this.parts = undefined;
-    if (parts) this.tick(parts);
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    const parts = this.#parts;
+    this.#parts = undefined;
+    if (parts) this.#tick(parts);
   }
 
   /** Takes a ping's answer; false for any other metadata (the session hands that on). */
   pong(data: Readonly<Record<string, unknown>>): boolean {
     const pong = data.pong as { t?: number } | undefined;
     if (typeof pong?.t !== 'number') return false;
-    this.rttMs = now() - pong.t;
+    this.#rttMs = now() - pong.t;
     return true;
   }
 
-  private tick(parts: () => TickParts): void {
+  #tick(parts: () => TickParts): void {
     // Nobody reads them (a bot, a load generator): no ping on the wire, no analyser read, no objects.
-    if (this.session.listenerCount('stats') === 0 && this.session.listenerCount('level') === 0) return;
+    if (this.#session.listenerCount('stats') === 0 && this.#session.listenerCount('level') === 0) return;
     const { audio: path, connection, connected } = parts();
     const audio = path?.stats();
     if (!audio || !connection) return;
-    if (connected) sendPing(connection, ++this.pingId, now());
-    this.session.emit('level', { micDb: audio.micDb, playbackDb: audio.playbackDb });
+    if (connected) sendPing(connection, ++this.#pingId, now());
+    this.#session.emit('level', { micDb: audio.micDb, playbackDb: audio.playbackDb });
     const c = connection.stats;
-    const { frameMs, wireRate } = this.wire;
-    this.session.emit('stats', {
-      rttMs: this.rttMs,
+    const { frameMs, wireRate } = this.#wire;
+    this.#session.emit('stats', {
+      rttMs: this.#rttMs,
       bufferMs: audio.bufferMs,
       underruns: audio.underruns,
       overruns: audio.overruns,
@@ -75,7 +80,7 @@ export class StatsTicker {
       deviceRate: audio.deviceRate,
       wireRate,
       playout: audio.playout,
-      mouthToEarMs: audio.playout ? mouthToEarMs({ frameMs, rttMs: this.rttMs, playout: audio.playout }) : Number.NaN,
+      mouthToEarMs: audio.playout ? mouthToEarMs({ frameMs, rttMs: this.#rttMs, playout: audio.playout }) : Number.NaN,
       incoming: { framesLost: c.framesLost, lostMs: c.lostMs, framesLate: c.framesLate, framesDuplicate: c.framesDuplicate },
     });
   }

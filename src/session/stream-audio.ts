@@ -44,50 +44,56 @@ export function streamAudio(options: StreamAudioOptions = {}): AudioPathFactory 
  * resampled to the wire rate and cut into frames; the server's audio goes to a callback, unaltered.
  */
 class StreamAudio implements AudioPath {
-  private stopped = false;
-  private micDb = -Infinity;
-  private playbackDb = -Infinity;
-  private readonly inputRate: number;
+  #stopped = false;
+  #micDb = -Infinity;
+  #playbackDb = -Infinity;
+  readonly #inputRate: number;
   /** The rate of the server's audio, once some arrived (a gap is handed out at it). */
-  private serverRate: number | undefined;
+  #serverRate: number | undefined;
 
-  constructor(private readonly options: StreamAudioOptions, private readonly wireRate: number, private readonly frameMs: number) {
-    this.inputRate = options.inputSampleRate ?? wireRate;
+  readonly #options: StreamAudioOptions;
+  readonly #wireRate: number;
+  readonly #frameMs: number;
+  constructor(options: StreamAudioOptions, wireRate: number, frameMs: number) {
+    this.#options = options;
+    this.#wireRate = wireRate;
+    this.#frameMs = frameMs;
+    this.#inputRate = options.inputSampleRate ?? wireRate;
   }
 
-  private sink: AudioSink | null = null;
-  private encoded: EncodedPackets | null = null;
+  #sink: AudioSink | null = null;
+  #encoded: EncodedPackets | null = null;
 
   async start(sink: AudioSink): Promise<void> {
-    if (this.options.encodedInput && this.options.input) {
+    if (this.#options.encodedInput && this.#options.input) {
       throw new VoicewireError({ code: ErrorCode.INVALID_OPTION, message: 'Both `input` and `encodedInput` were given.', remedy: 'Pass one: PCM as `input`, or Opus as `encodedInput`.' });
     }
     // Before the connection: bad bytes fail start() with nothing opened.
-    this.encoded = this.options.encodedInput ? readEncodedInput(this.options.encodedInput) : null;
-    this.stopped = false;
-    this.sink = sink;
+    this.#encoded = this.#options.encodedInput ? readEncodedInput(this.#options.encodedInput) : null;
+    this.#stopped = false;
+    this.#sink = sink;
   }
 
   connected(protocol: VoiceProtocol | undefined): void {
-    checkEncodedInput(this.options, protocol);
+    checkEncodedInput(this.#options, protocol);
     // Once per session: a reconnect resumes the same stream rather than restarting the file.
-    const pacer = new Pacer(this.options.pace);
-    if (this.encoded && this.sink) void sendEncoded(this.encoded, this.sink, pacer, () => this.stopped);
-    else if (this.options.input && this.sink) void this.pump(this.options.input, this.sink, pacer);
-    this.sink = null;
+    const pacer = new Pacer(this.#options.pace);
+    if (this.#encoded && this.#sink) void sendEncoded(this.#encoded, this.#sink, pacer, () => this.#stopped);
+    else if (this.#options.input && this.#sink) void this.#pump(this.#options.input, this.#sink, pacer);
+    this.#sink = null;
   }
 
   play(pcm: Float32Array, sampleRate: number): void {
-    this.serverRate = sampleRate;
-    this.playbackDb = toDb(rmsOf(pcm));
-    this.options.onAudio?.(pcm, sampleRate);
+    this.#serverRate = sampleRate;
+    this.#playbackDb = toDb(rmsOf(pcm));
+    this.#options.onAudio?.(pcm, sampleRate);
   }
 
   /** Lost server audio reaches `onAudio` as silence of its duration, so what follows keeps its place in time. */
   gap(durationMs: number): void {
-    const rate = this.serverRate ?? this.wireRate;
+    const rate = this.#serverRate ?? this.#wireRate;
     const length = Math.round((durationMs * rate) / 1000);
-    if (length > 0) this.options.onAudio?.(new Float32Array(length), rate);
+    if (length > 0) this.#options.onAudio?.(new Float32Array(length), rate);
   }
 
   interrupt(): void {
@@ -95,25 +101,25 @@ class StreamAudio implements AudioPath {
   }
 
   stats(): AudioPathStats {
-    return { micDb: this.micDb, playbackDb: this.playbackDb, bufferMs: Number.NaN, underruns: 0, overruns: 0, droppedInMs: 0, droppedCaptureFrames: 0, handoff: 'none', deviceRate: this.inputRate, playout: null };
+    return { micDb: this.#micDb, playbackDb: this.#playbackDb, bufferMs: Number.NaN, underruns: 0, overruns: 0, droppedInMs: 0, droppedCaptureFrames: 0, handoff: 'none', deviceRate: this.#inputRate, playout: null };
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.#stopped = true;
   }
 
-  private async pump(input: AsyncIterable<Float32Array | Int16Array>, sink: AudioSink, pacer: Pacer): Promise<void> {
-    const frameLength = Math.round((this.wireRate * this.frameMs) / 1000);
+  async #pump(input: AsyncIterable<Float32Array | Int16Array>, sink: AudioSink, pacer: Pacer): Promise<void> {
+    const frameLength = Math.round((this.#wireRate * this.#frameMs) / 1000);
     const cutter = new FrameChunker(frameLength);
-    const resampler = this.inputRate === this.wireRate ? null : new Resampler(this.inputRate, this.wireRate);
+    const resampler = this.#inputRate === this.#wireRate ? null : new Resampler(this.#inputRate, this.#wireRate);
     let inputSamples = 0;
     let wireSamples = 0;
     const send = async (frames: Float32Array[]) => {
       for (const frame of frames) {
-        if (this.stopped) return;
-        this.micDb = toDb(rmsOf(frame));
+        if (this.#stopped) return;
+        this.#micDb = toDb(rmsOf(frame));
         sink.frame(frame);
-        const wait = pacer.sent(this.frameMs);
+        const wait = pacer.sent(this.#frameMs);
         if (wait) await wait;
       }
     };
@@ -123,22 +129,22 @@ class StreamAudio implements AudioPath {
       return wire;
     };
     for await (const block of input) {
-      if (this.stopped) return;
+      if (this.#stopped) return;
       const floats = block instanceof Float32Array ? block : int16ArrayToFloat(block);
       inputSamples += floats.length;
       await send(cutter.push(toWire(floats)));
     }
     if (resampler) {
       // Push the filter's delay out with silence, so the wire carries exactly the input's duration.
-      const expected = Math.round((inputSamples * this.wireRate) / this.inputRate);
-      const silence = new Float32Array(Math.ceil((resampler.delayMs * this.inputRate) / 1000) + 1);
+      const expected = Math.round((inputSamples * this.#wireRate) / this.#inputRate);
+      const silence = new Float32Array(Math.ceil((resampler.delayMs * this.#inputRate) / 1000) + 1);
       while (wireSamples < expected) {
         const wire = toWire(silence);
         await send(cutter.push(wire.subarray(0, wire.length - Math.max(0, wireSamples - expected))));
       }
     }
     await send(cutter.rest());
-    if (!this.stopped) sink.end();
+    if (!this.#stopped) sink.end();
   }
 }
 

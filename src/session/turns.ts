@@ -80,31 +80,35 @@ const clock = () => (typeof performance === 'undefined' ? Date.now() : performan
  * and says when either side starts or stops, and when the user barges in.
  */
 class TurnTracker implements TurnDetector {
-  private readonly vad: VoiceActivityDetector | null;
-  private readonly idleMs: number;
-  private state: TurnState = { userSpeaking: false, agentSpeaking: false };
-  private idleTimer: ReturnType<typeof setTimeout> | undefined;
-  private interruptedAt = -Infinity;
+  readonly #vad: VoiceActivityDetector | null;
+  readonly #idleMs: number;
+  #state: TurnState = { userSpeaking: false, agentSpeaking: false };
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #interruptedAt = -Infinity;
 
-  constructor(private readonly options: TurnOptions, wireRate: number, private readonly handlers: TurnHandlers) {
+  readonly #options: TurnOptions;
+  readonly #handlers: TurnHandlers;
+  constructor(options: TurnOptions, wireRate: number, handlers: TurnHandlers) {
+    this.#options = options;
+    this.#handlers = handlers;
     const vad = options.voiceActivity ?? true;
-    this.vad = vad === false ? null : new VoiceActivityDetector({ ...(vad === true ? {} : vad), sampleRate: wireRate });
-    this.idleMs = options.agentIdleMs ?? 250;
+    this.#vad = vad === false ? null : new VoiceActivityDetector({ ...(vad === true ? {} : vad), sampleRate: wireRate });
+    this.#idleMs = options.agentIdleMs ?? 250;
   }
 
   get current(): TurnState {
-    return this.state;
+    return this.#state;
   }
 
   /** One frame as sent (silence when muted). */
   frame(pcm: Float32Array): void {
-    const transition = this.vad?.push(pcm);
+    const transition = this.#vad?.push(pcm);
     if (!transition) return;
     const at = clock();
     const speaking = transition === 'started';
-    const bargeIn = speaking && this.state.agentSpeaking && this.options.bargeIn === true;
-    this.set('user', speaking, at);
-    if (bargeIn) this.handlers.bargeIn(at);
+    const bargeIn = speaking && this.#state.agentSpeaking && this.#options.bargeIn === true;
+    this.#set('user', speaking, at);
+    if (bargeIn) this.#handlers.bargeIn(at);
   }
 
   /** A playback report: the jitter buffer is playing (true) or idle. */
@@ -112,38 +116,38 @@ class TurnTracker implements TurnDetector {
     if (playing) {
       // A report posted before the flush reached the audio thread still says "playing": one stats interval (100 ms)
       // plus delivery is ignored after an interrupt, so the agent's turn does not flicker back on.
-      if (clock() - this.interruptedAt < STALE_REPORT_MS) return;
-      clearTimeout(this.idleTimer);
-      this.idleTimer = undefined;
-      this.set('agent', true, clock());
-    } else if (this.state.agentSpeaking && this.idleTimer === undefined) {
-      this.idleTimer = setTimeout(() => {
-        this.idleTimer = undefined;
-        this.set('agent', false, clock());
-      }, this.idleMs);
+      if (clock() - this.#interruptedAt < STALE_REPORT_MS) return;
+      clearTimeout(this.#idleTimer);
+      this.#idleTimer = undefined;
+      this.#set('agent', true, clock());
+    } else if (this.#state.agentSpeaking && this.#idleTimer === undefined) {
+      this.#idleTimer = setTimeout(() => {
+        this.#idleTimer = undefined;
+        this.#set('agent', false, clock());
+      }, this.#idleMs);
     }
   }
 
   /** Playback was flushed: the agent's turn ends now. */
   interrupted(): void {
-    this.interruptedAt = clock();
-    clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
-    this.set('agent', false, clock());
+    this.#interruptedAt = clock();
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
+    this.#set('agent', false, clock());
   }
 
   /** Both sides silent, detector reset (the session stopped, or the microphone changed). */
   reset(): void {
     this.interrupted();
-    this.interruptedAt = -Infinity;
-    this.vad?.reset();
-    this.set('user', false, clock());
+    this.#interruptedAt = -Infinity;
+    this.#vad?.reset();
+    this.#set('user', false, clock());
   }
 
-  private set(side: 'user' | 'agent', speaking: boolean, atMs: number): void {
+  #set(side: 'user' | 'agent', speaking: boolean, atMs: number): void {
     const key = side === 'user' ? 'userSpeaking' : 'agentSpeaking';
-    if (this.state[key] === speaking) return;
-    this.state = { ...this.state, [key]: speaking };
-    this.handlers.change({ ...this.state, changed: side, atMs });
+    if (this.#state[key] === speaking) return;
+    this.#state = { ...this.#state, [key]: speaking };
+    this.#handlers.change({ ...this.#state, changed: side, atMs });
   }
 }

@@ -23,39 +23,41 @@ export type { SessionState, SessionStats, SessionText, VoiceSessionEvents, Voice
  * Call start() from a user gesture; stop() closes everything it opened; start() again begins a new session.
  */
 export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
-  private current: SessionState = 'idle';
-  private connection: Connection | null = null;
-  private audioPath: AudioPath | null = null;
-  private isMuted = false;
-  private startPending = false;
+  #current: SessionState = 'idle';
+  #connection: Connection | null = null;
+  #audioPath: AudioPath | null = null;
+  #isMuted = false;
+  #startPending = false;
   /** stop() was called while start() was still running. */
-  private stopCalled = false;
-  private reconnectInfo: ReconnectInfo = NOT_RECONNECTING;
-  private readonly protocol: ProtocolFactory;
-  private readonly wireRate: number;
-  private readonly frameMs: number;
-  private readonly ticker: StatsTicker;
+  #stopCalled = false;
+  #reconnectInfo: ReconnectInfo = NOT_RECONNECTING;
+  readonly #protocol: ProtocolFactory;
+  readonly #wireRate: number;
+  readonly #frameMs: number;
+  readonly #ticker: StatsTicker;
   /**
    * Speakers: `output.setVolume(0–1)` (ramped, no clicks), `output.setMuted()`, `output.setDevice(id)` (setSinkId:
    * OUTPUT_DEVICE_UNSUPPORTED where there is no AudioContext.setSinkId: Firefox, Safari).
    * Kept across start/stop.
    */
   readonly output: AudioOutput;
-  private readonly turns: TurnDetector | null;
+  readonly #turns: TurnDetector | null;
 
   /** Throws INVALID_OPTION for a volume outside 0–1, or muteMode 'nothing' with a protocol that needs continuous audio. */
-  constructor(private readonly options: VoiceSessionOptions) {
+  readonly #options: VoiceSessionOptions;
+  constructor(options: VoiceSessionOptions) {
     super();
-    this.protocol = options.protocol ?? voicewire();
+    this.#options = options;
+    this.#protocol = options.protocol ?? voicewire();
     // A first codec tells the audio's rate and frame; each socket gets its own from the factory.
-    const first = this.protocol();
-    this.wireRate = first.sampleRate;
-    this.frameMs = first.frameMs;
+    const first = this.#protocol();
+    this.#wireRate = first.sampleRate;
+    this.#frameMs = first.frameMs;
     first.close();
-    this.ticker = new StatsTicker(this, { frameMs: this.frameMs, wireRate: this.wireRate });
+    this.#ticker = new StatsTicker(this, { frameMs: this.#frameMs, wireRate: this.#wireRate });
     if (options.muteMode === 'nothing') assertGapsAllowed(first);
     this.output = new AudioOutput(options);
-    this.turns = options.turns?.(this.wireRate, {
+    this.#turns = options.turns?.(this.#wireRate, {
       change: (change) => this.emit('turn', change),
       bargeIn: (atMs) => {
         this.interrupt();
@@ -66,22 +68,22 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
 
   /** The current state (see {@link SessionState}); each change is also a `state` event. */
   get state(): SessionState {
-    return this.current;
+    return this.#current;
   }
 
   /** Which reconnect attempt runs, the delay before it, and why the session gave up (kept after `closed`). */
   get reconnect(): ReconnectInfo {
-    return this.reconnectInfo;
+    return this.#reconnectInfo;
   }
 
   /** True while input is muted: what is sent is silence (or nothing, per `muteMode`), never the microphone. */
   get muted(): boolean {
-    return this.isMuted;
+    return this.#isMuted;
   }
 
   /** Who is speaking now (see the `turn` event); nobody without the `turns` option. */
   get turn(): TurnState {
-    return this.turns?.current ?? NOBODY;
+    return this.#turns?.current ?? NOBODY;
   }
 
   /**
@@ -90,30 +92,30 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
    * MICROPHONE_* (the old microphone stays) or INVALID_OPTION outside a browser session.
    */
   async switchMicrophone(settings: MicrophoneSettings): Promise<void> {
-    const audio = this.audioPath;
-    if (!(audio instanceof BrowserAudio)) throw notBrowserSessionError(this.current);
+    const audio = this.#audioPath;
+    if (!(audio instanceof BrowserAudio)) throw notBrowserSessionError(this.#current);
     await audio.switchMicrophone(settings);
-    this.turns?.reset();
+    this.#turns?.reset();
   }
 
   /** What the browser applied to the microphone (`track.getSettings()`: deviceId, echoCancellation…); null otherwise. */
   get microphoneSettings(): MediaTrackSettings | null {
-    return this.audioPath instanceof BrowserAudio ? this.audioPath.microphoneSettings : null;
+    return this.#audioPath instanceof BrowserAudio ? this.#audioPath.microphoneSettings : null;
   }
 
   /** The playback node (browser), for visualisers and taps; null otherwise. */
   get playbackNode(): AudioNode | null {
-    return this.audioPath instanceof BrowserAudio ? this.audioPath.playbackNode : null;
+    return this.#audioPath instanceof BrowserAudio ? this.#audioPath.playbackNode : null;
   }
 
   /** The microphone as a node of `audioContext` (browser), for meters and taps; read it, do not disconnect it; null otherwise. */
   get microphoneSource(): AudioNode | null {
-    return this.audioPath instanceof BrowserAudio ? this.audioPath.microphoneSource : null;
+    return this.#audioPath instanceof BrowserAudio ? this.#audioPath.microphoneSource : null;
   }
 
   /** The session's AudioContext (browser); null otherwise. */
   get audioContext(): AudioContext | null {
-    return this.audioPath instanceof BrowserAudio ? this.audioPath.context : null;
+    return this.#audioPath instanceof BrowserAudio ? this.#audioPath.context : null;
   }
 
   /**
@@ -125,84 +127,85 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
    *   SERVER_BUSY, SERVER_ERROR, PROTOCOL_ERROR (another protocol at that URL), CODEC_UNSUPPORTED
    */
   async start(): Promise<void> {
-    if (this.current !== 'idle' && this.current !== 'closed') throw startedTwiceError(this.current);
-    this.setState('starting');
-    this.stopCalled = false;
-    this.startPending = true;
-    this.reconnectInfo = NOT_RECONNECTING;
+    if (this.#current !== 'idle' && this.#current !== 'closed') throw startedTwiceError(this.#current);
+    this.#setState('starting');
+    this.#stopCalled = false;
+    this.#startPending = true;
+    this.#reconnectInfo = NOT_RECONNECTING;
     try {
       // Before any device is touched: a mixed-content or malformed URL fails here, with nothing to undo.
-      resolveSocketUrl(this.options.url, this.options.base === undefined ? {} : { base: this.options.base });
-      const audio = this.createAudioPath();
-      this.audioPath = audio;
-      await audio.start(this.audioSink(audio));
-      if (this.audioPath !== audio) throw stoppedWhileStarting();
-      const connection = this.createConnection();
-      this.connection = connection;
+      resolveSocketUrl(this.#options.url, this.#options.base === undefined ? {} : { base: this.#options.base });
+      const audio = this.#createAudioPath();
+      this.#audioPath = audio;
+      await audio.start(this.#audioSink(audio));
+      if (this.#audioPath !== audio) throw stoppedWhileStarting();
+      const connection = this.#createConnection();
+      this.#connection = connection;
       await connection.connect();
-      if (this.connection !== connection) throw stoppedWhileStarting();
+      if (this.#connection !== connection) throw stoppedWhileStarting();
       audio.connected(connection.protocol);
-      this.ticker.start(this.options.statsIntervalMs ?? 250, () => ({ audio: this.audioPath, connection: this.connection, connected: this.current === 'connected' }));
+      this.#ticker.start(this.#options.statsIntervalMs ?? 250, () => ({ audio: this.#audioPath, connection: this.#connection, connected: this.#current === 'connected' }));
     } catch (e) {
       // stop() while starting: what failed underneath is a consequence (a closed AudioContext aborts addModule,
       // which reads like a CSP block), so report the stop itself, with that failure as the cause.
-      if (this.stopCalled) throw isVoicewireError(e) && e.code === ErrorCode.CONNECTION_CLOSED ? e : stoppedWhileStarting(e);
+      if (this.#stopCalled) throw isVoicewireError(e) && e.code === ErrorCode.CONNECTION_CLOSED ? e : stoppedWhileStarting(e);
       const error = asVoicewireError(e);
-      if (!this.isEnding()) {
+      if (!this.#isEnding()) {
         this.emit('error', error, true);
-        await this.end();
+        await this.#end();
       }
       throw error;
     } finally {
-      this.startPending = false;
+      this.#startPending = false;
     }
   }
 
-  private isEnding(): boolean {
-    return this.current === 'stopping' || this.current === 'closed';
+  #isEnding(): boolean {
+    return this.#current === 'stopping' || this.#current === 'closed';
   }
 
   /** Closes the connection, the microphone, the worklets and the AudioContext. Safe to call at any time. */
   async stop(): Promise<void> {
-    if (this.startPending) this.stopCalled = true;
-    await this.end();
+    if (this.#startPending) this.#stopCalled = true;
+    await this.#end();
   }
 
   /** stop() for the session's own reasons (the connection ended, a fatal audio error): start() reports those. */
-  private async end(): Promise<void> {
-    if (this.current === 'idle' || this.isEnding()) return;
-    this.setState('stopping');
-    this.ticker.stop();
-    this.turns?.reset();
-    const { connection, audioPath } = this;
-    this.connection = null;
-    this.audioPath = null;
+  async #end(): Promise<void> {
+    if (this.#current === 'idle' || this.#isEnding()) return;
+    this.#setState('stopping');
+    this.#ticker.stop();
+    this.#turns?.reset();
+    const connection = this.#connection;
+    const audioPath = this.#audioPath;
+    this.#connection = null;
+    this.#audioPath = null;
     connection?.removeAllListeners();
     connection?.close(1000, 'client stopped');
     await audioPath?.stop();
-    this.setState('closed');
+    this.#setState('closed');
   }
 
   /** Input mute: from the next frame on, sends silence or nothing (`muteMode`) instead of the microphone. */
   mute(): void {
-    this.setMuted(true);
+    this.#setMuted(true);
   }
 
   /** Ends input mute: from the next frame on, the microphone is sent again. */
   unmute(): void {
-    this.setMuted(false);
+    this.#setMuted(false);
   }
 
-  private setMuted(muted: boolean): void {
-    if (muted === this.isMuted) return;
-    this.isMuted = muted;
+  #setMuted(muted: boolean): void {
+    if (muted === this.#isMuted) return;
+    this.#isMuted = muted;
     this.emit('mute', muted);
   }
 
   /** Drops queued playback at once: the user talks over the agent. */
   interrupt(): void {
-    this.audioPath?.interrupt();
-    this.turns?.interrupted();
+    this.#audioPath?.interrupt();
+    this.#turns?.interrupted();
   }
 
   /**
@@ -210,12 +213,12 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
    * durationMs: 1000 }` to the local server), Moshi (`{ action: 'endTurn' }`). False where it has none.
    */
   sendControl(control: { action: string; [field: string]: unknown }): boolean {
-    return sendControl(this.connection, control);
+    return sendControl(this.#connection, control);
   }
 
   /** Sends text for the server to speak (Kyutai TTS), after the audio sent before it. False where the protocol takes no text. */
   sendText(text: string): boolean {
-    return sendText(this.connection, text);
+    return sendText(this.#connection, text);
   }
 
   /**
@@ -224,67 +227,67 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
    * Stream input calls it when the iterable ends. False when not connected or already ended.
    */
   endInput(): boolean {
-    return this.connection?.endInput() ?? false;
+    return this.#connection?.endInput() ?? false;
   }
 
-  private createAudioPath(): AudioPath {
-    const audio = this.options.audio ?? (typeof document === 'undefined' ? undefined : 'browser');
-    if (audio === 'browser') return new BrowserAudio(this.options, this.wireRate, this.frameMs, this.output);
-    if (audio !== undefined) return audio({ sampleRate: this.wireRate, frameMs: this.frameMs });
+  #createAudioPath(): AudioPath {
+    const audio = this.#options.audio ?? (typeof document === 'undefined' ? undefined : 'browser');
+    if (audio === 'browser') return new BrowserAudio(this.#options, this.#wireRate, this.#frameMs, this.output);
+    if (audio !== undefined) return audio({ sampleRate: this.#wireRate, frameMs: this.#frameMs });
     throw noAudioPathError();
   }
 
-  private audioSink(audio: AudioPath): AudioSink {
+  #audioSink(audio: AudioPath): AudioSink {
     return {
       frame: (pcm) => {
         // Not connected yet or reconnecting: the connection refuses the frame and counts it as dropped.
-        if (this.audioPath !== audio || this.connection === null) return;
-        if (this.isMuted) {
-          if (this.options.muteMode === 'nothing') return;
+        if (this.#audioPath !== audio || this.#connection === null) return;
+        if (this.#isMuted) {
+          if (this.#options.muteMode === 'nothing') return;
           pcm.fill(0);
         }
-        this.turns?.frame(pcm);
-        this.connection.sendAudio(pcm);
+        this.#turns?.frame(pcm);
+        this.#connection.sendAudio(pcm);
       },
       packets: (packets, preSkip) => {
         // Sent and refused packets are counted by the connection (framesSent = its audioSent).
-        if (this.audioPath === audio) this.connection?.sendEncodedAudio(packets, preSkip);
+        if (this.#audioPath === audio) this.#connection?.sendEncodedAudio(packets, preSkip);
       },
       playing: (playing) => {
-        if (this.audioPath === audio) this.turns?.playing(playing);
+        if (this.#audioPath === audio) this.#turns?.playing(playing);
       },
       end: () => {
-        if (this.audioPath === audio) this.endInput();
+        if (this.#audioPath === audio) this.endInput();
       },
       error: (error, fatal) => {
         this.emit('error', error, fatal);
-        if (fatal) void this.end();
+        if (fatal) void this.#end();
       },
       audio: (state) => this.emit('audio', state),
       microphone: (change) => this.emit('microphone', change),
       microphoneFallback: (change) => this.emit('microphoneFallback', change),
       workletFallback: (refused, moduleUrl) => this.emit('workletFallback', { refused, moduleUrl }),
       devices: (change) => {
-        if (this.audioPath === audio) this.emit('devices', change);
+        if (this.#audioPath === audio) this.emit('devices', change);
       },
     };
   }
 
-  private createConnection(): Connection {
-    return createSessionConnection(this.options, this.protocol, this, {
-      state: (state) => this.setState(state),
-      reconnect: (info) => (this.reconnectInfo = info),
-      audio: () => this.audioPath,
-      pong: (data) => this.ticker.pong(data),
-      end: () => void this.end(),
+  #createConnection(): Connection {
+    return createSessionConnection(this.#options, this.#protocol, this, {
+      state: (state) => this.#setState(state),
+      reconnect: (info) => (this.#reconnectInfo = info),
+      audio: () => this.#audioPath,
+      pong: (data) => this.#ticker.pong(data),
+      end: () => void this.#end(),
     });
   }
 
-  private setState(state: SessionState): void {
-    if (state === this.current) return;
+  #setState(state: SessionState): void {
+    if (state === this.#current) return;
     // Once stopping, only `closed` may follow: late socket events must not revive the state.
-    if (this.isEnding() && state !== 'closed' && state !== 'starting') return;
-    this.current = state;
+    if (this.#isEnding() && state !== 'closed' && state !== 'starting') return;
+    this.#current = state;
     this.emit('state', state);
   }
 }
