@@ -18,8 +18,8 @@ export abstract class KyutaiCodec implements VoiceProtocol {
   /** Any length: the server rebuffers to its own 80 ms steps. */
   readonly frameMs = 20;
   /** Loaded on the first message; every message awaits this one promise, so they stay in arrival order. */
-  private decoder: Promise<Decoder> | undefined;
-  private isReady = false;
+  #decoder: Promise<Decoder> | undefined;
+  #isReady = false;
 
   /** @throws VoicewireError INVALID_OPTION for a rate other than 24 000 Hz: Kyutai's models run at 24 kHz only. */
   constructor(name: string, sampleRate?: number) {
@@ -27,7 +27,7 @@ export abstract class KyutaiCodec implements VoiceProtocol {
   }
 
   get ready(): boolean {
-    return this.isReady;
+    return this.#isReady;
   }
 
   /** The server speaks first (`Ready`). */
@@ -41,10 +41,10 @@ export abstract class KyutaiCodec implements VoiceProtocol {
   close(): void {}
 
   async decode(message: WireMessage): Promise<ProtocolEvent[]> {
-    this.decoder ??= loadDecoder();
+    this.#decoder ??= loadDecoder();
     let decoder: Decoder;
     try {
-      decoder = await this.decoder;
+      decoder = await this.#decoder;
     } catch (e) {
       // Nothing can be read without it: one fatal CODEC_UNSUPPORTED naming why, not an error per message and a
       // hello timeout blaming a busy server.
@@ -54,8 +54,8 @@ export abstract class KyutaiCodec implements VoiceProtocol {
     if (!decoded.ok) return [decoded.event];
     const m = decoded.message;
     if (m.type === 'Ready') {
-      if (this.isReady) return [];
-      this.isReady = true;
+      if (this.#isReady) return [];
+      this.#isReady = true;
       return [{ type: 'ready', info: { protocol: this.name } }];
     }
     if (m.type === 'Error') return [kyutaiError(this.name, m)];

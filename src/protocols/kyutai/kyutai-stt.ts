@@ -30,9 +30,9 @@ export class KyutaiSttProtocol extends KyutaiCodec {
   readonly endInputSilenceMs: number;
   /** The model transcribes as audio arrives and lags it by its delay: a gap holds back the text. */
   readonly continuousAudio = true;
-  private nextMarker = 1;
+  #nextMarker = 1;
   /** The id of the Marker endInput() sent; its echo means the whole input was transcribed. */
-  private endMarker: number | undefined;
+  #endMarker: number | undefined;
 
   constructor(options: KyutaiSttProtocolOptions = {}) {
     super('kyutai-stt', options.sampleRate);
@@ -46,7 +46,7 @@ export class KyutaiSttProtocol extends KyutaiCodec {
 
   /** A `Marker` with a fresh id; the `marker` event with that id says everything before it was processed. */
   flush(): WireMessage[] {
-    return [encodeMessage({ type: 'Marker', id: this.nextMarker++ })];
+    return [encodeMessage({ type: 'Marker', id: this.#nextMarker++ })];
   }
 
   /**
@@ -55,7 +55,7 @@ export class KyutaiSttProtocol extends KyutaiCodec {
    */
   endInput(): WireMessage[] {
     const [marker] = this.flush();
-    this.endMarker = this.nextMarker - 1;
+    this.#endMarker = this.#nextMarker - 1;
     return [marker];
   }
 
@@ -70,7 +70,7 @@ export class KyutaiSttProtocol extends KyutaiCodec {
         return [{ type: 'metadata', data: { type: 'Step', step: num(m.step_idx), pausePrs: Array.isArray(m.prs) ? m.prs.map((p) => num(p)) : [], bufferedPcm: num(m.buffered_pcm) } }];
       case 'Marker':
         if (typeof m.id !== 'number') return [protocolError('kyutai-stt', 'a Marker without a numeric "id"')];
-        return m.id === this.endMarker ? [{ type: 'marker', id: m.id }, { type: 'end' }] : [{ type: 'marker', id: m.id }];
+        return m.id === this.#endMarker ? [{ type: 'marker', id: m.id }, { type: 'end' }] : [{ type: 'marker', id: m.id }];
       default:
         return [];
     }

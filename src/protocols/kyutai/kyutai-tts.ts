@@ -22,7 +22,7 @@ export interface KyutaiTtsProtocolOptions {
  */
 export class KyutaiTtsProtocol extends KyutaiCodec {
   readonly name = 'kyutai-tts';
-  private oggReported = false;
+  #oggReported = false;
 
   constructor(options: KyutaiTtsProtocolOptions = {}) {
     super('kyutai-tts', options.sampleRate);
@@ -56,15 +56,15 @@ export class KyutaiTtsProtocol extends KyutaiCodec {
         return [{ type: 'text', text: m.text, source: 'response', final: true, ...(startS === undefined ? {} : { startS }), ...(endS === undefined ? {} : { endS }) }];
       }
       case 'OggOpus':
-        return this.oggUnsupported();
+        return this.#oggUnsupported();
       default:
         return [];
     }
   }
 
-  private oggUnsupported(): ProtocolEvent[] {
-    if (this.oggReported) return [];
-    this.oggReported = true;
+  #oggUnsupported(): ProtocolEvent[] {
+    if (this.#oggReported) return [];
+    this.#oggReported = true;
     const error = new VoicewireError({
       code: ErrorCode.CODEC_UNSUPPORTED,
       message: 'The TTS server sends Ogg Opus audio; this protocol decodes only PCM in MessagePack.',

@@ -67,28 +67,28 @@ export class MoshiProtocol implements VoiceProtocol {
   readonly continuousAudio = true;
   readonly stats: MoshiStats = { samplesDroppedBeforeReady: 0, samplesDroppedAfterEnd: 0, pings: 0, ignoredMessages: 0 };
 
-  private readonly options: MoshiProtocolOptions;
-  private isReady = false;
-  private closed = false;
+  readonly #options: MoshiProtocolOptions;
+  #isReady = false;
+  #closed = false;
   /** The upload's Ogg stream got its EOS page: it takes no more packets (RFC 3533 §6). */
-  private inputEnded = false;
-  private encoder: Promise<OpusEncoder> | null = null;
-  private writer: OggOpusWriter | null = null;
+  #inputEnded = false;
+  #encoder: Promise<OpusEncoder> | null = null;
+  #writer: OggOpusWriter | null = null;
   /** OpusHead + OpusTags pages, held until the first audio page goes out. */
-  private headerPages: Uint8Array | null = null;
-  private readonly serverAudio: MoshiServerAudio;
+  #headerPages: Uint8Array | null = null;
+  readonly #serverAudio: MoshiServerAudio;
   /** Serialises codec work: callers may fire encodeAudio/decode without awaiting, order must hold. */
-  private encodeChain: Promise<unknown> = Promise.resolve();
+  #encodeChain: Promise<unknown> = Promise.resolve();
   /** Only audio waits for audio (the Ogg stream, the decoder); text, metadata and errors never wait behind it. */
-  private audioChain: Promise<unknown> = Promise.resolve();
+  #audioChain: Promise<unknown> = Promise.resolve();
 
   constructor(options: MoshiProtocolOptions = {}) {
-    this.options = options;
-    this.serverAudio = new MoshiServerAudio(options.decodeAudio !== false, options.decoder);
+    this.#options = options;
+    this.#serverAudio = new MoshiServerAudio(options.decodeAudio !== false, options.decoder);
   }
 
   get ready(): boolean {
-    return this.isReady;
+    return this.#isReady;
   }
 
   /** The server speaks first; the client has nothing to say until the handshake. */
@@ -103,24 +103,24 @@ export class MoshiProtocol implements VoiceProtocol {
    * reach a real-time model as stale speech and an ever-growing delay, while buffering would grow memory unbounded.
    */
   encodeAudio(pcm: Float32Array): Promise<WireMessage[]> {
-    if (!this.isReady || this.closed || this.inputEnded) {
-      if (this.inputEnded) this.stats.samplesDroppedAfterEnd += pcm.length;
-      else if (!this.closed) this.stats.samplesDroppedBeforeReady += pcm.length;
+    if (!this.#isReady || this.#closed || this.#inputEnded) {
+      if (this.#inputEnded) this.stats.samplesDroppedAfterEnd += pcm.length;
+      else if (!this.#closed) this.stats.samplesDroppedBeforeReady += pcm.length;
       return Promise.resolve([]);
     }
     const copy = pcm.slice(); // the caller may reuse its buffer before the chain reaches this frame
-    const run = this.encodeChain.then(() => this.encodeNow(copy));
-    this.encodeChain = run.catch(() => undefined);
+    const run = this.#encodeChain.then(() => this.#encodeNow(copy));
+    this.#encodeChain = run.catch(() => undefined);
     return run;
   }
 
   /** Sends what the encoder holds (a half-filled page) and, if configured, an endTurn control. */
   flush(): WireMessage[] {
-    if (!this.isReady || !this.writer || this.inputEnded) return [];
+    if (!this.#isReady || !this.#writer || this.#inputEnded) return [];
     const out: WireMessage[] = [];
-    const page = this.writer.flush();
-    if (page) out.push(this.audioMessage(page));
-    if (this.options.endTurnOnFlush) out.push(moshiControlMessage('endTurn'));
+    const page = this.#writer.flush();
+    if (page) out.push(this.#audioMessage(page));
+    if (this.#options.endTurnOnFlush) out.push(moshiControlMessage('endTurn'));
     return out;
   }
 
@@ -130,10 +130,10 @@ export class MoshiProtocol implements VoiceProtocol {
    * (the transport's send chain does). Nothing was uploaded → nothing to end. Later audio is dropped and counted.
    */
   endInput(): WireMessage[] {
-    if (this.inputEnded || !this.writer) return [];
-    this.inputEnded = true;
-    const page = this.writer.flush(true);
-    return page ? [this.audioMessage(page)] : [];
+    if (this.#inputEnded || !this.#writer) return [];
+    this.#inputEnded = true;
+    const page = this.#writer.flush(true);
+    return page ? [this.#audioMessage(page)] : [];
   }
 
   /** A client-initiated close ends the upload's Ogg stream first, unless endInput() already did. */
@@ -148,7 +148,7 @@ export class MoshiProtocol implements VoiceProtocol {
    */
   control(control: MoshiControlAction | ProtocolControl): WireMessage[] {
     const action = typeof control === 'string' ? control : control.action;
-    if (!this.isReady || !Object.hasOwn(MoshiControl, action)) return [];
+    if (!this.#isReady || !Object.hasOwn(MoshiControl, action)) return [];
     return [moshiControlMessage(action as MoshiControlAction)];
   }
 
@@ -158,9 +158,9 @@ export class MoshiProtocol implements VoiceProtocol {
    * decoder is still loading or failing.
    */
   decode(message: WireMessage): Promise<ProtocolEvent[]> {
-    if (this.decodeLane(message) === 'main') return this.decodeNow(message);
-    const run = this.audioChain.then(() => this.decodeNow(message));
-    this.audioChain = run;
+    if (this.decodeLane(message) === 'main') return this.#decodeNow(message);
+    const run = this.#audioChain.then(() => this.#decodeNow(message));
+    this.#audioChain = run;
     return run;
   }
 
@@ -170,9 +170,9 @@ export class MoshiProtocol implements VoiceProtocol {
   }
 
   close(): void {
-    this.closed = true;
-    void this.encoder?.then((e) => e.close(), () => undefined);
-    this.serverAudio.close();
+    this.#closed = true;
+    void this.#encoder?.then((e) => e.close(), () => undefined);
+    this.#serverAudio.close();
   }
 
   /**
@@ -181,65 +181,65 @@ export class MoshiProtocol implements VoiceProtocol {
    * pre-skip. Dropped (and counted) before the handshake, as encodeAudio's PCM is.
    */
   encodePackets(packets: readonly Uint8Array[], preSkip: number): WireMessage[] {
-    if (!this.isReady || this.closed) {
-      if (!this.closed) for (const p of packets) this.stats.samplesDroppedBeforeReady += opusPacketSamples48k(p) / (48000 / MOSHI_RATE);
+    if (!this.#isReady || this.#closed) {
+      if (!this.#closed) for (const p of packets) this.stats.samplesDroppedBeforeReady += opusPacketSamples48k(p) / (48000 / MOSHI_RATE);
       return [];
     }
-    return this.page(packets, preSkip, 'pre-encoded');
+    return this.#page(packets, preSkip, 'pre-encoded');
   }
 
-  private async encodeNow(pcm: Float32Array): Promise<WireMessage[]> {
-    const encoder = await this.startEncoder();
+  async #encodeNow(pcm: Float32Array): Promise<WireMessage[]> {
+    const encoder = await this.#startEncoder();
     const packets = await encoder.encode(pcm);
-    return packets.length === 0 ? [] : this.page(packets, encoder.preSkip, encoder.implementation);
+    return packets.length === 0 ? [] : this.#page(packets, encoder.preSkip, encoder.implementation);
   }
 
-  private page(packets: readonly Uint8Array[], preSkip: number, source: string): WireMessage[] {
-    if (!this.writer) {
-      this.writer = new OggOpusWriter({ inputSampleRate: MOSHI_RATE, preSkip, serial: this.options.oggSerial, vendor: `voicewire (${source})` });
-      this.headerPages = this.writer.headers();
+  #page(packets: readonly Uint8Array[], preSkip: number, source: string): WireMessage[] {
+    if (!this.#writer) {
+      this.#writer = new OggOpusWriter({ inputSampleRate: MOSHI_RATE, preSkip, serial: this.#options.oggSerial, vendor: `voicewire (${source})` });
+      this.#headerPages = this.#writer.headers();
     }
     const out: WireMessage[] = [];
     for (const packet of packets) {
-      const page = this.writer.writePacket(packet);
-      if (page) out.push(this.audioMessage(page));
+      const page = this.#writer.writePacket(packet);
+      if (page) out.push(this.#audioMessage(page));
     }
     return out;
   }
 
   /** The stream's header pages ride on its first audio page, as Moshi's Rust backend sends its own. */
-  private audioMessage(page: Uint8Array): Uint8Array {
-    const message = moshiAudioMessage(this.headerPages ? concat([this.headerPages, page]) : page);
-    this.headerPages = null;
+  #audioMessage(page: Uint8Array): Uint8Array {
+    const message = moshiAudioMessage(this.#headerPages ? concat([this.#headerPages, page]) : page);
+    this.#headerPages = null;
     return message;
   }
 
-  private startEncoder(): Promise<OpusEncoder> {
-    if (!this.encoder) {
-      const factory = this.options.encoder ?? createOpusEncoder;
-      this.encoder = factory({ sampleRate: MOSHI_RATE, bitrate: this.options.bitrate });
-      this.encoder.catch(() => undefined); // reported by the encodeAudio call that awaits it
+  #startEncoder(): Promise<OpusEncoder> {
+    if (!this.#encoder) {
+      const factory = this.#options.encoder ?? createOpusEncoder;
+      this.#encoder = factory({ sampleRate: MOSHI_RATE, bitrate: this.#options.bitrate });
+      this.#encoder.catch(() => undefined); // reported by the encodeAudio call that awaits it
     }
-    return this.encoder;
+    return this.#encoder;
   }
 
-  private async decodeNow(message: WireMessage): Promise<ProtocolEvent[]> {
+  async #decodeNow(message: WireMessage): Promise<ProtocolEvent[]> {
     try {
       if (typeof message === 'string') return [moshiErrorEvent('a text frame arrived; Moshi sends binary frames only', { length: message.length })];
       if (message.length === 0) return [moshiErrorEvent('an empty message (no kind byte)', {})];
-      return await this.decodeKind(message[0], message.subarray(1));
+      return await this.#decodeKind(message[0], message.subarray(1));
     } catch (cause) {
       // Never reject: an unexpected failure is still just a bad message.
       return [{ type: 'error', fatal: false, error: moshiProtocolError(`could not read a message (${describeError(cause)})`, {}) }];
     }
   }
 
-  private async decodeKind(kind: number, payload: Uint8Array): Promise<ProtocolEvent[]> {
+  async #decodeKind(kind: number, payload: Uint8Array): Promise<ProtocolEvent[]> {
     switch (kind) {
       case MoshiKind.HANDSHAKE:
-        return this.handshake(payload);
+        return this.#handshake(payload);
       case MoshiKind.AUDIO:
-        return this.serverAudio.read(payload);
+        return this.#serverAudio.read(payload);
       case MoshiKind.TEXT:
         return moshiText(payload, kind);
       case MoshiKind.COLORED_TEXT:
@@ -258,9 +258,9 @@ export class MoshiProtocol implements VoiceProtocol {
   }
 
   /** Python servers send the bare kind byte, Rust ones 8 bytes (u32 version, u32 model); any payload is accepted. */
-  private handshake(payload: Uint8Array): ProtocolEvent[] {
-    if (this.isReady) return [];
-    this.isReady = true;
+  #handshake(payload: Uint8Array): ProtocolEvent[] {
+    if (this.#isReady) return [];
+    this.#isReady = true;
     // No encoder is started here: a session with pre-encoded input never needs one (in Node it is a worker thread).
     const info: Record<string, unknown> = { payloadBytes: payload.length };
     if (payload.length >= 8) {

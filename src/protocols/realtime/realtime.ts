@@ -32,28 +32,28 @@ export class RealtimeProtocol implements VoiceProtocol {
   readonly reconnectable = false;
   readonly sampleRate: number;
   readonly frameMs: number;
-  private readonly codec: RealtimeAudioCodec;
-  private readonly session: Readonly<Record<string, unknown>>;
-  private isReady = false;
+  readonly #codec: RealtimeAudioCodec;
+  readonly #session: Readonly<Record<string, unknown>>;
+  #isReady = false;
 
   constructor(options: RealtimeProtocolOptions = {}) {
     // pcm16 is 24 kHz by definition; a plugged codec (unmute's Ogg Opus, …) knows its own rates.
     this.sampleRate = options.audio ? options.sampleRate ?? 24000 : fixedWireRate('realtime pcm16', options.sampleRate, 24000);
     this.frameMs = options.frameMs ?? 20;
-    this.codec = options.audio ?? pcm16RealtimeAudio();
-    this.session = options.session ?? {};
+    this.#codec = options.audio ?? pcm16RealtimeAudio();
+    this.#session = options.session ?? {};
   }
 
   get ready(): boolean {
-    return this.isReady;
+    return this.#isReady;
   }
 
   open(): WireMessage[] {
-    return [JSON.stringify({ type: 'session.update', session: { ...this.codec.sessionFields, ...this.session } })];
+    return [JSON.stringify({ type: 'session.update', session: { ...this.#codec.sessionFields, ...this.#session } })];
   }
 
   async encodeAudio(pcm: Float32Array): Promise<WireMessage[]> {
-    const chunks = await this.codec.encode(pcm);
+    const chunks = await this.#codec.encode(pcm);
     return chunks.map((bytes) => JSON.stringify({ type: 'input_audio_buffer.append', audio: encodeBase64(bytes) }));
   }
 
@@ -63,7 +63,7 @@ export class RealtimeProtocol implements VoiceProtocol {
   }
 
   close(): void {
-    this.codec.close();
+    this.#codec.close();
   }
 
   async decode(message: WireMessage): Promise<ProtocolEvent[]> {
@@ -76,23 +76,23 @@ export class RealtimeProtocol implements VoiceProtocol {
     }
     if (!isRecord(m) || typeof m.type !== 'string') return [protocolError('realtime', 'a message without a string "type"', { text: preview(message) })];
     try {
-      return await this.decodeEvent(m, message);
+      return await this.#decodeEvent(m, message);
     } catch (cause) {
       // A pluggable audio codec is outside our control: its failure is still just a bad message.
-      return [protocolError('realtime', `the ${this.codec.name} audio codec failed: ${describeError(cause)}`, { type: m.type })];
+      return [protocolError('realtime', `the ${this.#codec.name} audio codec failed: ${describeError(cause)}`, { type: m.type })];
     }
   }
 
-  private async decodeEvent(m: Record<string, unknown>, text: string): Promise<ProtocolEvent[]> {
+  async #decodeEvent(m: Record<string, unknown>, text: string): Promise<ProtocolEvent[]> {
     switch (m.type) {
       case 'session.created':
       case 'session.updated':
-        if (this.isReady) return [];
-        this.isReady = true;
+        if (this.#isReady) return [];
+        this.#isReady = true;
         return [{ type: 'ready', info: { protocol: 'realtime', event: m.type, session: isRecord(m.session) ? m.session : {} } }];
       case 'response.audio.delta':
       case 'response.output_audio.delta':
-        return this.decodeAudio(m.delta, text);
+        return this.#decodeAudio(m.delta, text);
       case 'response.text.delta':
       case 'response.audio_transcript.delta':
       case 'response.output_audio_transcript.delta':
@@ -120,12 +120,12 @@ export class RealtimeProtocol implements VoiceProtocol {
     }
   }
 
-  private async decodeAudio(delta: unknown, text: string): Promise<ProtocolEvent[]> {
+  async #decodeAudio(delta: unknown, text: string): Promise<ProtocolEvent[]> {
     if (typeof delta !== 'string') return [missing('delta', text)];
     const bytes = decodeBase64(delta);
     if (!(bytes instanceof Uint8Array)) return [protocolError('realtime', 'an audio delta is not base64', { position: bytes.badAt })];
-    const pcm = await this.codec.decode(bytes);
-    if (typeof pcm === 'string') return [protocolError('realtime', `an audio delta is not ${this.codec.name}: ${pcm}`, { bytes: bytes.length })];
+    const pcm = await this.#codec.decode(bytes);
+    if (typeof pcm === 'string') return [protocolError('realtime', `an audio delta is not ${this.#codec.name}: ${pcm}`, { bytes: bytes.length })];
     return pcm.length === 0 ? [] : [{ type: 'audio', pcm, sampleRate: this.sampleRate }];
   }
 }
