@@ -49,8 +49,8 @@ export function microphoneError(error: unknown, constraints: MediaTrackConstrain
   switch (name) {
     case 'NotAllowedError':
     case 'SecurityError': {
-      // A policy refusal is a NotAllowedError too, and only the policy (or, in Firefox and WebKit, a cross-origin
-      // frame: Quirk Q16) tells it apart from a user's "Block"; its fix is the embedding page's, not the user's.
+      // Quirk Q16: a policy refusal is a NotAllowedError too. Chromium's policy object tells it apart from a user's
+      // "Block"; in Firefox and WebKit only the cross-origin frame hints at it. Its fix is the embedder's, not the user's.
       const policy = microphonePolicyProblem(true);
       if (policy) return new VoicewireError({ ...common, code: policy.code, message: policy.message, remedy: policy.remedy, details: { ...policy.details, ...details } });
       return new VoicewireError({

@@ -17,11 +17,11 @@ export interface PolicyScope {
 /**
  * How this document's Permissions Policy treats the microphone.
  * `allowed` / `blocked`: the engine said so (Chromium). `unknown`: the engine has no API for it.
- * Quirk Q16: only Chromium exposes the policy (`document.featurePolicy`; the spec's newer name
- * `document.permissionsPolicy` is not in Chromium 156 yet, so both are read). Firefox and WebKit expose neither: there
- * a cross-origin frame without `allow="microphone"` shows only as getUserMedia's immediate NotAllowedError.
+ * Only Chromium exposes the policy; elsewhere a cross-origin frame without `allow="microphone"` shows only as
+ * getUserMedia's immediate NotAllowedError and a `denied` permission.
  */
 export function microphonePolicy(scope: PolicyScope = globalThis as PolicyScope): 'allowed' | 'blocked' | 'unknown' {
+  // Quirk Q16: Chromium 156 has only the older `featurePolicy`; Firefox and WebKit have neither.
   const policy = scope.document?.permissionsPolicy ?? scope.document?.featurePolicy;
   if (typeof policy?.allowsFeature !== 'function') return 'unknown';
   try {
