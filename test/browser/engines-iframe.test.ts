@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES, launchEngine, type EnginePage } from '../support/engines/index.js';
-import { startTestServer, staticRoute, type TestServer } from '../support/server.js';
+import { ENGINES, type EnginePage } from '../support/engines/index.js';
+import { staticRoute, type TestServer } from '../support/server.js';
+import { startEngineRig, type EngineRig } from './engines-harness.js';
 
 const FIXTURES = resolve(import.meta.dirname, 'fixtures');
 /** The fixtures again under /policy/, sent with a Permissions-Policy header that disables the microphone. */
@@ -26,6 +27,7 @@ const inFrame = <R>(page: EnginePage, command: string) =>
   page.evaluate((c) => (window as unknown as { inFrame(c: string): Promise<R> }).inFrame(c), command);
 
 describe.each(ENGINES)('voicewire in an iframe in %s', (engine) => {
+  let rig: EngineRig;
   let server: TestServer;
   let page: EnginePage;
   /** Opens the embedding page at `parent` with voicewire's frame at `frame`, with the given allow attribute. */
@@ -37,13 +39,15 @@ describe.each(ENGINES)('voicewire in an iframe in %s', (engine) => {
     await page.waitFor((u) => location.href === u && (window as unknown as { frameReady?: boolean }).frameReady === true, url, { what: 'the frame' });
   };
   beforeAll(async () => {
-    server = await startTestServer({ routes: [staticRoute('policy/test/browser/fixtures', FIXTURES, { 'Permissions-Policy': POLICY_HEADER })] });
-    page = await launchEngine(engine);
+    // The rig's server also answers the session's WebSocket at /ws (an echo).
+    rig = await startEngineRig(
+      engine,
+      {},
+      { routes: [staticRoute('policy/test/browser/fixtures', FIXTURES, { 'Permissions-Policy': POLICY_HEADER })] },
+    );
+    ({ server, page } = rig);
   });
-  afterAll(async () => {
-    await page?.close();
-    await server?.close();
-  });
+  afterAll(() => rig?.close());
 
   it('a cross-origin frame without allow="microphone": diagnose() names the policy and the fix, and opening the microphone fails with MICROPHONE_BLOCKED_BY_POLICY', async () => {
     const [parent, frame] = [server.origin('localhost'), server.origin('127.0.0.1')];
@@ -68,8 +72,13 @@ describe.each(ENGINES)('voicewire in an iframe in %s', (engine) => {
     // Where the engine exposes the policy, getUserMedia is never called; elsewhere its NotAllowedError is mapped.
     expect(opened.getUserMediaCalls).toBe(engine === 'chromium' ? 0 : 1);
     expect(opened.error!.cause).toEqual(engine === 'chromium' ? null : expect.stringMatching(/^NotAllowedError/));
-    // An app that calls getUserMedia itself and maps the rejection gets the same cause.
+    // An app that calls getUserMedia itself and maps the rejection gets the same cause, and so do a session's
+    // start() (the newcomer's connect button, which said MICROPHONE_DENIED) and listDevices({ askPermission }).
     expect(await inFrame(page, 'mapRejection')).toMatchObject({ ok: false, error: { code: 'MICROPHONE_BLOCKED_BY_POLICY' } });
+    const connected = await inFrame<{ ok: boolean; error?: PlainError }>(page, 'connect');
+    expect(connected).toMatchObject({ ok: false, error: { code: 'MICROPHONE_BLOCKED_BY_POLICY' } });
+    expect(connected.error!.message).toContain(`embedded by ${parent}`);
+    expect(await inFrame(page, 'listDevices')).toMatchObject({ ok: false, error: { code: 'MICROPHONE_BLOCKED_BY_POLICY' } });
   });
 
   it('the same frame with allow="microphone": no problem, and the fake microphone opens', async () => {
@@ -78,6 +87,7 @@ describe.each(ENGINES)('voicewire in an iframe in %s', (engine) => {
     expect(report.problems).toEqual([]);
     expect(report.microphonePolicy).toBe(engine === 'chromium' ? 'allowed' : 'unknown');
     expect(await inFrame(page, 'openMicrophone')).toEqual({ ok: true, track: 'live', getUserMediaCalls: 1 });
+    expect(await inFrame(page, 'connect')).toEqual({ ok: true });
     // Chromium logs its own "Permissions policy violation" for the refused frames of the test before; nothing else.
     expect((await page.errors()).filter((e) => !e.includes('Permissions policy violation'))).toEqual([]);
   });
