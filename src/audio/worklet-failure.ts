@@ -3,10 +3,14 @@ import { redactUrl } from '../errors/redact.js';
 import { describeError } from '../errors/describe.js';
 import { classifyScriptFailure, isNamed, type ServerReply } from '../environment/module-load.js';
 
-/** Turns a failed `addModule(url)` into the error a person can act on, from the reply and any CSP report. */
-export function classifyUrlFailure(error: unknown, url: string, reply: ServerReply, cspViolation: string | null): VoicewireError {
+/**
+ * Turns a failed `addModule(url)` into the error a person can act on, from the reply and any CSP report.
+ * `blobRefused`: this URL is the fallback after the page's CSP refused the built-in Blob module, so the remedy
+ * cannot offer dropping moduleUrl.
+ */
+export function classifyUrlFailure(error: unknown, url: string, reply: ServerReply, cspViolation: string | null, blobRefused = false): VoicewireError {
   const shown = redactUrl(url);
-  const details = { url: shown, ...reply, browserError: describeError(error), cspViolation };
+  const details = { url: shown, ...reply, browserError: describeError(error), cspViolation, blobRefused };
   const common = { cause: error, details };
   // Quirk Q12: addModule rejects with one bare AbortError for a 404, an HTML page and a CSP refusal alike, so the
   // reply (shared classifier: environment/module-load.ts) is what tells them apart.
@@ -16,7 +20,11 @@ export function classifyUrlFailure(error: unknown, url: string, reply: ServerRep
       ...common,
       code: ErrorCode.WORKLET_NOT_FOUND,
       message: `The AudioWorklet module ${shown} ${failure.answer}.`,
-      remedy: 'Serve the processor file at that URL: copy node_modules/voicewire/dist/worklets/voicewire.processor.js into your static/public folder and point moduleUrl at it (a cross-origin URL also needs CORS headers). Or drop moduleUrl: voicewire loads its built-in processors from a Blob URL and needs no file.',
+      remedy:
+        'Serve the processor file at that URL: copy node_modules/voicewire/dist/worklets/voicewire.processor.js into your static/public folder and point moduleUrl at it (a cross-origin URL also needs CORS headers). ' +
+        (blobRefused
+          ? "This page's Content-Security-Policy refused the built-in processors (blob:), so this file is the only way in; or add blob: to script-src."
+          : 'Or drop moduleUrl: voicewire loads its built-in processors from a Blob URL and needs no file.'),
     });
   }
   if (failure.kind === 'not-javascript') {

@@ -55,7 +55,7 @@ export async function loadWorklets(ctx: BaseAudioContext, options: WorkletLoadOp
   } catch (e) {
     if (!isVoicewireError(e, ErrorCode.WORKLET_BLOCKED_BY_CSP) || url === null) throw e;
     options.onFallback?.(e, redactUrl(url));
-    return loadFromUrl(worklet, url);
+    return loadFromUrl(worklet, url, true);
   }
 }
 
@@ -79,14 +79,14 @@ async function loadFromBlob(worklet: AudioWorklet, sources: Readonly<Record<stri
   }
 }
 
-async function loadFromUrl(worklet: AudioWorklet, url: string): Promise<LoadedWorklets> {
+async function loadFromUrl(worklet: AudioWorklet, url: string, blobRefused = false): Promise<LoadedWorklets> {
   const violations = watchCspViolations(url);
   try {
     await worklet.addModule(url);
     return { via: 'url', url: redactUrl(url) };
   } catch (e) {
     const reply = await preflight(url);
-    throw classifyUrlFailure(e, url, reply, violations.first());
+    throw classifyUrlFailure(e, url, reply, violations.first(), blobRefused);
   } finally {
     violations.stop();
   }

@@ -12,10 +12,13 @@ worklets served as JavaScript, COOP/COEP, CSP). Prints each fault with its fix; 
 
 Options:
   --page PAGE_URL      the page that opens the socket (its Origin is sent with the upgrade)
-  --protocol NAME      the protocol the page speaks: voicewire, moshi, kyutai, realtime (default: guessed from the path)
+  --protocol NAME      the protocol the page speaks: voicewire, moshi, kyutai, realtime (default: guessed from the path:
+                       /ws voicewire, /api/chat moshi, /api/asr-streaming and /api/tts_streaming kyutai,
+                       …/realtime realtime; else judged by what the server sends)
   --origin ORIGIN      the Origin header to send (default: the page's origin, else none)
   --header "N: V"      a request header for the upgrade, e.g. "Authorization: Bearer …" (repeatable; redacted in output)
-  --subprotocol NAME   a subprotocol to offer (repeatable; default: the protocol's own)
+  --subprotocol NAME   a subprotocol to offer (repeatable; default: the protocol's own, e.g. voicewire.v1; when the
+                       protocol is neither given nor guessed, voicewire's, as a session without \`protocol\` offers)
   --ca FILE            a CA certificate (PEM) to trust, e.g. mkcert's rootCA.pem
   --timeout-ms N       budget of each network step in ms (default 5000)
   --json               print the report as JSON

@@ -27,9 +27,9 @@ const TITLE = 'First message: the server speaks the expected protocol';
 const OPENER_AFTER_MS = 1000;
 
 /** Endpoint paths of the known servers (Moshi /api/chat, Kyutai /api/asr-streaming and /api/tts_streaming, voicewire /ws), to guess what a URL should speak when not told. */
-export function guessProtocol(path: string, subprotocol?: string): Exclude<SniffedProtocol, 'unknown'> | undefined {
-  if (subprotocol === 'voicewire.v1') return 'voicewire';
-  if (subprotocol === 'realtime' || /\/realtime$/.test(path)) return 'realtime';
+export function guessProtocol(path: string): Exclude<SniffedProtocol, 'unknown'> | undefined {
+  if (/\/realtime$/.test(path)) return 'realtime';
+  if (/\/ws$/.test(path)) return 'voicewire';
   if (/\/api\/chat$/.test(path)) return 'moshi';
   if (/\/api\/(?:asr-streaming|tts_streaming)$/.test(path)) return 'kyutai';
   return undefined;

@@ -1,5 +1,6 @@
 import { redactSubprotocols, redactUrl, redactValue } from '../errors/redact.js';
-import { VOICEWIRE_SUBPROTOCOL } from '../protocols/voicewire/voicewire.js';
+import { RealtimeProtocol } from '../protocols/realtime/realtime.js';
+import { VoicewireProtocol } from '../protocols/voicewire/voicewire.js';
 import { checkDns } from './dns.js';
 import { checkFirstMessage, guessProtocol } from './first-message.js';
 import { checkPage } from './page.js';
@@ -13,8 +14,13 @@ import { checkUpgrade } from './upgrade.js';
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
-/** The subprotocol each protocol's client offers (docs/protocol.md; the Realtime servers' `realtime`). */
-const OFFERS: Partial<Record<SniffedProtocol, string[]>> = { voicewire: [VOICEWIRE_SUBPROTOCOL], realtime: ['realtime'] };
+/**
+ * The subprotocols each protocol's client offers, read from the protocol objects a session uses so the two cannot
+ * drift (Moshi's and Kyutai's clients offer none).
+ */
+const OFFERS: Partial<Record<SniffedProtocol, readonly string[]>> = { voicewire: new VoicewireProtocol().subprotocols, realtime: new RealtimeProtocol().subprotocols };
+/** What a session speaks when it is given no `protocol` (createVoiceSession's default). */
+const SESSION_DEFAULT: SniffedProtocol = 'voicewire';
 
 /**
  * Checks a voice socket URL step by step (DNS, TCP, TLS, upgrade, subprotocol, first message, ping) and, with
@@ -40,7 +46,8 @@ export async function doctor(url: string, options: DoctorOptions = {}): Promise<
   }
   const origin = options.origin ?? page?.origin;
   const expected = options.protocol ?? guessProtocol(target.url.pathname);
-  const offered = options.subprotocols ?? OFFERS[expected ?? 'unknown'] ?? [];
+  // Neither told nor guessed: offer what a session without `protocol` offers, as the page would.
+  const offered = options.subprotocols ?? [...OFFERS[expected ?? SESSION_DEFAULT] ?? []];
   const headers = options.headers ?? {};
   let sniffed: SniffedProtocol | undefined;
 
@@ -64,12 +71,13 @@ export async function doctor(url: string, options: DoctorOptions = {}): Promise<
     checks.push(upgrade.result);
     if (!upgrade.upgraded || !upgrade.headers) return skipRest('the upgrade did not succeed');
     const sub = checkSubprotocol(offered, upgrade.headers);
-    checks.push(sub);
     progress(`waiting up to ${timeoutMs} ms for the server's first message`);
     // Without the echo, offering again would only fail the same way; the rest is checked without a subprotocol.
     const first = await checkFirstMessage(target, { expected, origin, subprotocols: sub.ok ? offered : [], headers, timeoutMs });
-    checks.push(first.result);
     sniffed = first.sniffed?.protocol;
+    // The default offer was a guess: a server that refused it and speaks another protocol is judged by that one's offer.
+    const other = !sub.ok && options.subprotocols === undefined && expected === undefined && sniffed !== 'unknown' && sniffed !== SESSION_DEFAULT ? sniffed : undefined;
+    checks.push(other ? checkSubprotocol(OFFERS[other] ?? [], upgrade.headers) : sub, first.result);
     if (!first.socket) return;
     progress('ping round trip');
     checks.push(...await checkPing(first.socket, sniffed ?? 'unknown', timeoutMs));

@@ -34,7 +34,10 @@ export interface DoctorOptions {
   origin?: string;
   /** Extra request headers for the upgrade (Node clients can send `Authorization`; browsers cannot). */
   headers?: Record<string, string>;
-  /** Subprotocols to offer. Default: the expected protocol's own (`voicewire.v1`, `realtime`), else none. */
+  /**
+   * Subprotocols to offer. Default: the expected protocol's own (`voicewire.v1`, `realtime`, none for Moshi and
+   * Kyutai); when the protocol is neither given nor guessed, voicewire's, as a session without `protocol` offers.
+   */
   subprotocols?: string[];
   /** Extra CA certificates (PEM) to trust, like NODE_EXTRA_CA_CERTS: a local CA (mkcert's rootCA.pem) the devices trust. */
   ca?: string;

@@ -71,6 +71,12 @@ export function isLoopbackHost(hostname: string): boolean {
   return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
+/** The origin of the page this code runs in (`location.origin`); undefined outside a page or for an opaque origin (file://). */
+export function pageOrigin(): string | undefined {
+  const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
+  return typeof origin === 'string' && origin !== 'null' ? origin : undefined;
+}
+
 function pageHref(): string | undefined {
   const location = (globalThis as { location?: { href?: string } }).location;
   return typeof location?.href === 'string' ? location.href : undefined;

@@ -100,7 +100,7 @@ export const ERROR_CODE_DOCS: Readonly<Record<ErrorCode, ErrorCodeDocs>> = {
     '`session.output.setDevice()`, session `start()` with `outputDeviceId`',
     "pick an id from `listDevices().speakers` again; `''` is the default device"),
   CONNECTION_FAILED: doc('network',
-    'the socket never opened: refused, certificate refused, Origin refused, subprotocol not echoed (a browser sees only 1006) or an HTTP status',
+    'the socket never opened: refused, no WebSocket endpoint at the path (404), certificate refused (wss://), Origin refused, subprotocol not echoed (a browser sees only 1006) or an HTTP status',
     'the transport',
     'run `npx voicewire doctor URL` to tell these apart; `details.httpStatus` when known'),
   CONNECTION_TIMEOUT: doc('network',

@@ -23,13 +23,13 @@ export interface CloseFacts {
   detailed: boolean;
   /** Redacted URL. */
   url: string;
+  /** The origin of the page that opened the socket (`location.origin`), when there is one: the doctor's `--page`. */
+  page?: string;
   protocols: readonly string[];
   secrets: readonly string[];
   /** Codes that are this protocol's normal end besides 1000 (see closeOutcome). */
   normalCodes?: readonly number[];
 }
-
-const DOCTOR = 'run `npx voicewire doctor <url> --page <page-url>` from a terminal to see which';
 
 /** Maps how a socket ended to a VoicewireError; null for a normal close (1000) with nothing else wrong. */
 export function closeError(f: CloseFacts): VoicewireError | null {
@@ -99,12 +99,26 @@ function unreachable(make: Make, f: CloseFacts): VoicewireError {
             : 'Check the URL, that the server runs, and the network between.';
     return make(ErrorCode.CONNECTION_FAILED, `Could not open a WebSocket to ${f.url}: ${text}.`, hint);
   }
+  // Only wss:// has a certificate to refuse; the https:// address of the same host is where a person can inspect it.
+  const site = /^wss:\/\/(?:[^/?#@]*@)?([^/?#]+)/i.exec(f.url)?.[1];
   return make(ErrorCode.CONNECTION_FAILED,
     `Could not open a WebSocket to ${f.url} (1006, no reason given). A browser hides the cause; it is one of: the server is down or unreachable, ` +
-    'its TLS certificate was refused (self-signed? open the https:// URL once in a tab to see), it refused this page\'s Origin ' +
-    '(servers that check Origin answer a foreign page with 403; voicewire\'s local server admits one with `--allow-origin <page origin>`), ' +
+    'the path has no WebSocket endpoint (the server answers HTTP 404, or an app server\'s SPA fallback answers with its page), ' +
+    (site ? `its TLS certificate was refused (self-signed? open https://${site}/ once in a tab to see), ` : '') +
+    'it refused this page\'s Origin (servers that check Origin answer a foreign page with 403; voicewire\'s local server admits one with `--allow-origin <page origin>`), ' +
     `or it did not echo the subprotocol offered (${redactSubprotocols(f.protocols, f.secrets).join(', ') || 'none'}).`,
-    `Open the server's URL with https:// in a browser tab to check the certificate; ${DOCTOR} it is.`);
+    `${site ? `Open https://${site}/ in a browser tab to check the certificate; run` : 'Run'} ${doctorCommand(f)} from a terminal to see which it is.`);
+}
+
+/** The doctor command for this very socket: the URL is already redacted, so a token's place shows as [redacted]. */
+function doctorCommand(f: CloseFacts): string {
+  const command = `\`npx voicewire doctor ${shellWord(f.url)}${f.page ? ` --page ${shellWord(f.page)}` : ''}\``;
+  return f.url.includes('[redacted]') ? `${command} (with the real credential in place of [redacted])` : command;
+}
+
+/** Quotes a word for a POSIX shell when it holds characters the shell would read (`?`, `&`, `[`…). */
+function shellWord(word: string): string {
+  return /^[\w:/.%@+=,~-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }
 
 /**

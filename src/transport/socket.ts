@@ -3,6 +3,7 @@ import WebSocketImpl from 'isomorphic-ws';
 import type { VoicewireError } from '../errors/errors.js';
 import type { WireMessage } from '../protocols/protocol.js';
 import { redactText, redactUrl } from '../errors/redact.js';
+import { pageOrigin } from '../environment/url.js';
 import { closeError } from './close-errors.js';
 
 /** The part of the WebSocket API shared by browsers and Node's `ws` that voicewire uses. */
@@ -196,7 +197,7 @@ export class VoiceSocket extends EventEmitter<SocketEvents> {
     const error = this.#closedByUs && this.#tooBigBytes === undefined ? null : closeError({
       code, reason, wasOpen: this.#wasOpen, timedOut: this.#timedOut, connectTimeoutMs: o.connectTimeoutMs,
       tooBigBytes: this.#tooBigBytes, maxMessageBytes: o.maxMessageBytes, httpStatus: this.#httpStatus, httpReason: this.#httpReason, cause: this.#cause,
-      detailed: socketCanSendHeaders, url: redactUrl(o.url.href), protocols: o.protocols, secrets: o.secrets, normalCodes: o.normalCloseCodes,
+      detailed: socketCanSendHeaders, url: redactUrl(o.url.href), page: pageOrigin(), protocols: o.protocols, secrets: o.secrets, normalCodes: o.normalCloseCodes,
     });
     this.emit('close', { code, reason, wasOpen: this.#wasOpen, error });
   }

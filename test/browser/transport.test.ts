@@ -1,3 +1,5 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type BrowserSession } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -67,13 +69,36 @@ describe('Connection in real Chromium (the same code as in Node)', () => {
     expect(r.seen).not.toContain(TOKEN);
   });
 
-  it('a server that does not echo the subprotocol: Chromium says only 1006, the error lists the causes and the doctor', async () => {
+  it('a server that does not echo the subprotocol: Chromium says only 1006, the error lists the causes (no certificate on ws://) and this socket\'s doctor command', async () => {
     const r = await connectInPage(session, `${echo.url}?token=${TOKEN}`, { subprotocols: ['other.v9'] });
     expect(r.error?.code).toBe('CONNECTION_FAILED');
     expect(r.error?.message).toMatch(/1006, no reason given/);
-    expect(r.error?.message).toMatch(/server is down or unreachable.*TLS certificate.*did not echo the subprotocol/s);
-    expect(r.error?.remedy).toContain('npx voicewire doctor <url>');
+    expect(r.error?.message).toMatch(/server is down or unreachable.*the path has no WebSocket endpoint.*did not echo the subprotocol offered \(other\.v9\)/s);
+    expect(r.error?.message).not.toMatch(/certificate/);
+    expect(r.error?.remedy).toBe(`Run \`npx voicewire doctor '${echo.url}?token=[redacted]' --page ${http.origin('localhost')}\` ` +
+      '(with the real credential in place of [redacted]) from a terminal to see which it is.');
     expect(r.seen).not.toContain(TOKEN);
+  });
+
+  it('a wrong path (Chromium: "Unexpected response code: 404") is the same 1006, and the path is among the causes', async () => {
+    const paths: string[] = [];
+    const app = createServer((_req, res) => res.writeHead(404).end());
+    app.on('upgrade', (req: IncomingMessage, socket: Socket) => {
+      paths.push(req.url ?? '');
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    });
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `ws://127.0.0.1:${(app.address() as AddressInfo).port}/no-such-endpoint`;
+      const r = await connectInPage(session, url, {});
+      expect(paths).toEqual(['/no-such-endpoint']);
+      expect(r.error?.code).toBe('CONNECTION_FAILED');
+      expect(r.error?.message).toMatch(/1006, no reason given.*the path has no WebSocket endpoint \(the server answers HTTP 404/s);
+      expect(r.error?.remedy).toBe(`Run \`npx voicewire doctor ${url} --page ${http.origin('localhost')}\` from a terminal to see which it is.`);
+    } finally {
+      app.closeAllConnections();
+      await new Promise((resolve) => app.close(resolve));
+    }
   });
 
   it('header auth is refused before any socket exists', async () => {

@@ -25,6 +25,16 @@ describe('classifyUrlFailure (the preflight decides, not the browser\'s wording)
     expect(e.message).toContain("script-src 'self'");
   });
 
+  it("a missing fallback file after the CSP refused blob: does not offer the Blob as the way out; without a refusal it does", () => {
+    const missing = reply({ status: 404, contentType: 'text/plain', firstBytes: 'Not Found' });
+    const fallback = classifyUrlFailure(abort, 'https://app.test/w.js', missing, null, true);
+    expect(fallback.code).toBe('WORKLET_NOT_FOUND');
+    expect(fallback.remedy).not.toContain('drop moduleUrl');
+    expect(fallback.remedy).toContain('refused the built-in processors (blob:)');
+    expect(fallback.details).toMatchObject({ blobRefused: true });
+    expect(classifyUrlFailure(abort, 'https://app.test/w.js', missing, null).remedy).toContain('Or drop moduleUrl');
+  });
+
   it('redacts the URL in message and details, keeps what the server said', () => {
     const e = classifyUrlFailure(abort, 'https://cdn.test/w.js?api_key=sk-live-1234', reply({ status: 403, firstBytes: 'forbidden' }), null);
     expect(JSON.stringify(e)).not.toContain('sk-live-1234');

@@ -2,6 +2,7 @@ import { encode } from '@msgpack/msgpack';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { doctor } from '../../src/doctor/index.js';
+import { voicewire } from '../../src/protocols/voicewire/index.js';
 import type { CheckResult, DoctorReport } from '../../src/doctor/types.js';
 import { startFaultServer, type FaultServer, type FaultServerOptions } from '../support/doctor-servers.js';
 
@@ -98,6 +99,25 @@ describe('doctor: the socket', () => {
     expect(byId(r, 'subprotocol')?.detail).toBe('Offered voicewire.v1; the server chose none.');
     expect(byId(r, 'subprotocol')?.remedy).toMatch(/Browsers close such a socket at once with 1006/);
     expect(byId(r, 'first-message')?.ok).toBe(true);
+  });
+
+  it('no --protocol: /ws is guessed as voicewire and an unknown path defaults to it, so both offer voicewire.v1 and catch the missing echo', async () => {
+    await start({ handleProtocols: () => false, connection: voicewireServer });
+    for (const path of ['/ws', '/voice']) {
+      const r = await doctor(server!.wsUrl(path), { timeoutMs: 3000 });
+      expect(failedIds(r)).toEqual(['subprotocol']);
+      expect(byId(r, 'subprotocol')?.detail).toBe(`Offered ${voicewire()().subprotocols.join(', ')}; the server chose none.`);
+      expect(byId(r, 'first-message')?.ok).toBe(true);
+      expect(r.detectedProtocol).toBe('voicewire');
+    }
+  });
+
+  it('no --protocol, an unknown path, a Moshi server (no subprotocol): judged by Moshi\'s offer (none), not by the default\'s', async () => {
+    await start({ handleProtocols: () => false, connection: (ws) => ws.send(Buffer.from([0x00])) });
+    const r = await doctor(server!.wsUrl('/voice'), { timeoutMs: 3000 });
+    expect(failedIds(r)).toEqual([]);
+    expect(byId(r, 'subprotocol')?.detail).toBe('None offered, none chosen.');
+    expect(r.detectedProtocol).toBe('moshi');
   });
 
   it('a server that never greets: first-message.silent after the timeout, naming the busy Moshi server and the Realtime wait', async () => {
