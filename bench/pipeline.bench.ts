@@ -151,7 +151,7 @@ function processTable(): void {
       old: captureRig(device, wire, new BaselineResampler(device, wire)),
       alone: resamplerRig(new Resampler(device, wire)),
       stages: resampler.stages.length,
-      delayMs: resampler.delay * 1000,
+      delayMs: resampler.delayMs,
       oldDelayMs: (new BaselineResampler(device, wire).taps / 2 / device) * 1000,
     };
   });

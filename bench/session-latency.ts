@@ -111,7 +111,7 @@ export async function latencyBench(): Promise<void> {
         context = `context ${r.rate} Hz, quantum 128 frames = ${((128 / r.rate) * 1000).toFixed(1)} ms, baseLatency ${(r.baseLatency * 1000).toFixed(1)} ms, outputLatency ${(r.outputLatency * 1000).toFixed(1)} ms (after the tap, not measured)`;
       }
       const fill = c.frameMs * Math.ceil(c.targetMs / c.frameMs);
-      const resamplers = (new Resampler(rate, 24000).delay + new Resampler(24000, rate).delay) * 1000;
+      const resamplers = new Resampler(rate, 24000).delayMs + new Resampler(24000, rate).delayMs;
       const goal = c.frameMs + c.targetMs + 10;
       const p50 = percentile(all, 50);
       rows.push({

@@ -4,6 +4,8 @@
  * comes with the session; others are passed in from their entries (`voicewire/protocols/moshi`, …), so a bundle
  * holds only the protocols it uses. Building blocks live in `voicewire/audio`, `voicewire/transport`,
  * `voicewire/codecs` and `voicewire/dsp`.
+ *
+ * @module voicewire
  */
 export { createVoiceSession } from './session/voice-session.js';
 export type { VoiceSession, VoiceSessionOptions, VoiceSessionEvents, SessionState, SessionStats, SessionText } from './session/voice-session.js';

@@ -40,6 +40,15 @@ export function pcmEndpoint(options: PcmEndpointOptions): EndpointHandler {
     // A requested tone and how much of it has played: mixed into the echo, see mixTone.
     let tone: Float32Array | null = null;
     let toneAt = 0;
+    // Echoed frames scheduled but not yet sent, and whether the caller's `end` came: the echo's own `end` goes out
+    // after its last frame (docs/protocol.md: `end` from either side means no more audio follows).
+    let echoesPending = 0;
+    let endAsked = false;
+    const endIfDone = () => {
+      if (!endAsked || echoesPending > 0) return;
+      endAsked = false;
+      sendJson({ type: 'end' });
+    };
     const timers = new Set<ReturnType<typeof setTimeout>>();
     const later = (ms: number, fn: () => void) => {
       if (ms <= 0) return fn();
@@ -83,7 +92,12 @@ export function pcmEndpoint(options: PcmEndpointOptions): EndpointHandler {
       const mixed = tone === null ? null : encodePcm(mixTone(pcm), audio.format);
       const out = mixed === null ? bytes : header ? withSequence(sequenceOf(bytes), mixed) : mixed;
       const now = performance.now();
-      later(sendAt(now) - now, () => send(out));
+      echoesPending++;
+      later(sendAt(now) - now, () => {
+        send(out);
+        echoesPending--;
+        endIfDone();
+      });
     });
 
     function onControl(text: string): void {
@@ -96,6 +110,9 @@ export function pcmEndpoint(options: PcmEndpointOptions): EndpointHandler {
       switch (message.type) {
         case 'hello':
           return onHello(message);
+        case 'end':
+          endAsked = true;
+          return endIfDone();
         case 'ping':
           return sendJson({ type: 'pong', id: message.id, t: message.t });
         case 'control':

@@ -7,19 +7,27 @@ import { RingBuffer, type RingArray, type RingArrayType } from '../dsp/ring.js';
 import { createWorkletNode } from './worklet-node.js';
 import { chooseHandoff, requireOption, type Handoff, type HandoffChoice } from './handoff.js';
 
+/**
+ * The frames {@link createCapturePipeline} produces: rate, length, sample type, and how they cross from the audio
+ * thread. Invalid values throw VoicewireError `INVALID_OPTION` at construction.
+ */
 export interface CaptureOptions {
-  /** The rate frames are sent at. Default 24000 (Moshi); 16000 for many speech-to-text servers. */
+  /** The rate frames are sent at, Hz (8000–192000). Default 24000 (Moshi); 16000 for many speech-to-text servers. */
   wireRate?: number;
-  /** Frame duration in ms: 20, 40 or 80 are typical. Default 20. */
+  /** Frame duration in ms, a whole number of samples at `wireRate`: 20, 40 or 80 are typical. Default 20. */
   frameMs?: number;
   /** Sample type of `frame.samples`. Default 'float32'. */
   format?: SampleFormat;
-  /** Default 'auto': the shared ring when cross-origin isolated, else transferable chunks over the port. */
+  /**
+   * How frames cross from the audio thread. Default 'auto': the shared ring when cross-origin isolated, else
+   * transferable chunks over the port; 'shared' without SharedArrayBuffer throws INVALID_OPTION.
+   */
   handoff?: HandoffChoice;
   /** How much audio the handoff holds if the main thread stalls, in ms. Default 2000. */
   bufferMs?: number;
 }
 
+/** One wire frame of microphone audio, as the `frame` event gives it. */
 export interface CaptureFrame {
   /** wireRate · frameMs / 1000 samples; yours to keep. */
   samples: Float32Array | Int16Array;
@@ -29,15 +37,21 @@ export interface CaptureFrame {
   sequence: number;
 }
 
+/** What the audio thread reports about capture (the `stats` event). */
 export interface CaptureStats {
+  /** How frames cross from the audio thread: 'shared' ring or 'port' messages. */
   handoff: Handoff;
+  /** Frames the audio thread handed over since the start. */
   framesWritten: number;
   /** Frames the audio thread could not hand over (the main thread fell behind by more than bufferMs). */
   framesDropped: number;
 }
 
+/** What a {@link CapturePipeline} emits. */
 export interface CaptureEvents {
+  /** One frame at the wire rate, in capture order. */
   frame: (frame: CaptureFrame) => void;
+  /** The frame's RMS level, 0–1 (full scale = 1), right after its `frame`. */
   level: (rms: number) => void;
   /** Sent when the audio thread reports dropped frames, at most once a second. */
   stats: (stats: CaptureStats) => void;

@@ -1,6 +1,7 @@
 import { autoplayPolicy, hasTransientActivation } from '../environment/diagnose.js';
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
 
+/** How {@link createAudioContext} builds the context (never with a `sampleRate`: see Quirk Q13). */
 export interface AudioContextOptions {
   /** Passed through to the AudioContext; 'interactive' (the default) is what a conversation wants. */
   latencyHint?: AudioContextLatencyCategory | number;
@@ -107,6 +108,7 @@ export function autoplayBlockedError(waitMs: number, policy: string | null = nul
   });
 }
 
+/** Where {@link unlockOnGesture} listens, and how to stop it. */
 export interface UnlockOptions {
   /** Where gestures are listened for; the window by default. */
   target?: EventTarget;

@@ -12,13 +12,17 @@ export interface AudioDevice {
   groupId: string;
 }
 
+/** The audio devices {@link listDevices} found, by kind. */
 export interface AudioDevices {
+  /** `audioinput` devices. */
   microphones: AudioDevice[];
+  /** `audiooutput` devices (empty where the browser does not list speakers). */
   speakers: AudioDevice[];
   /** False while labels are hidden (no microphone permission yet): show "Microphone 1, 2…" or ask first. */
   labelled: boolean;
 }
 
+/** Whether {@link listDevices} asks for microphone permission to get labels. */
 export interface ListDevicesOptions {
   /**
    * Open (and at once close) the microphone first when labels are hidden, so the user is asked now and the names

@@ -8,10 +8,11 @@ import { openMicrophone, watchMicrophone, type MicrophoneOptions } from './micro
 import { loadWorklets, type LoadedWorklets, type WorkletLoadOptions } from './worklet-loader.js';
 import { createWorkletNode } from './worklet-node.js';
 
+/** What {@link createAudioEngine} opens: the context, the processors (Blob or self-hosted), the microphone, and how autoplay is handled. */
 export interface AudioEngineOptions extends AudioContextOptions, Omit<WorkletLoadOptions, 'onFallback'> {
   /** Open the microphone (default true, with echo cancellation, noise suppression and AGC on). */
   microphone?: boolean | MicrophoneOptions;
-  /** How long the context may stay suspended before it counts as blocked by autoplay. */
+  /** How long the context may stay suspended before it counts as blocked by autoplay, ms. Default 500. */
   autoplayWaitMs?: number;
   /**
    * When autoplay blocks the context: 'unlock' (default) emits `blocked`, finishes starting and resumes on the
@@ -27,6 +28,7 @@ export interface AudioEngineOptions extends AudioContextOptions, Omit<WorkletLoa
   insecurePlaybackFallback?: () => Promise<void>;
 }
 
+/** What an {@link AudioEngine} reports while it runs. */
 export interface AudioEngineEvents {
   /** AUDIO_CONTEXT_BLOCKED: the context waits for a gesture. */
   blocked: (error: VoicewireError) => void;
@@ -38,6 +40,7 @@ export interface AudioEngineEvents {
   insecurePlayback: (info: { reason: string }) => void;
   /** MICROPHONE_ENDED: the track ended on its own mid-session. */
   microphoneEnded: (error: VoicewireError) => void;
+  /** The AudioContext's `statechange`: 'suspended', 'running', 'closed' (WebKit also 'interrupted'). */
   statechange: (state: AudioContextState) => void;
 }
 
@@ -62,10 +65,12 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
     this.#options = options;
   }
 
+  /** The AudioContext, at the device's own rate; null before start() and after stop(). */
   get context(): AudioContext | null {
     return this.#ctx;
   }
 
+  /** The open microphone stream; null without one (stopped, or `microphone: false`). */
   get microphone(): MediaStream | null {
     return this.#stream;
   }
@@ -80,10 +85,19 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
     return this.#autoplay;
   }
 
+  /** How the processors were loaded (Blob URL or self-hosted files); null before start(). */
   get worklets(): LoadedWorklets | null {
     return this.#loaded;
   }
 
+  /**
+   * Opens the context, loads the processors and opens the microphone; with autoplay blocked it finishes starting
+   * and waits for a gesture (`blocked`, then `unlocked`) unless `onBlocked: 'throw'`. A failure closes what opened.
+   *
+   * @throws VoicewireError `INVALID_OPTION` (already started; stop() during start()); the environment's
+   *   `INSECURE_CONTEXT`, `AUDIO_CONTEXT_UNSUPPORTED`, `WORKLET_UNSUPPORTED`, `MICROPHONE_UNAVAILABLE`; `WORKLET_*`
+   *   from loading the processors; `MICROPHONE_*` from getUserMedia; `AUDIO_CONTEXT_BLOCKED` with `onBlocked: 'throw'`.
+   */
   async start(): Promise<void> {
     if (this.#ctx) {
       throw new VoicewireError({ code: ErrorCode.INVALID_OPTION, message: 'The audio engine is already started.', remedy: 'Call stop() before starting it again.' });
@@ -130,6 +144,7 @@ export class AudioEngine extends EventEmitter<AudioEngineEvents> {
     return node;
   }
 
+  /** Disconnects every node, stops the microphone's tracks and closes the context; start() works again after it. */
   async stop(): Promise<void> {
     for (const cleanup of this.#cleanups.splice(0)) cleanup();
     this.#unwatchMicrophone();

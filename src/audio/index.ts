@@ -1,4 +1,8 @@
-// voicewire/audio: the browser audio building blocks under a session, for apps that wire their own.
+/**
+ * The browser audio building blocks under a session, for apps that wire their own.
+ *
+ * @module voicewire/audio
+ */
 export { createAudioEngine } from './engine.js';
 export type { AudioEngine, AudioEngineOptions, AudioEngineEvents } from './engine.js';
 export { createAudioContext, resumeWithin, unlockOnGesture, closeAudioContext, DEFAULT_AUTOPLAY_WAIT_MS } from './context.js';

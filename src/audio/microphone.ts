@@ -3,10 +3,13 @@ import { microphonePolicyProblem } from '../environment/permissions-policy.js';
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
 import { describeError } from '../errors/describe.js';
 
+/** The getUserMedia audio constraints voicewire asks for (see {@link microphoneConstraints}). */
 export interface MicrophoneOptions {
   /** Browser echo cancellation; on by default so the assistant does not hear itself. */
   echoCancellation?: boolean;
+  /** Browser noise suppression. Default true. */
   noiseSuppression?: boolean;
+  /** Browser automatic gain control. Default true. */
   autoGainControl?: boolean;
   /** Channels asked for (ideal, not exact). Default 1. */
   channelCount?: number;
@@ -14,6 +17,10 @@ export interface MicrophoneOptions {
   deviceId?: string;
 }
 
+/**
+ * The `MediaTrackConstraints` for `options`: the three processing flags (default on), `channelCount` ideal 1, and
+ * `deviceId` exact when given; never a `sampleRate` (the context runs at the device's rate).
+ */
 export function microphoneConstraints(options: MicrophoneOptions = {}): MediaTrackConstraints {
   const constraints: MediaTrackConstraints = {
     echoCancellation: options.echoCancellation ?? true,

@@ -1,6 +1,7 @@
 import { describeError } from '../errors/describe.js';
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
 
+/** The speaker side of a session: volume and output device. */
 export interface AudioOutputOptions {
   /** Output volume, 0–1 (a gain, linear). Default 1. Throws INVALID_OPTION outside 0–1. */
   volume?: number;
@@ -71,6 +72,7 @@ export class AudioOutput {
     return gain;
   }
 
+  /** Disconnects the gain stage from its context (the wanted volume, mute and device are kept for the next attach). */
   detach(): void {
     this.#gainNode?.disconnect();
     this.#gainNode = null;

@@ -8,8 +8,9 @@ import { RingBuffer } from '../dsp/ring.js';
 import { createWorkletNode } from '../audio/worklet-node.js';
 import { chooseHandoff, requireOption, type Handoff, type HandoffChoice } from './handoff.js';
 
+/** The jitter buffer of {@link createPlaybackPipeline}: its input rate and delays, in ms. Invalid values throw VoicewireError `INVALID_OPTION`. */
 export interface PlaybackOptions {
-  /** The rate of the PCM you push (the server's). Default 24000. */
+  /** The rate of the PCM you push (the server's), Hz (8000–192000). Default 24000. */
   inputRate?: number;
   /** The jitter buffer's target delay until it has measured the network (it then adapts). Default 60 ms. */
   targetMs?: number;
@@ -19,6 +20,7 @@ export interface PlaybackOptions {
   maxMs?: number;
   /** How often `stats` is emitted. Default 100 ms. */
   statsIntervalMs?: number;
+  /** How audio crosses to the audio thread: 'auto' (default), 'shared' (needs SharedArrayBuffer) or 'port'. */
   handoff?: HandoffChoice;
 }
 
@@ -36,10 +38,13 @@ export interface PlaybackStats extends Pick<PlaybackStatsMessage, 'targetDelayMs
   droppedMs: number;
   /** Audio dropped by flush(), ms. */
   flushedMs: number;
+  /** True while the jitter buffer plays (after it reached its target delay), false while it waits or ran dry. */
   playing: boolean;
 }
 
+/** What a {@link PlaybackPipeline} emits. */
 export interface PlaybackEvents {
+  /** The jitter buffer's figures, every `statsIntervalMs`. */
   stats: (stats: PlaybackStats) => void;
 }
 
@@ -127,6 +132,7 @@ export class PlaybackPipeline extends EventEmitter<PlaybackEvents> {
     this.#writer.end();
   }
 
+  /** Disconnects the node and closes its port; queued audio is discarded and no more `stats` come. */
   close(): void {
     this.node.port.onmessage = null;
     this.node.port.close();

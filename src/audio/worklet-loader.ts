@@ -5,6 +5,7 @@ import { redactUrl } from '../errors/redact.js';
 import { preflight } from '../environment/module-load.js';
 import { classifyBlobFailure, classifyUrlFailure } from './worklet-failure.js';
 
+/** What {@link loadWorklets} loads: the processor sources (as one Blob module) and the self-hosted fallback files. */
 export interface WorkletLoadOptions {
   /**
    * Processor scripts by name, joined into ONE module loaded from a Blob URL. Default: voicewire's own, one script
@@ -23,7 +24,9 @@ export interface WorkletLoadOptions {
   onFallback?: (refused: VoicewireError, moduleUrl: string) => void;
 }
 
+/** How the processors got into the context. */
 export interface LoadedWorklets {
+  /** 'blob': the sources as one Blob URL module; 'url': the self-hosted files (`moduleUrl`). */
   via: 'blob' | 'url';
   /** The module URL that loaded (redacted); a Blob URL is already revoked. */
   url: string;

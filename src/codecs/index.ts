@@ -1,4 +1,9 @@
-// voicewire/codecs: WAV, Ogg (RFC 3533) and Opus (RFC 6716, RFC 7845) pieces.
+/**
+ * WAV, Ogg (RFC 3533) and Opus (RFC 6716, RFC 7845) pieces: readers that report bad bytes instead of throwing,
+ * writers, and Opus encoders/decoders loaded on first use.
+ *
+ * @module voicewire/codecs
+ */
 export { decodeWav, encodeWav } from './wav.js';
 export type { WavAudio } from './wav.js';
 export { createOggOpusWriter } from './ogg-writer.js';

@@ -22,7 +22,7 @@ const MAX_GAP_48K = 48_000;
 /**
  * Finds audio missing from an Ogg Opus stream between audio pages: from the jump of the granule position (RFC 7845
  * §4: the end time of the page's last packet), or, while its unit is not known yet, from lost page sequence numbers
- * times the last page's duration. Moshi's servers count granules at 24 kHz instead of 48 kHz (PROTOCOLS.md §1), so
+ * times the last page's duration. Moshi's servers count granules at 24 kHz instead of 48 kHz (docs/ogg-opus-conformance.md, known deviation), so
  * the unit is learnt from pages in sequence: granule advance over the duration of their packets.
  */
 export class OggGapDetector {

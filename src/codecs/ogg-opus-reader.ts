@@ -6,6 +6,7 @@ import { OggGapDetector, type OggGap } from './ogg-gaps.js';
 /** Largest Opus packet we reassemble: 120 ms of 48 frames at the 1275-byte maximum is 61,200 bytes. */
 const MAX_PACKET = 65_536;
 
+/** What one {@link OggOpusReader.push} yielded: a new stream's head, audio packets, gaps and skipped bytes. */
 export interface OggOpusChunk {
   /** Set when a new logical stream began in this chunk (its BOS page carried a valid OpusHead). */
   head: OpusHead | null;
@@ -13,6 +14,7 @@ export interface OggOpusChunk {
   packets: Uint8Array[];
   /** Audio lost between pages (lost pages, a granule position jump), in order, each before packet `at`. */
   gaps: OggGap[];
+  /** What was skipped (bad pages, pages of another stream, cut packets), with byte offsets; never thrown. */
   issues: OggIssue[];
 }
 
@@ -35,6 +37,10 @@ export class OggOpusReader {
   /** The current stream's identification header, once read. */
   head: OpusHead | null = null;
 
+  /**
+   * Feeds the next bytes of the stream (any chunking); returns the audio packets completed by them (a packet split
+   * across pages is returned once whole), gaps and issues. Never throws.
+   */
   push(bytes: Uint8Array): OggOpusChunk {
     const { pages, issues } = this.pages.push(bytes);
     const out: OggOpusChunk = { head: null, packets: [], gaps: [], issues };

@@ -2,14 +2,21 @@ import { oggCrc32 } from './crc32.js';
 
 /** One Ogg page (RFC 3533 §6). `body` and `lacing` are copies: safe to keep. */
 export interface OggPage {
+  /** Header flag 0x01: the first packet on this page continues one begun on the previous page. */
   continued: boolean;
+  /** Header flag 0x02: the first page of a logical stream. */
   bos: boolean;
+  /** Header flag 0x04: the last page of a logical stream. */
   eos: boolean;
   /** -1 when no packet ends on this page; a plain number (exact up to 2^53, i.e. 5,900 years at 48 kHz). */
   granule: number;
+  /** Bitstream serial number: which logical stream the page belongs to. */
   serial: number;
+  /** Page sequence number within its logical stream; a jump means lost pages. */
   sequence: number;
+  /** The segment table: one lacing value (0–255) per segment; a value below 255 ends a packet. */
   lacing: Uint8Array;
+  /** The page's packet data, segments concatenated. */
   body: Uint8Array;
   /** Offset of the page in the whole byte stream fed to the reader. */
   offset: number;
@@ -19,6 +26,7 @@ export interface OggPage {
 export interface OggIssue {
   /** Byte offset in the whole stream fed to the reader. */
   offset: number;
+  /** What was wrong, in words (e.g. a CRC mismatch). */
   reason: string;
 }
 
@@ -39,6 +47,10 @@ export class OggPageReader {
   /** Stream offset where validPageAfter resumes its search. */
   private probe = 0;
 
+  /**
+   * Feeds the next bytes of the stream (any chunking); returns the pages completed by them, in order, and what was
+   * skipped. A page still incomplete stays buffered for the next push. Never throws.
+   */
   push(bytes: Uint8Array): { pages: OggPage[]; issues: OggIssue[] } {
     this.append(bytes);
     const pages: OggPage[] = [];

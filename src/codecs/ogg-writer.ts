@@ -5,16 +5,19 @@ const FLAG_BOS = 0x02;
 const FLAG_EOS = 0x04;
 const MAX_SEGMENTS = 255;
 
+/** How {@link OggOpusWriter} fills OpusHead and cuts pages. */
 export interface OggOpusWriterOptions {
-  /** Rate the encoder was fed, written into OpusHead (informational for decoders). */
+  /** Rate the encoder was fed, Hz, written into OpusHead (informational for decoders). */
   inputSampleRate: number;
   /** Encoder lookahead in 48 kHz samples (RFC 7845 §4.2): decoders drop this many samples at the start. */
   preSkip: number;
+  /** Channel count written into OpusHead. Default 1. */
   channels?: number;
-  /** Opus packets per Ogg page. Moshi's own web client sends 2 × 20 ms. */
+  /** Opus packets per Ogg page (at least 1; default 2). Moshi's own web client sends 2 × 20 ms. */
   packetsPerPage?: number;
   /** Stream serial number; a fresh random one by default, so each session is a new logical stream. */
   serial?: number;
+  /** Vendor string of the OpusTags page (RFC 7845 §5.2). Default `'voicewire'`. */
   vendor?: string;
 }
 
@@ -27,6 +30,7 @@ export interface OggOpusWriterOptions {
  * the end and to compute duration, so the standard value is the one that makes the stream valid for both.
  */
 export class OggOpusWriter {
+  /** The logical stream's serial number, written on every page (the option, or a random one). */
   readonly serial: number;
   private readonly packetsPerPage: number;
   private readonly options: OggOpusWriterOptions;
@@ -41,7 +45,11 @@ export class OggOpusWriter {
     this.packetsPerPage = Math.max(1, options.packetsPerPage ?? 2);
   }
 
-  /** The BOS page (OpusHead) and the OpusTags page, concatenated. Call once, before any audio page. */
+  /**
+   * The BOS page (OpusHead) and the OpusTags page, concatenated. Call once, before any audio page.
+   *
+   * @throws Error when called a second time for this stream.
+   */
   headers(): Uint8Array {
     if (this.headersWritten) throw new Error('OggOpusWriter.headers() was already called for this stream');
     this.headersWritten = true;
@@ -54,7 +62,11 @@ export class OggOpusWriter {
     return concat([this.page([head], FLAG_BOS, 0), this.page([tags], 0, 0)]);
   }
 
-  /** Adds one Opus packet; returns a finished page when the page is full, else null. */
+  /**
+   * Adds one Opus packet; returns a finished page when the page is full, else null.
+   *
+   * @throws Error before {@link OggOpusWriter.headers}; RangeError for a packet of 65,025 bytes or more (over 255 lacing values, one page).
+   */
   writePacket(packet: Uint8Array): Uint8Array | null {
     if (!this.headersWritten) throw new Error('OggOpusWriter: write headers() before audio packets');
     const segments = segmentCount(packet.length);

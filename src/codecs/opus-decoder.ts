@@ -5,19 +5,23 @@ import { describeError } from '../errors/describe.js';
 export interface OpusDecodeIssue {
   /** Index of the packet in the batch passed to `decode`. */
   packet: number;
+  /** Why it could not be decoded, in words. */
   reason: string;
 }
 
 /** Mono PCM out of Opus packets. Runs on the main thread or a worker, never in an AudioWorklet. */
 export interface OpusPacketDecoder {
+  /** Rate of the PCM `decode` returns, Hz. */
   readonly sampleRate: number;
   /** Decodes packets in order. Never throws: corrupt packets are listed in `issues`. */
   decode(packets: readonly Uint8Array[]): { pcm: Float32Array; issues: OpusDecodeIssue[] };
+  /** Frees the wasm decoder; idempotent. `decode` after `close` returns no samples. */
   close(): void;
 }
 
+/** Output rate, pre-skip and load bound of {@link createOpusDecoder}. */
 export interface OpusDecoderOptions {
-  /** 8000, 12000, 16000, 24000 or 48000 (opus-decoder silently turns any other rate into 48000). Default 24000. */
+  /** Output rate, Hz: 8000, 12000, 16000, 24000 or 48000 (opus-decoder silently turns any other rate into 48000). Default 24000. */
   sampleRate?: 8000 | 12000 | 16000 | 24000 | 48000;
   /** OpusHead's pre-skip, in 48 kHz samples: that many leading samples are dropped. */
   preSkip?: number;

@@ -10,6 +10,7 @@ import { createWorkerOpusEncoder } from './opus-encoder-worker.js';
 export interface OpusEncoder {
   /** Which implementation runs: WebCodecs in browsers that have it, libopus-as-wasm elsewhere, or yours. */
   readonly implementation: string;
+  /** Rate of the PCM `encode` takes and of the Opus stream, Hz. */
   readonly sampleRate: number;
   /** Encoder lookahead in 48 kHz samples, for OpusHead's pre-skip field. */
   readonly preSkip: number;
@@ -18,11 +19,13 @@ export interface OpusEncoder {
    * waits for the next call). Rejects only if the codec itself failed.
    */
   encode(pcm: Float32Array): Promise<Uint8Array[]>;
+  /** Frees the codec (and its worker slot); idempotent. Samples still short of a whole frame are dropped. */
   close(): void;
 }
 
+/** What {@link createOpusEncoder} (or your own {@link OpusEncoderFactory}) is asked to build. */
 export interface OpusEncoderOptions {
-  /** 8000, 12000, 16000, 24000 or 48000. Default 24000 (Moshi). */
+  /** Input and stream rate, Hz: 8000, 12000, 16000, 24000 or 48000 (the rates Opus codes, RFC 6716 §2). Default 24000 (Moshi). */
   sampleRate?: number;
   /** Target bitrate in bits per second. Default: the codec's own choice. */
   bitrate?: number;
@@ -33,15 +36,20 @@ export interface OpusEncoderOptions {
   implementation?: 'auto' | OpusImplementation;
 }
 
+/** An Opus encoder implementation by name; see {@link OpusEncoderOptions.implementation}. */
 export type OpusImplementation = 'webcodecs' | 'worker' | 'native' | 'wasm';
 
+/** Makes an encoder for one stream, e.g. {@link createOpusEncoder} or your own; a protocol's `encoder` option takes one. */
 export type OpusEncoderFactory = (options: OpusEncoderOptions) => Promise<OpusEncoder>;
 
 const OPUS_RATES = [8000, 12000, 16000, 24000, 48000];
 
 /**
- * Creates the best Opus encoder this runtime has. CODEC_UNSUPPORTED only when neither WebCodecs nor an npm encoder
- * (@evan/opus or opusscript, optional dependencies loaded on demand so browser bundles never carry them) can run.
+ * Creates the best Opus encoder this runtime has (or the one `implementation` names), trying each in order of speed.
+ *
+ * @throws VoicewireError `INVALID_OPTION` for a rate Opus does not code; `CODEC_UNSUPPORTED` when neither WebCodecs
+ *   nor an npm encoder (@evan/opus or opusscript, optional dependencies loaded on demand so browser bundles never
+ *   carry them) can run — its message lists why each failed.
  */
 export async function createOpusEncoder(options: OpusEncoderOptions = {}): Promise<OpusEncoder> {
   const sampleRate = options.sampleRate ?? 24000;

@@ -5,13 +5,17 @@
 
 /** The identification header. `preSkip` is in 48 kHz samples whatever the input rate (RFC 7845 §5.1). */
 export interface OpusHead {
+  /** Header version byte; this reader accepts major version 0 (values 0–15). */
   version: number;
+  /** Output channel count (1 or 2 for mapping family 0). */
   channels: number;
+  /** Samples to drop at the start of decoded output, at 48 kHz. */
   preSkip: number;
   /** The rate the encoder was fed: informational only, Opus always decodes at any of 8–48 kHz. */
   inputSampleRate: number;
   /** Q7.8 dB. */
   outputGain: number;
+  /** Channel mapping family (RFC 7845 §5.1.1); 0 = mono/stereo without a mapping table. */
   mappingFamily: number;
 }
 

@@ -1,7 +1,9 @@
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
 import { encodePcm, int16ToFloat } from '../dsp/pcm.js';
 
+/** Decoded WAV audio: mono samples and their rate. */
 export interface WavAudio {
+  /** Samples per second of the file, Hz (not resampled). */
   sampleRate: number;
   /** Mono samples in [-1, 1]; multi-channel files are averaged to mono (voice is mono on every wire we speak). */
   samples: Float32Array;
@@ -11,7 +13,13 @@ const PCM = 1;
 const FLOAT = 3;
 const EXTENSIBLE = 0xfffe;
 
-/** Reads a RIFF/WAVE file: 8/16/24/32-bit integer PCM or 32-bit float, any rate, any channel count. */
+/**
+ * Reads a RIFF/WAVE file: 8/16/24/32-bit integer PCM or 32-bit float (WAVE_FORMAT_EXTENSIBLE included), any rate,
+ * any channel count; a data chunk longer than the bytes given is read as far as it goes.
+ *
+ * @throws VoicewireError `CODEC_UNSUPPORTED` when the bytes are not RIFF/WAVE, have no `fmt ` chunk before `data`,
+ *   or use another sample format.
+ */
 export function decodeWav(bytes: Uint8Array): WavAudio {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tag = (at: number) => String.fromCharCode(bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]);
@@ -67,7 +75,10 @@ function sampleReader(view: DataView, code: number, bits: number): ((at: number)
   }
 }
 
-/** Writes mono 16-bit PCM WAV: what Chromium's fake microphone reads (24-bit EXTENSIBLE plays as silence there). */
+/**
+ * Writes mono 16-bit PCM WAV (44-byte header) from samples in [-1, 1] at `sampleRate` Hz: what Chromium's fake
+ * microphone reads (24-bit EXTENSIBLE plays as silence there).
+ */
 export function encodeWav(samples: Float32Array, sampleRate: number): Uint8Array {
   const out = new Uint8Array(44 + samples.length * 2);
   const view = new DataView(out.buffer);

@@ -1,5 +1,5 @@
 /**
- * `voicewire/doctor`: the deployment checks behind `npx voicewire doctor`, for Node scripts and CI.
+ * The deployment checks behind `npx voicewire doctor`, for Node scripts and CI.
  *
  * ```ts
  * import { doctor, renderReport } from 'voicewire/doctor';
@@ -8,6 +8,8 @@
  * ```
  * Node only (node:dns, node:net, node:tls, node:http). Never throws for a network fault: every fault is a check
  * with `ok: false` and a remedy. Secrets in the URL, headers and subprotocols are redacted from the report.
+ *
+ * @module voicewire/doctor
  */
 export { doctor } from './run.js';
 export { renderReport } from './report.js';

@@ -2,6 +2,7 @@ import type { CheckResult, DoctorReport } from './types.js';
 
 const MARK: Readonly<Record<CheckResult['status'], string>> = { pass: '✓', fail: '✗', warn: '!', skip: '-' };
 
+/** How {@link renderReport} formats the checklist. */
 export interface RenderOptions {
   /** ANSI colours (the CLI turns them on for a TTY without NO_COLOR). Default false. */
   color?: boolean;

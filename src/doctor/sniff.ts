@@ -2,7 +2,9 @@ import { decode } from '@msgpack/msgpack';
 import { MoshiKind } from '../protocols/moshi/moshi-messages.js';
 import type { SniffedProtocol } from './types.js';
 
+/** What {@link sniff} made of a server's message. */
 export interface Sniffed {
+  /** The protocol it belongs to, or `unknown`. */
   protocol: SniffedProtocol;
   /** What the message is, in words: "Moshi handshake", "voicewire hello v1", … */
   what: string;

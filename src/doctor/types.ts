@@ -6,11 +6,13 @@
 /** `warn`: works, but worse than it could (e.g. no cross-origin isolation). `skip`: an earlier failure made it moot. */
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
+/** One check of the report: what was checked, what was seen, and the fix when it failed or warned. */
 export interface CheckResult {
   /** Stable identifier, e.g. `tls.expired`, `upgrade.proxy`, `page.asset`: what scripts switch on. */
   id: string;
   /** False only for `fail`; a warning or a skipped check is not a failure. */
   ok: boolean;
+  /** Pass, fail, warn, or skip (moot after an earlier failure). */
   status: CheckStatus;
   /** One line: what was checked. */
   title: string;
@@ -25,6 +27,7 @@ export interface CheckResult {
 /** The protocols the doctor recognises on the wire; `unknown` when the first message matches none. */
 export type SniffedProtocol = 'voicewire' | 'moshi' | 'kyutai' | 'realtime' | 'unknown';
 
+/** What {@link doctor} checks besides the socket URL: the page, the expected protocol, headers, and time bounds. */
 export interface DoctorOptions {
   /** The page that will open the socket: its scheme, host, assets and headers are checked too. */
   page?: string;
@@ -47,12 +50,15 @@ export interface DoctorOptions {
   onProgress?: (step: string) => void;
 }
 
+/** What {@link doctor} resolves with: every check in the order run, and whether none failed. */
 export interface DoctorReport {
   /** The socket URL, redacted. */
   url: string;
   /** The page URL, redacted, when one was checked. */
   page?: string;
+  /** True when no check has status `fail` (warnings and skips allowed). */
   ok: boolean;
+  /** Every check, in the order it ran: the socket's (DNS, TCP, TLS, upgrade, first message, ping), then the page's. */
   checks: CheckResult[];
   /** The protocol the server's first message looked like, when one arrived. */
   detectedProtocol?: SniffedProtocol;

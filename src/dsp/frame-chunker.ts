@@ -9,10 +9,15 @@ export class FrameChunker {
   private readonly pending: Float32Array<ArrayBuffer>;
   private filled = 0;
 
+  /** @param frameSize samples per frame (e.g. 480 for 20 ms at 24 kHz). */
   constructor(readonly frameSize: number) {
     this.pending = new Float32Array(frameSize);
   }
 
+  /**
+   * Appends samples; returns each frame of `frameSize` samples they completed (none, one or several), as copies. The
+   * remainder waits for the next push.
+   */
   push(pcm: Float32Array): Float32Array<ArrayBuffer>[] {
     const frames: Float32Array<ArrayBuffer>[] = [];
     let at = 0;

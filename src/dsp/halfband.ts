@@ -16,7 +16,7 @@ import type { ResamplerStage } from './resampler.js';
  * the higher rate as a pure delay. process() allocates nothing.
  */
 abstract class HalfBandStage extends HistoryStage implements ResamplerStage {
-  readonly delay: number;
+  readonly delayMs: number;
   /** Distance from the centre to the outermost non-zero tap (odd), in samples of the higher rate. */
   readonly reach: number;
   /** The side taps at distance 1, 3, …, reach, each used twice (mirrored). */
@@ -27,7 +27,7 @@ abstract class HalfBandStage extends HistoryStage implements ResamplerStage {
     const reach = halfBandReach(highRate, lowNyquist, rejectionDb);
     super(keepPerReach * reach);
     this.reach = reach;
-    this.delay = reach / highRate;
+    this.delayMs = (1000 * reach) / highRate;
     this.pairs = designPairs(reach, kaiserBeta(rejectionDb), gain);
   }
 

@@ -1,4 +1,8 @@
-// voicewire/dsp: the signal processing every thread shares (main, audio worklet, Node).
+/**
+ * The signal processing every thread shares (main, audio worklet, Node).
+ *
+ * @module voicewire/dsp
+ */
 export { createResampler } from './resampler.js';
 export type { Resampler, ResamplerOptions, ResamplerStage } from './resampler.js';
 export { createFrameChunker } from './frame-chunker.js';

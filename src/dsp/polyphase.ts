@@ -15,7 +15,7 @@ const INTERPOLATED_PHASES = 512;
 export class PolyphaseStage extends HistoryStage implements ResamplerStage {
   /** Filter length in input samples. */
   readonly taps: number;
-  readonly delay: number;
+  readonly delayMs: number;
   private readonly up: number;
   private readonly down: number;
   private readonly phases: number;
@@ -32,7 +32,7 @@ export class PolyphaseStage extends HistoryStage implements ResamplerStage {
     const g = gcd(inputRate, outputRate);
     this.up = outputRate / g;
     this.down = inputRate / g;
-    this.delay = this.taps / 2 / inputRate;
+    this.delayMs = (1000 * this.taps) / 2 / inputRate;
     this.exact = this.up <= MAX_EXACT_PHASES;
     this.phases = this.exact ? this.up : INTERPOLATED_PHASES;
     const cutoff = (((1 + passband) / 2) * nyquist) / inputRate;

@@ -1,6 +1,7 @@
 import { HalfBandDecimator, HalfBandInterpolator } from './halfband.js';
 import { PolyphaseStage } from './polyphase.js';
 
+/** The anti-aliasing filter of {@link createResampler}: stopband attenuation, passband width, and the half-band option. */
 export interface ResamplerOptions {
   /** Attenuation of everything above the lower Nyquist frequency, in dB. Default 90 (the goal is 80). */
   rejectionDb?: number;
@@ -15,15 +16,21 @@ export interface ResamplerOptions {
 
 /** What every stage of a resampler does; see {@link Resampler.process}. */
 export interface ResamplerStage {
-  /** Latency added, in seconds. */
-  readonly delay: number;
+  /** Latency added, in ms. */
+  readonly delayMs: number;
   /**
    * Samples and coefficients read per output sample: the planner's cost measure, since these kernels are bound
    * by loads more than by multiplies (a folded kernel, half the multiplies, measured 0.77× the time, not 0.5×).
    */
   readonly cost: number;
+  /** Most samples one `process` call with `inputLength` samples can produce: size output buffers with it. */
   maxOutputLength(inputLength: number): number;
+  /** Forgets the stream (filter history cleared, as if new). */
   reset(): void;
+  /**
+   * Consumes `length` samples of `input` from `offset`, writes the outputs they complete into `output` from
+   * `outputOffset`, and returns how many; allocates nothing.
+   */
   process(input: ArrayLike<number>, offset: number, length: number, output: Float32Array, outputOffset: number): number;
 }
 
@@ -45,9 +52,9 @@ const STEP = 256;
  * One polyphase stage (see PolyphaseStage) does any ratio. When one rate is more than twice the other and the
  * higher rate is even, a half-band 2:1 stage at the higher rate plus a polyphase stage at half of it is used
  * instead if that is cheaper: the polyphase filter's narrow transition then costs half as many taps, and the
- * half-band filter's wide one is short and half zeros. Either way the output is a pure delay (`delay` seconds) of
+ * half-band filter's wide one is short and half zeros. Either way the output is a pure delay (`delayMs`) of
  * the input band-limited to `passband` of the lower Nyquist frequency, with everything from that Nyquist frequency
- * up attenuated by `rejectionDb`. Output j is input time j·in/out minus `delay`; after N input samples exactly
+ * up attenuated by `rejectionDb`. Output j is input time j·in/out minus `delayMs`; after N input samples exactly
  * ceil(N·out/in) samples have come out, whatever the call sizes (the half-band stage works on pairs, so a sample
  * it completes early is held back until the count allows it).
  *
@@ -56,8 +63,8 @@ const STEP = 256;
 export class Resampler {
   readonly inputRate: number;
   readonly outputRate: number;
-  /** Latency added by the filters, in seconds. */
-  readonly delay: number;
+  /** Latency added by the filters, in ms. */
+  readonly delayMs: number;
   /** The stages in order: one polyphase stage, or a half-band and a polyphase stage. */
   readonly stages: readonly ResamplerStage[];
   private readonly first: ResamplerStage;
@@ -79,7 +86,7 @@ export class Resampler {
     this.first = this.stages[0];
     this.second = this.stages[1] ?? null;
     this.scratch = new Float32Array(this.second ? this.first.maxOutputLength(STEP) : 0);
-    this.delay = this.stages.reduce((sum, stage) => sum + stage.delay, 0);
+    this.delayMs = this.stages.reduce((sum, stage) => sum + stage.delayMs, 0);
   }
 
   /** Most samples one call with `inputLength` samples can produce: size output buffers with it. */

@@ -1,5 +1,6 @@
 /** The element types a ring can hold: audio samples as floats, wire samples as 16-bit integers. */
 export type RingArray = Float32Array | Int16Array;
+/** The constructor of a ring's element type (`Float32Array` or `Int16Array`), which each thread uses to view the storage. */
 export interface RingArrayType<T extends RingArray> {
   new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
   readonly BYTES_PER_ELEMENT: number;

@@ -1,14 +1,4 @@
-/**
- * Voice-activity detection for turn-taking: energy over an adaptive noise floor, gated by periodicity, with
- * hysteresis and a hangover. Why this one: the classic pair of cues of pitch-based detectors (energy + voicing, as in
- * ITU-T G.729 Annex B's and Rabiner & Schafer's detectors) needs no model and no wasm, costs ~25 k multiply-adds per
- * 20 ms frame, and is exact to test. Energy alone fires on any noise that gets louder (a fan, a door); voiced speech is
- * periodic at the pitch (70–400 Hz) and noise is not, so an onset needs both. Once speaking, energy alone keeps it
- * going (unvoiced consonants are not periodic). WebRTC's GMM VAD in wasm was the other candidate: it fires on
- * stationary noise more readily and is 8/16/32/48 kHz only; Silero (ONNX) is better but megabytes.
- *
- * Main thread (or any one thread); push() allocates nothing after construction.
- */
+/** Rate and tuning of a {@link VoiceActivityDetector}; every tuning field has a default. */
 export interface VadOptions {
   /** Rate of the blocks pushed, Hz. */
   sampleRate: number;
@@ -26,6 +16,7 @@ export interface VadOptions {
   hangoverMs?: number;
 }
 
+/** What a pushed block changed: speech `started` (after `onsetMs` of voiced audio) or `stopped` (after `hangoverMs` quiet). */
 export type VadTransition = 'started' | 'stopped';
 
 /** Analysis rate for the periodicity cue: enough for pitch, 9× fewer products than at 24 kHz. */
@@ -38,10 +29,23 @@ const MAX_PITCH_HZ = 400;
 const FLOOR_RISE_QUIET = 6;
 const FLOOR_RISE_SPEECH = 1.5;
 
+/**
+ * Voice-activity detection for turn-taking: energy over an adaptive noise floor, gated by periodicity, with
+ * hysteresis and a hangover. Why this one: the classic pair of cues of pitch-based detectors (energy + voicing, as in
+ * ITU-T G.729 Annex B's and Rabiner & Schafer's detectors) needs no model and no wasm, costs ~25 k multiply-adds per
+ * 20 ms frame, and is exact to test. Energy alone fires on any noise that gets louder (a fan, a door); voiced speech is
+ * periodic at the pitch (70–400 Hz) and noise is not, so an onset needs both. Once speaking, energy alone keeps it
+ * going (unvoiced consonants are not periodic). WebRTC's GMM VAD in wasm was the other candidate: it fires on
+ * stationary noise more readily and is 8/16/32/48 kHz only; Silero (ONNX) is better but megabytes.
+ *
+ * Main thread (or any one thread); push() allocates nothing after construction.
+ */
 export class VoiceActivityDetector {
-  /** Level of the last block, dBFS; the floor it is judged against; voicing of the last window. Read-only. */
+  /** Level of the last block, dBFS. Read-only. */
   levelDb = -Infinity;
+  /** The adaptive noise floor the level is judged against, dBFS; NaN until the first block. Read-only. */
   floorDb = Number.NaN;
+  /** Voicing of the last 40 ms window: peak normalised autocorrelation at a pitch lag (70–400 Hz), 0–1. Read-only. */
   periodicity = 0;
   private speech = false;
   private readonly decimation: number;
@@ -77,7 +81,10 @@ export class VoiceActivityDetector {
     return this.speech;
   }
 
-  /** Feeds one block of mono samples (any length); returns the transition it caused, if any. */
+  /**
+   * Feeds one block of mono samples at `sampleRate` (any length; onset and hangover advance by whole blocks, so
+   * blocks of 10–20 ms keep them close to their ms); returns the transition it caused, if any. Allocates nothing.
+   */
   push(block: Float32Array): VadTransition | null {
     if (block.length === 0) return null;
     let sum = 0;

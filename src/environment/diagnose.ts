@@ -37,7 +37,9 @@ export type BrowserEngine = 'chromium' | 'firefox' | 'webkit';
 
 /** What a caller is about to use; only problems that block these are thrown. */
 export interface AudioNeeds {
+  /** An AudioContext with `audioWorklet` (capture and playback). */
   worklet?: boolean;
+  /** `navigator.mediaDevices.getUserMedia`. */
   microphone?: boolean;
 }
 
@@ -51,9 +53,13 @@ export type EnvironmentScope = typeof globalThis & {
   location?: Location;
   AudioContext?: typeof AudioContext;
   webkitAudioContext?: typeof AudioContext;
-  AudioEncoder?: { isConfigSupported(config: object): Promise<{ supported?: boolean }> };
+  AudioEncoder?: {
+    /** WebCodecs' `AudioEncoder.isConfigSupported`: asked whether Opus encodes here. */
+    isConfigSupported(config: object): Promise<{ supported?: boolean }>;
+  };
   process?: { versions?: { node?: string } };
   navigator?: Navigator & {
+    /** The Autoplay Policy Detection API (Firefox): whether an AudioContext may start without a gesture. */
     getAutoplayPolicy?: (type: 'audiocontext') => EnvironmentReport['autoplayPolicy'];
     userActivation?: { hasBeenActive: boolean };
   };

@@ -1,6 +1,7 @@
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
 import { redactUrl } from '../errors/redact.js';
 
+/** The page a relative socket URL resolves against. */
 export interface ResolveSocketUrlOptions {
   /**
    * The page the socket is opened from. Defaults to `globalThis.location` in browsers; Node has no page, so
@@ -13,6 +14,9 @@ export interface ResolveSocketUrlOptions {
  * Turns what a user wrote (`/api/chat`, `//host/x`, `https://host/x`, `wss://host/x`) into the WebSocket URL the
  * page can really open: the scheme follows the page (https → wss, http → ws), and a `ws://` URL that an https
  * page would be refused is reported as MIXED_CONTENT before any socket exists.
+ *
+ * @throws VoicewireError `INVALID_URL` for a relative URL without a page or `base`, an unparsable URL, or a scheme
+ *   that cannot carry a WebSocket (file:); `MIXED_CONTENT` for `ws://` to a non-loopback host from an https page.
  */
 export function resolveSocketUrl(input: string | URL, options: ResolveSocketUrlOptions = {}): URL {
   const text = String(input).trim();

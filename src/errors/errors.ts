@@ -6,12 +6,17 @@ export { ErrorCode } from './codes.js';
 /** Structured facts about a failure: plain JSON-able data, redacted like the message. */
 export type ErrorDetails = Readonly<Record<string, unknown>>;
 
+/** What a {@link VoicewireError} is built from; secrets listed in `secrets` are scrubbed before anything is stored. */
 export interface VoicewireErrorInit {
+  /** The stable code (docs/errors.md lists each one, where it comes from and its fix). */
   code: ErrorCode;
+  /** What happened, in a sentence for the app's developer. */
   message: string;
   /** What a person can do about it: concrete steps, commands, settings. */
   remedy: string;
+  /** The underlying failure; an Error is kept as a scrubbed copy (name and message), a VoicewireError as it is. */
   cause?: unknown;
+  /** Facts for scripts and logs (an option's name, a close code, a URL), redacted. */
   details?: ErrorDetails;
   /** Literal secrets (tokens) known to the caller, scrubbed from message, remedy, details and cause. */
   secrets?: readonly string[];
@@ -49,11 +54,13 @@ export class VoicewireError extends Error {
     return `${this.name} [${this.code}]: ${this.message}\nRemedy: ${this.remedy}`;
   }
 
+  /** The fields that survive `JSON.stringify` (an Error's own `message` would not): name, code, message, remedy, details. */
   toJSON(): { name: string; code: ErrorCode; message: string; remedy: string; details: ErrorDetails } {
     return { name: this.name, code: this.code, message: this.message, remedy: this.remedy, details: this.details };
   }
 }
 
+/** True when `value` is a VoicewireError (of `code`, when given): `if (isVoicewireError(e, ErrorCode.MICROPHONE_DENIED))`. */
 export function isVoicewireError(value: unknown, code?: ErrorCode): value is VoicewireError {
   return value instanceof VoicewireError && (code === undefined || value.code === code);
 }

@@ -1,3 +1,7 @@
-/** voicewire/react: React bindings. React (>= 18) is a peer dependency of this entry only. */
+/**
+ * React bindings: {@link useVoiceSession}. React (>= 18) is a peer dependency of this entry only.
+ *
+ * @module voicewire/react
+ */
 export { useVoiceSession } from './use-voice-session.js';
 export type { UseVoiceSessionOptions, VoiceSessionView } from './use-voice-session.js';

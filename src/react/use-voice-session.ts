@@ -5,6 +5,7 @@ import type { ReconnectInfo } from '../session/reconnect-info.js';
 import type { TurnState } from '../session/turns.js';
 import { createVoiceSession, type SessionState, type SessionText, type VoiceSession, type VoiceSessionOptions } from '../session/voice-session.js';
 
+/** What {@link useVoiceSession} returns: the session's state as React state, and the actions on it. */
 export interface VoiceSessionView {
   /** The session's state; 'idle' before the first start(). */
   state: SessionState;
@@ -20,6 +21,7 @@ export interface VoiceSessionView {
   muted: boolean;
   /** Output volume 0–1. */
   volume: number;
+  /** Where automatic reconnection stands (attempt, delay in ms, last error, gave up); attempt 0 while not reconnecting. */
   reconnect: ReconnectInfo;
   /** Microphones and speakers (labelled once the session had the microphone); null until listed. */
   devices: AudioDevices | null;
@@ -27,16 +29,34 @@ export interface VoiceSessionView {
   session: VoiceSession | null;
   /** Opens a new session with the latest options; call from a click (autoplay). Resolves when connected or failed (see `error`). */
   start(): Promise<void>;
+  /** Stops the live session (connection, microphone, AudioContext); levels and turn go back to silent. */
   stop(): Promise<void>;
+  /** Input mute of the live session (see `VoiceSession.mute`); does nothing before start(). */
   setMuted(muted: boolean): void;
+  /**
+   * Output volume 0–1, ramped without clicks, now and for the next start().
+   *
+   * @throws VoicewireError `INVALID_OPTION` outside 0–1 while a session is live.
+   */
   setVolume(volume: number): void;
+  /** Barge-in by hand: drops the agent's queued playback at once. */
   interrupt(): void;
-  /** Switches the microphone of the live session (no reconnect), or chooses it for the next start(). */
+  /**
+   * Switches the microphone of the live session (no reconnect), or chooses it for the next start().
+   *
+   * @throws VoicewireError `MICROPHONE_*` while connected when the new device fails (the old one stays);
+   *   `INVALID_OPTION` for a connected session without browser audio.
+   */
   selectMicrophone(deviceId: string): Promise<void>;
-  /** Switches the speaker (setSinkId), now and for the next start(). */
+  /**
+   * Switches the speaker (setSinkId), now and for the next start().
+   *
+   * @throws VoicewireError `OUTPUT_DEVICE_UNSUPPORTED` or `OUTPUT_DEVICE_NOT_FOUND` while a session exists.
+   */
   selectSpeaker(deviceId: string): Promise<void>;
 }
 
+/** The session's options (read at each start(), from the latest render) plus the hook's own. */
 export interface UseVoiceSessionOptions extends VoiceSessionOptions {
   /** Texts kept in `texts`. Default 100. */
   maxTexts?: number;

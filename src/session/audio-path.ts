@@ -1,3 +1,4 @@
+import type { DeviceChange } from '../audio/devices.js';
 import type { VoicewireError } from '../errors/errors.js';
 import type { VoiceProtocol } from '../protocols/protocol.js';
 import type { PlayoutStats } from './mouth-to-ear.js';
@@ -42,6 +43,7 @@ export interface AudioPath {
   stop(): Promise<void>;
 }
 
+/** Where an audio path delivers: the session's side, handed to {@link AudioPath.start}. */
 export interface AudioSink {
   /** One frame of mono PCM at the wire rate; the path reuses nothing it hands over. */
   frame(pcm: Float32Array): void;
@@ -51,15 +53,21 @@ export interface AudioSink {
   end(): void;
   /** Playback active (true) or idle, from the jitter buffer's reports (~every 100 ms); browser only. */
   playing?(playing: boolean): void;
-  /** A report from the audio side (AUDIO_CONTEXT_BLOCKED, MICROPHONE_ENDED, a CSP fallback). */
+  /** A report from the audio side (AUDIO_CONTEXT_BLOCKED, MICROPHONE_ENDED). */
   error(error: VoicewireError, fatal: boolean): void;
+  /** The Blob processors were refused by the page's CSP and the self-hosted moduleUrl loaded instead (browser). */
+  workletFallback?(refused: VoicewireError, moduleUrl: string): void;
   /** The audio lifecycle (browser only): see AudioLifecycle. */
   audio?(state: AudioState): void;
+  /** The microphone track was muted, unmuted or ended by the system, or the device list changed (browser only). */
   microphone?(change: MicrophoneChange): void;
   /** The lost microphone was replaced by the default one (browser; see MicrophoneFallbackOptions). */
   microphoneFallback?(change: MicrophoneFallbackChange): void;
+  /** A device was plugged in or out (browser): the lists the microphone fallback also reads, from the same enumeration. */
+  devices?(change: DeviceChange): void;
 }
 
+/** What {@link AudioPath.stats} reports; the session folds it into its `stats`. Levels in dBFS, durations in ms. */
 export interface AudioPathStats {
   /** Input level of the last frame, dBFS (−Infinity for silence). */
   micDb: number;
@@ -67,7 +75,9 @@ export interface AudioPathStats {
   playbackDb: number;
   /** Jitter-buffer depth, ms; NaN where there is no speaker (Node). */
   bufferMs: number;
+  /** Times the jitter buffer ran dry while playing; 0 where there is no speaker (Node). */
   underruns: number;
+  /** Times the jitter buffer went over its maximum depth; 0 where there is no speaker (Node). */
   overruns: number;
   /** Server audio dropped before it played (overruns, a full queue), ms. */
   droppedInMs: number;
@@ -75,7 +85,7 @@ export interface AudioPathStats {
   droppedCaptureFrames: number;
   /** How samples cross to the audio thread (the handoff): 'shared' memory, 'port' messages, or 'none' in Node. */
   handoff: 'shared' | 'port' | 'none';
-  /** The device (AudioContext) rate, or the input's rate in Node. */
+  /** The device (AudioContext) rate, or the input's rate in Node, Hz. */
   deviceRate: number;
   /** Jitter-buffer figures in ms; null where there is no speaker (Node) or before the first report. */
   playout: PlayoutStats | null;

@@ -76,12 +76,17 @@ export class BrowserAudio implements AudioPath {
     this.sink = sink;
     this.engine.on('blocked', (e) => sink.error(e, false));
     this.engine.on('microphoneEnded', (e) => (this.fallback ? this.fallback.ended(e) : sink.error(e, false)));
-    this.engine.on('workletFallback', (e) => sink.error(e, false));
+    this.engine.on('workletFallback', (refused, moduleUrl) => sink.workletFallback?.(refused, moduleUrl));
     await this.engine.start();
     const context = this.engine.context!;
     const source = this.engine.microphoneSource!;
     this.lifecycle = new AudioLifecycle(context, this.engine.microphone, { state: (s) => sink.audio?.(s), microphone: (c) => sink.microphone?.(c) }, this.options.engine?.gestureTarget);
     this.lifecycle.start(this.engine.autoplayVerdict);
+    // One watcher for the fallback and the session's `devices` event: one enumerateDevices() per devicechange.
+    this.unwatchDevices = watchDevices((change) => {
+      this.fallback?.devices(change);
+      sink.devices?.(change);
+    });
     if (this.engine.microphone) this.watchMicrophoneLoss(sink);
     this.capture = new CapturePipeline(context, source, { ...this.options.capture, wireRate: this.wireRate, frameMs: this.frameMs, format: 'float32' });
     this.capture.on('frame', (f) => {
@@ -176,7 +181,6 @@ export class BrowserAudio implements AudioPath {
       error: (e) => sink.error(e, false),
     });
     this.fallback = fallback;
-    this.unwatchDevices = watchDevices((change) => fallback.devices(change));
   }
 
   private openPlayback(inputRate: number): void {

@@ -8,6 +8,7 @@ import type { Pacer } from './pacer.js';
 /** An Ogg Opus file's bytes, or Opus packets (mono) with the encoder's pre-skip in 48 kHz samples (default 312). */
 export type EncodedInput = Uint8Array | { packets: readonly Uint8Array[]; preSkip?: number };
 
+/** Pre-encoded Opus to send in place of PCM (see {@link StreamAudioOptions}). */
 export interface EncodedInputOptions {
   /**
    * Pre-encoded audio to send instead of `input` (no encoder runs: load tests, bots with canned speech), paced by

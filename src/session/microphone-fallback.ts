@@ -2,6 +2,7 @@ import type { DeviceChange } from '../audio/devices.js';
 import { microphoneError } from '../audio/microphone.js';
 import { isVoicewireError, type VoicewireError } from '../errors/errors.js';
 
+/** What a browser session does when its microphone goes away mid-session. */
 export interface MicrophoneFallbackOptions {
   /**
    * What happens when the microphone in use goes away mid-session (its track `ended`: unplugged, a Bluetooth headset
@@ -22,13 +23,17 @@ export interface MicrophoneFallbackOptions {
 
 /** A microphone as the session used it: the track's `getSettings().deviceId` and its label ('' where hidden). */
 export interface MicrophoneInUse {
+  /** The device's id for this origin (`MediaTrackSettings.deviceId`); '' where the browser hides it. */
   deviceId: string;
+  /** Its human-readable name; '' before microphone permission or where hidden. */
   label: string;
 }
 
 /** The `microphoneFallback` event: the lost microphone, the default one now in use, and what the gap cost. */
 export interface MicrophoneFallbackChange {
+  /** The microphone that went away. */
   from: MicrophoneInUse;
+  /** The default microphone now in use. */
   to: MicrophoneInUse;
   /**
    * Capture frames (of the protocol's frame duration) made while no microphone fed the capture node: they were

@@ -20,6 +20,10 @@ import type { TurnChange, TurnDetection } from './turns.js';
  */
 export type SessionState = 'idle' | 'starting' | ConnectionState | 'stopping';
 
+/**
+ * What {@link createVoiceSession} takes: the URL and protocol, the audio path, the connection's bounds and reconnect
+ * policy, the microphone and speaker settings. Durations in ms, rates in Hz.
+ */
 export interface VoiceSessionOptions extends BrowserAudioOptions, AudioOutputOptions,
   Pick<ConnectionOptions, 'auth' | 'headers' | 'base' | 'connectTimeoutMs' | 'helloTimeoutMs' | 'maxMessageBytes' | 'audioBudgetBytes' | 'livenessTimeoutMs' | 'reconnect' | 'reconnectPolicy'> {
   /** `/ws`, `wss://host/api/chat`, …: resolved against the page (https → wss). */
@@ -49,16 +53,19 @@ export interface VoiceSessionOptions extends BrowserAudioOptions, AudioOutputOpt
    * events, no barge-in, no voice-activity detector in the bundle).
    */
   turns?: TurnDetection;
-  /** How often `stats` and `level` are emitted (and the RTT pinged), ms, while either has a listener. Default 250. */
+  /** How often `stats` and `level` are emitted (and the RTT pinged), ms, while either has a listener; both come once more as the session stops. Default 250. */
   statsIntervalMs?: number;
 }
 
+/** A snapshot of the session's audio and connection, emitted as `stats` every `statsIntervalMs`. Durations in ms. */
 export interface SessionStats {
   /** Round trip of a ping through the server, ms (voicewire protocol); NaN until measured or where unsupported. */
   rttMs: number;
   /** Jitter-buffer depth, ms. */
   bufferMs: number;
+  /** Times the jitter buffer ran dry while playing (not counting the tail after the server's audio ended). */
   underruns: number;
+  /** Times the jitter buffer went over its maximum depth (the excess is dropped and counted in `droppedInMs`). */
   overruns: number;
   /** Server audio dropped before playing, ms. */
   droppedInMs: number;
@@ -87,18 +94,33 @@ export interface SessionStats {
   incoming: { framesLost: number; lostMs: number; framesLate: number; framesDuplicate: number };
 }
 
+/** A piece of text from the server, as the `text` event gives it. */
 export interface SessionText {
+  /** The text: a word or token, a delta, or a whole utterance, as the protocol sends it. */
   text: string;
+  /** `response`: what the agent says; `transcript`: what was heard from the user. */
   source: 'response' | 'transcript';
+  /**
+   * False for a piece that later text continues (Moshi's tokens, Realtime's deltas); true when the server marks it
+   * complete (Kyutai's words, Realtime's completed transcript, voicewire's `final`).
+   */
   final: boolean;
 }
 
+/** The session's events and their payloads (eventemitter3: `session.on('state', (state) => …)`). */
 export interface VoiceSessionEvents {
+  /** The session's state changed (see {@link SessionState}). */
   state: (state: SessionState) => void;
+  /** Text from the server: the agent's words or the user's transcript. */
   text: (text: SessionText) => void;
+  /**
+   * The server's voice-activity detector saw the user start or stop speaking (voicewire, Realtime): `atMs` where in
+   * the input audio, ms; `durationMs` of the speech, when the server sends them.
+   */
   speech: (speech: { state: 'started' | 'stopped'; atMs?: number; durationMs?: number }) => void;
   /** Levels in dBFS, every statsIntervalMs. */
   level: (level: { micDb: number; playbackDb: number }) => void;
+  /** Statistics every `statsIntervalMs` while a listener is attached, and once more as the session stops (its final figures). */
   stats: (stats: SessionStats) => void;
   /** A flush marker came back: everything sent before it was processed (Kyutai STT). */
   marker: (marker: { id: number }) => void;
@@ -130,4 +152,10 @@ export interface VoiceSessionEvents {
    * `to` ({ deviceId, label }), `lostFrames` sent as silence meanwhile and `lostMs`; the `audio` state is `running`.
    */
   microphoneFallback: (change: MicrophoneFallbackChange) => void;
+  /**
+   * The page's Content-Security-Policy refused the built-in processors (a `blob:` module) and the self-hosted
+   * `moduleUrl` (redacted) loaded instead: the session runs, so this is not an `error`. `refused` is the
+   * WORKLET_BLOCKED_BY_CSP the Blob load met, for logs.
+   */
+  workletFallback: (fallback: { refused: VoicewireError; moduleUrl: string }) => void;
 }

@@ -1,3 +1,8 @@
+/**
+ * Device-free audio for a session (Node, bots, load tests), passed as its `audio` option: {@link streamAudio}.
+ *
+ * @module voicewire/stream
+ */
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
 import { FrameChunker } from '../dsp/frame-chunker.js';
 import { int16ArrayToFloat } from '../dsp/pcm.js';
@@ -8,14 +13,14 @@ import type { VoiceProtocol } from '../protocols/protocol.js';
 import { checkEncodedInput, readEncodedInput, sendEncoded, type EncodedInputOptions, type EncodedPackets } from './encoded-input.js';
 import { Pacer } from './pacer.js';
 
-// `voicewire/stream`: device-free audio for a session (Node, bots, load tests), passed as its `audio` option.
 export type { AudioPath, AudioPathFactory, AudioPathStats, AudioSink, WireFormat } from './audio-path.js';
 export type { EncodedInput, EncodedInputOptions } from './encoded-input.js';
 
+/** Where {@link streamAudio} reads the audio to send (PCM or Opus) and how fast, and where the server's audio goes. */
 export interface StreamAudioOptions extends EncodedInputOptions {
   /** PCM to send, mono: Float32 in [-1, 1] or Int16. Any block size. */
   input?: AsyncIterable<Float32Array | Int16Array>;
-  /** Rate of `input`. Default: the wire rate. */
+  /** Rate of `input`, Hz; resampled to the wire rate when it differs. Default: the wire rate. */
   inputSampleRate?: number;
   /** 'realtime' (default) sends a frame per frame duration, like a microphone; 'asap' as fast as it is read. */
   pace?: 'realtime' | 'asap';
@@ -25,8 +30,10 @@ export interface StreamAudioOptions extends EncodedInputOptions {
 
 /**
  * A session's audio from an async iterable (or an Opus file) and to a callback: `createVoiceSession({ url, audio:
- * streamAudio({ input, onAudio }) })`. Throws at start() INVALID_OPTION for both `input` and `encodedInput`, bytes
- * that are not Ogg Opus, or an encoded input on a protocol that cannot carry Opus.
+ * streamAudio({ input, onAudio }) })`. Returns the factory the session calls with its wire format.
+ *
+ * @throws VoicewireError `INVALID_OPTION`, from the session's start(), for both `input` and `encodedInput`, bytes
+ *   that are not Ogg Opus, or an encoded input on a protocol that cannot carry Opus.
  */
 export function streamAudio(options: StreamAudioOptions = {}): AudioPathFactory {
   return (wire) => new StreamAudio(options, wire.sampleRate, wire.frameMs);
@@ -124,7 +131,7 @@ class StreamAudio implements AudioPath {
     if (resampler) {
       // Push the filter's delay out with silence, so the wire carries exactly the input's duration.
       const expected = Math.round((inputSamples * this.wireRate) / this.inputRate);
-      const silence = new Float32Array(Math.ceil(resampler.delay * this.inputRate) + 1);
+      const silence = new Float32Array(Math.ceil((resampler.delayMs * this.inputRate) / 1000) + 1);
       while (wireSamples < expected) {
         const wire = toWire(silence);
         await send(cutter.push(wire.subarray(0, wire.length - Math.max(0, wireSamples - expected))));

@@ -1,9 +1,14 @@
-// `voicewire/turns`: who speaks when, and barge-in, for a session that asks for it (its `turns` option), so a
-// session without it carries no voice-activity detector.
+/**
+ * Who speaks when, and barge-in, for a session that asks for it (its `turns` option: {@link turnDetection}), so a
+ * session without it carries no voice-activity detector.
+ *
+ * @module voicewire/turns
+ */
 import { VoiceActivityDetector, type VadOptions } from '../dsp/vad.js';
 
 export type { VadOptions } from '../dsp/vad.js';
 
+/** What {@link turnDetection} detects: the user's voice activity and its tuning, barge-in, the agent's idle bound. */
 export interface TurnOptions {
   /**
    * Detect the user's speech on the audio sent (after input mute): `true` (default), `false` (agent turns only), or
@@ -18,10 +23,13 @@ export interface TurnOptions {
 
 /** Who is speaking now. `user` from the voice-activity detector, `agent` from the jitter buffer playing. */
 export interface TurnState {
+  /** The voice-activity detector hears the user on the audio sent (false with `voiceActivity: false`). */
   userSpeaking: boolean;
+  /** The agent's audio is playing (idle for less than `agentIdleMs` counts as still playing). */
   agentSpeaking: boolean;
 }
 
+/** A `turn` event: the state after the change, which side changed, and when. */
 export interface TurnChange extends TurnState {
   /** Which side changed. */
   changed: 'user' | 'agent';
@@ -31,6 +39,7 @@ export interface TurnChange extends TurnState {
 
 /** What a session asks of its turn detection (see turnDetection()). */
 export interface TurnDetector {
+  /** Who is speaking now (what `session.turn` returns). */
   readonly current: TurnState;
   /** One frame as sent (silence when muted), at the wire rate. */
   frame(pcm: Float32Array): void;
@@ -55,7 +64,9 @@ export function turnDetection(options: TurnOptions = {}): TurnDetection {
   return (wireRate, handlers) => new TurnTracker(options, wireRate, handlers);
 }
 
+/** How a turn detector reports to its session. */
 export interface TurnHandlers {
+  /** One side started or stopped speaking: the session emits it as `turn`. */
   change(change: TurnChange): void;
   /** User speech began while the agent spoke and barge-in is on: the session interrupts playback. */
   bargeIn(atMs: number): void;

@@ -1,22 +1,22 @@
 import { EventEmitter } from 'eventemitter3';
-import { watchDevices, type MicrophoneSettings } from '../audio/devices.js';
+import type { MicrophoneSettings } from '../audio/devices.js';
 import { AudioOutput } from '../audio/output.js';
-import { ErrorCode, VoicewireError, isVoicewireError } from '../errors/errors.js';
-import type { ProtocolEvent, ProtocolFactory, VoiceProtocol } from '../protocols/protocol.js';
+import { ErrorCode, isVoicewireError } from '../errors/errors.js';
+import type { ProtocolFactory } from '../protocols/protocol.js';
 import { voicewire } from '../protocols/voicewire/voicewire.js';
-import { Connection } from '../transport/connection.js';
+import type { Connection } from '../transport/connection.js';
 import { resolveSocketUrl } from '../environment/url.js';
 import type { AudioPath, AudioSink } from './audio-path.js';
 import { BrowserAudio } from './browser-audio.js';
-import { sendControl, sendPing, sendText } from './outgoing.js';
-import { NOT_RECONNECTING, trackReconnects, type ReconnectInfo } from './reconnect-info.js';
-import { mouthToEarMs } from './mouth-to-ear.js';
-import { describeError } from '../errors/describe.js';
+import { sendControl, sendText } from './outgoing.js';
+import { NOT_RECONNECTING, type ReconnectInfo } from './reconnect-info.js';
+import { createSessionConnection } from './session-connection.js';
+import { StatsTicker } from './session-stats.js';
+import { asVoicewireError, assertGapsAllowed, noAudioPathError, notBrowserSessionError, startedTwiceError, stoppedWhileStarting } from './session-errors.js';
 import type { TurnDetector, TurnState } from './turns.js';
 import type { SessionState, VoiceSessionEvents, VoiceSessionOptions } from './session-types.js';
 
 export type { SessionState, SessionStats, SessionText, VoiceSessionEvents, VoiceSessionOptions } from './session-types.js';
-
 
 /**
  * A voice conversation: microphone to server, server to speakers (or streams, in Node), over one protocol.
@@ -26,17 +26,15 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
   private current: SessionState = 'idle';
   private connection: Connection | null = null;
   private audioPath: AudioPath | null = null;
-  private timer: ReturnType<typeof setInterval> | undefined;
   private isMuted = false;
   private startPending = false;
   /** stop() was called while start() was still running. */
   private stopCalled = false;
-  private rttMs = Number.NaN;
-  private pingId = 0;
   private reconnectInfo: ReconnectInfo = NOT_RECONNECTING;
   private readonly protocol: ProtocolFactory;
   private readonly wireRate: number;
   private readonly frameMs: number;
+  private readonly ticker: StatsTicker;
   /**
    * Speakers: `output.setVolume(0–1)` (ramped, no clicks), `output.setMuted()`, `output.setDevice(id)` (setSinkId:
    * OUTPUT_DEVICE_UNSUPPORTED where there is no AudioContext.setSinkId: Firefox, Safari).
@@ -44,7 +42,6 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
    */
   readonly output: AudioOutput;
   private readonly turns: TurnDetector | null;
-  private unwatchDevices = () => {};
 
   /** Throws INVALID_OPTION for a volume outside 0–1, or muteMode 'nothing' with a protocol that needs continuous audio. */
   constructor(private readonly options: VoiceSessionOptions) {
@@ -55,6 +52,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     this.wireRate = first.sampleRate;
     this.frameMs = first.frameMs;
     first.close();
+    this.ticker = new StatsTicker(this, { frameMs: this.frameMs, wireRate: this.wireRate });
     if (options.muteMode === 'nothing') assertGapsAllowed(first);
     this.output = new AudioOutput(options);
     this.turns = options.turns?.(this.wireRate, {
@@ -66,6 +64,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     }) ?? null;
   }
 
+  /** The current state (see {@link SessionState}); each change is also a `state` event. */
   get state(): SessionState {
     return this.current;
   }
@@ -92,9 +91,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
    */
   async switchMicrophone(settings: MicrophoneSettings): Promise<void> {
     const audio = this.audioPath;
-    if (!(audio instanceof BrowserAudio)) {
-      throw new VoicewireError({ code: ErrorCode.INVALID_OPTION, message: `switchMicrophone() needs a started browser session (the session is ${this.current}).`, remedy: 'Await start() with audio: "browser" first.' });
-    }
+    if (!(audio instanceof BrowserAudio)) throw notBrowserSessionError(this.current);
     await audio.switchMicrophone(settings);
     this.turns?.reset();
   }
@@ -128,13 +125,10 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
    *   SERVER_BUSY, SERVER_ERROR, PROTOCOL_ERROR (another protocol at that URL), CODEC_UNSUPPORTED
    */
   async start(): Promise<void> {
-    if (this.current !== 'idle' && this.current !== 'closed') {
-      throw new VoicewireError({ code: ErrorCode.INVALID_OPTION, message: `start() while the session is ${this.current}.`, remedy: 'Call stop() first, or wait for the session to close.' });
-    }
+    if (this.current !== 'idle' && this.current !== 'closed') throw startedTwiceError(this.current);
     this.setState('starting');
     this.stopCalled = false;
     this.startPending = true;
-    this.rttMs = Number.NaN;
     this.reconnectInfo = NOT_RECONNECTING;
     try {
       // Before any device is touched: a mixed-content or malformed URL fails here, with nothing to undo.
@@ -148,8 +142,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       await connection.connect();
       if (this.connection !== connection) throw stoppedWhileStarting();
       audio.connected(connection.protocol);
-      if (audio instanceof BrowserAudio) this.unwatchDevices = watchDevices((change) => this.emit('devices', change));
-      this.timer = setInterval(() => this.tick(), this.options.statsIntervalMs ?? 250);
+      this.ticker.start(this.options.statsIntervalMs ?? 250, () => ({ audio: this.audioPath, connection: this.connection, connected: this.current === 'connected' }));
     } catch (e) {
       // stop() while starting: what failed underneath is a consequence (a closed AudioContext aborts addModule,
       // which reads like a CSP block), so report the stop itself, with that failure as the cause.
@@ -179,9 +172,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
   private async end(): Promise<void> {
     if (this.current === 'idle' || this.isEnding()) return;
     this.setState('stopping');
-    clearInterval(this.timer);
-    this.timer = undefined;
-    this.unwatchDevices();
+    this.ticker.stop();
     this.turns?.reset();
     const { connection, audioPath } = this;
     this.connection = null;
@@ -197,6 +188,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     this.setMuted(true);
   }
 
+  /** Ends input mute: from the next frame on, the microphone is sent again. */
   unmute(): void {
     this.setMuted(false);
   }
@@ -239,12 +231,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
     const audio = this.options.audio ?? (typeof document === 'undefined' ? undefined : 'browser');
     if (audio === 'browser') return new BrowserAudio(this.options, this.wireRate, this.frameMs, this.output);
     if (audio !== undefined) return audio({ sampleRate: this.wireRate, frameMs: this.frameMs });
-    throw new VoicewireError({
-      code: ErrorCode.INVALID_OPTION,
-      message: 'There is no page here (Node?) and no `audio` option, so the session has no audio to send or play.',
-      remedy: "Pass `audio: streamAudio({ input, onAudio })`, imported from 'voicewire/stream'.",
-      details: { option: 'audio' },
-    });
+    throw noAudioPathError();
   }
 
   private audioSink(audio: AudioPath): AudioSink {
@@ -276,71 +263,20 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
       audio: (state) => this.emit('audio', state),
       microphone: (change) => this.emit('microphone', change),
       microphoneFallback: (change) => this.emit('microphoneFallback', change),
+      workletFallback: (refused, moduleUrl) => this.emit('workletFallback', { refused, moduleUrl }),
+      devices: (change) => {
+        if (this.audioPath === audio) this.emit('devices', change);
+      },
     };
   }
 
   private createConnection(): Connection {
-    const o = this.options;
-    const connection = new Connection({
-      url: o.url, auth: o.auth, headers: o.headers, base: o.base, connectTimeoutMs: o.connectTimeoutMs, helloTimeoutMs: o.helloTimeoutMs,
-      maxMessageBytes: o.maxMessageBytes, audioBudgetBytes: o.audioBudgetBytes, livenessTimeoutMs: o.livenessTimeoutMs, reconnect: o.reconnect, reconnectPolicy: o.reconnectPolicy,
-      protocol: this.protocol,
-    });
-    trackReconnects(connection, (info) => {
-      this.reconnectInfo = info;
-      this.emit('reconnect', info);
-    });
-    connection.on('state', ({ state }) => {
-      // The connection's end is the session's too ('close' below), but only stop() may say `closed`: it releases the
-      // microphone and the AudioContext first (mapping it here made stop() a no-op and leaked both).
-      if (state !== 'closed') this.setState(state);
-    });
-    connection.on('audio', (e) => this.audioPath?.play(e.pcm, e.sampleRate));
-    connection.on('gap', (e) => e.filled || this.audioPath?.gap(e.durationMs));
-    connection.on('encodedAudio', (e) => this.options.onEncodedAudio?.(e.packets, e.durationMs));
-    connection.on('text', (e) => this.emit('text', { text: e.text, source: e.source, final: e.final }));
-    connection.on('speech', (e) => this.emit('speech', speechOf(e)));
-    connection.on('metadata', (e) => this.onMetadata(e.data));
-    connection.on('marker', (e) => this.emit('marker', { id: e.id }));
-    connection.on('end', () => {
-      this.emit('end');
-      void this.end();
-    });
-    connection.on('error', (error, fatal) => this.emit('error', error, fatal));
-    connection.on('close', () => void this.end());
-    return connection;
-  }
-
-  private onMetadata(data: Readonly<Record<string, unknown>>): void {
-    const pong = data.pong as { t?: number } | undefined;
-    if (typeof pong?.t === 'number') this.rttMs = now() - pong.t;
-    else this.emit('metadata', data);
-  }
-
-  /** Stats, levels and an RTT ping, every statsIntervalMs, while someone listens to `stats` or `level`. */
-  private tick(): void {
-    // Nobody reads them (a bot, a load generator): no ping on the wire, no analyser read, no objects.
-    if (this.listenerCount('stats') === 0 && this.listenerCount('level') === 0) return;
-    const audio = this.audioPath?.stats();
-    const connection = this.connection;
-    if (!audio || !connection) return;
-    if (this.current === 'connected') sendPing(connection, ++this.pingId, now());
-    const c = connection.stats;
-    this.emit('level', { micDb: audio.micDb, playbackDb: audio.playbackDb });
-    this.emit('stats', {
-      rttMs: this.rttMs,
-      bufferMs: audio.bufferMs,
-      underruns: audio.underruns,
-      overruns: audio.overruns,
-      droppedInMs: audio.droppedInMs,
-      droppedOutMs: (c.audioDropped + c.audioDroppedNotConnected + audio.droppedCaptureFrames) * this.frameMs,
-      framesSent: c.audioSent,
-      handoff: audio.handoff,
-      deviceRate: audio.deviceRate,
-      wireRate: this.wireRate,
-      playout: audio.playout,
-      mouthToEarMs: audio.playout ? mouthToEarMs({ frameMs: this.frameMs, rttMs: this.rttMs, playout: audio.playout }) : Number.NaN,
-      incoming: { framesLost: c.framesLost, lostMs: c.lostMs, framesLate: c.framesLate, framesDuplicate: c.framesDuplicate },
+    return createSessionConnection(this.options, this.protocol, this, {
+      state: (state) => this.setState(state),
+      reconnect: (info) => (this.reconnectInfo = info),
+      audio: () => this.audioPath,
+      pong: (data) => this.ticker.pong(data),
+      end: () => void this.end(),
     });
   }
 
@@ -353,33 +289,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
   }
 }
 
-function speechOf(e: Extract<ProtocolEvent, { type: 'speech' }>) {
-  return { state: e.state, atMs: e.atS === undefined ? undefined : e.atS * 1000, durationMs: e.durationS === undefined ? undefined : e.durationS * 1000 };
-}
-
 const NOBODY: TurnState = Object.freeze({ userSpeaking: false, agentSpeaking: false });
-
-const now = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
-
-/** muteMode 'nothing' needs a server that tolerates gaps: the protocol says (`continuousAudio`: Moshi, Kyutai STT). */
-function assertGapsAllowed(protocol: VoiceProtocol): void {
-  if (!protocol.continuousAudio) return;
-  throw new VoicewireError({
-    code: ErrorCode.INVALID_OPTION,
-    message: `muteMode 'nothing' is not allowed with ${protocol.name}: its server needs continuous audio (it steps its model on the input).`,
-    remedy: "Leave muteMode out (or 'silence'): mute() then sends silence, which such servers expect.",
-    details: { option: 'muteMode', value: 'nothing', protocolName: protocol.name },
-  });
-}
-
-function stoppedWhileStarting(cause?: unknown): VoicewireError {
-  return new VoicewireError({ code: ErrorCode.CONNECTION_CLOSED, message: 'The session was stopped while it was starting.', remedy: 'Nothing to fix: start() again when you want a session.', cause });
-}
-
-function asVoicewireError(e: unknown): VoicewireError {
-  if (isVoicewireError(e)) return e;
-  return new VoicewireError({ code: ErrorCode.CONNECTION_FAILED, message: `The session could not start: ${describeError(e)}`, remedy: 'See the cause; report it if it is not yours.', cause: e });
-}
 
 /**
  * Creates a voice session (see VoiceSessionOptions); nothing is opened until start().

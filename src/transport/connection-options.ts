@@ -4,11 +4,13 @@ import type { AuthOptions } from './auth.js';
 import type { OutboxStats } from './outbox.js';
 import type { ReconnectPolicy } from './reconnect.js';
 
+/** What {@link createConnection} takes: the URL, the protocol factory, auth, and the bounds of each phase (ms, bytes). */
 export interface ConnectionOptions {
   /** ws://, wss://, http(s):// or a path resolved against the page (see resolveSocketUrl). */
   url: string | URL;
   /** Makes a fresh codec for each socket (a reconnect is a new session for the codec). */
   protocol: () => VoiceProtocol;
+  /** A credential and how it travels (header, query, subprotocol); never shown in errors, events or logs. */
   auth?: AuthOptions;
   /** Extra upgrade headers; Node only (browsers cannot set them). */
   headers?: Readonly<Record<string, string>>;
@@ -31,16 +33,19 @@ export interface ConnectionOptions {
   livenessTimeoutMs?: number;
   /** `auto` (default): reconnect only protocols marked `reconnectable`; `always`; `never`. */
   reconnect?: 'auto' | 'always' | 'never';
-  /** Default: exponential backoff, 0.5 s doubling to 15 s, with jitter, giving up after 8 tries. */
+  /** When to retry after a drop. Default: exponential backoff, 500 ms doubling to 15 000 ms, with jitter, giving up after 8 tries. */
   reconnectPolicy?: ReconnectPolicy;
   /** How long close() lets audio still being encoded leave before the close frame. Default 1000 ms. */
   closeDrainMs?: number;
 }
 
+/** Counters of a connection since connect(): outgoing audio sent and dropped, reconnects, incoming audio lost. */
 export interface ConnectionStats extends OutboxStats {
   /** Audio offered while not `connected` (before the hello, while reconnecting): never sent. */
   audioDroppedNotConnected: number;
+  /** Times the connection came back after a drop. */
   reconnects: number;
+  /** Bytes the current socket has queued but not yet sent (`WebSocket.bufferedAmount`); 0 without a socket. */
   bufferedAmount: number;
   /** Incoming audio frames (voicewire v2) or Ogg pages (Moshi) that never arrived; their time was concealed. */
   framesLost: number;

@@ -1,26 +1,20 @@
 import { EventEmitter } from 'eventemitter3';
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
-import { wrongEndpointError } from '../protocols/identify.js';
 import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../protocols/protocol.js';
 import { redactText, redactValue } from '../errors/redact.js';
 import { resolveSocketUrl } from '../environment/url.js';
 import { applyAuth } from './auth.js';
 import { forwardDataEvent, type ConnectionEvents, type ConnectionState, type StateChange } from './connection-events.js';
 import type { ConnectionOptions, ConnectionStats } from './connection-options.js';
-import { Outbox } from './outbox.js';
 import { watchSocketLiveness, type LivenessWatchdog } from './liveness.js';
-import { noHelloError } from './close-errors.js';
+import { waitForHello, type HelloWait } from './hello-wait.js';
 import { ExponentialBackoff, type ReconnectPolicy } from './reconnect.js';
 import { judgeSocketLoss, nextAttempt } from './socket-loss.js';
 import { scrub, toError } from './scrub.js';
-import { SendChain } from './send-chain.js';
-import { endInputTail, type SilenceTail } from './silence-tail.js';
+import { Sender } from './sender.js';
 import { VoiceSocket, socketCanSendHeaders, type SocketCloseInfo } from './socket.js';
 
 export type { ConnectionOptions, ConnectionStats } from './connection-options.js';
-
-/** Silence after the end of input goes out in steps of this many ms (one Kyutai model step). */
-const TAIL_FRAME_MS = 80;
 
 /**
  * A voice session over one WebSocket at a time: drives a VoiceProtocol codec, reports typed states and events,
@@ -29,7 +23,7 @@ const TAIL_FRAME_MS = 80;
 export class Connection extends EventEmitter<ConnectionEvents> {
   private readonly options: ConnectionOptions;
   private readonly policy: ReconnectPolicy;
-  private readonly outbox: Outbox;
+  private readonly sender: Sender;
   private current: ConnectionState = 'closed';
   private url: URL | undefined;
   private socket: VoiceSocket | undefined;
@@ -39,36 +33,28 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private everOpen = false;
   /** When the open connection was lost (Date.now()), for the reconnect policy's `elapsedMs`. */
   private lostAt = 0;
-  private helloTimer: ReturnType<typeof setTimeout> | undefined;
+  private hello: HelloWait | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private watchdog: LivenessWatchdog | undefined;
-  /** Messages of the current socket the codec could not read before the hello: a sign of the wrong protocol. */
-  private unreadableBeforeHello = 0;
   /** Per decode lane (VoiceProtocol.decodeLane), the messages still being decoded, in arrival order. */
   private decodeLanes = new Map<string, Promise<void>>();
-  private readonly sendChain = new SendChain((e) => this.emit('error', toError(e, this.secrets, ErrorCode.CODEC_UNSUPPORTED), false));
-  /** close() was called: the goodbye and the close frame wait behind what was given before; nothing new is taken. */
-  private closing = false;
-  /** endInput() was called for this session: the microphone's audio is no longer taken. */
-  private inputEnded = false;
-  private tail: SilenceTail | undefined;
   private pending: { promise: Promise<void>; resolve: () => void; reject: (e: VoicewireError) => void } | undefined;
-  private counters = { audioDroppedNotConnected: 0, reconnects: 0, framesLost: 0, lostMs: 0, framesLate: 0, framesDuplicate: 0 };
+  private counters = { reconnects: 0, framesLost: 0, lostMs: 0, framesLate: 0, framesDuplicate: 0 };
 
   constructor(options: ConnectionOptions) {
     super();
     this.options = options;
     this.policy = options.reconnectPolicy ?? new ExponentialBackoff();
-    // The outbox outlives each socket: it reads whichever socket is current at send time.
-    const current = (): VoiceSocket | undefined => this.socket;
-    this.outbox = new Outbox({
-      send: (m) => current()?.send(m) ?? false,
-      get bufferedAmount() {
-        return current()?.bufferedAmount ?? 0;
-      },
-    }, options.audioBudgetBytes ?? 128 * 1024);
+    this.sender = new Sender({
+      socket: () => this.socket,
+      codec: () => this.codec,
+      state: () => this.current,
+      stepFailed: (e) => this.emit('error', toError(e, this.secrets, ErrorCode.CODEC_UNSUPPORTED), false),
+      finish: (code, reason, error) => this.finish(code, reason, error),
+    }, options.audioBudgetBytes ?? 128 * 1024, options.closeDrainMs ?? 1000);
   }
 
+  /** The current state; `closed` before connect() and after the end. */
   get state(): ConnectionState {
     return this.current;
   }
@@ -78,8 +64,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return this.codec;
   }
 
+  /** A snapshot of the counters (a fresh object each read). */
   get stats(): ConnectionStats {
-    return { ...this.outbox.stats, ...this.counters, bufferedAmount: this.socket?.bufferedAmount ?? 0 };
+    return { ...this.sender.stats, ...this.counters, bufferedAmount: this.socket?.bufferedAmount ?? 0 };
   }
 
   /** Opens the session; resolves once the server greeted (`connected`), rejects with the VoicewireError that ended it. */
@@ -92,7 +79,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.pending = { promise, resolve, reject };
     this.attempt = 0;
     this.everOpen = false;
-    this.inputEnded = false;
+    this.sender.reopenInput();
     try {
       this.url = resolveSocketUrl(this.options.url, this.options.base === undefined ? {} : { base: this.options.base });
     } catch (e) {
@@ -108,23 +95,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * copied, so the caller may reuse its buffer.
    */
   sendAudio(pcm: Float32Array): boolean {
-    const codec = this.codec;
-    if (this.current !== 'connected' || codec === undefined || this.closing) {
-      this.counters.audioDroppedNotConnected++;
-      return false;
-    }
-    if (this.inputEnded) return false;
-    this.enqueueAudio(codec, pcm.slice());
-    return true;
-  }
-
-  private enqueueAudio(codec: VoiceProtocol, frame: Float32Array): void {
-    this.enqueue(codec, async () => {
-      const messages = await codec.encodeAudio(frame);
-      // The socket went away while this frame was encoded: it is dropped, and counted like any other drop.
-      if (codec === this.codec && this.current === 'connected') this.outbox.audio(messages);
-      else this.outbox.discard(messages);
-    });
+    return this.sender.audio(pcm);
   }
 
   /**
@@ -132,14 +103,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * (and counted) when not `connected`. The protocol must have `encodePackets` (see checkEncodedInput).
    */
   sendEncodedAudio(packets: readonly Uint8Array[], preSkip: number): boolean {
-    const codec = this.codec;
-    if (this.current !== 'connected' || codec?.encodePackets === undefined || this.inputEnded) {
-      this.counters.audioDroppedNotConnected++;
-      return false;
-    }
-    const encode = codec.encodePackets.bind(codec);
-    this.enqueue(codec, () => this.outbox.audio(encode(packets, preSkip)));
-    return true;
+    return this.sender.encodedAudio(packets, preSkip);
   }
 
   /**
@@ -147,10 +111,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * False when no socket is open. `messages` may be a function, called in turn (for messages built from codec state).
    */
   sendControl(messages: readonly WireMessage[] | ((codec: VoiceProtocol) => readonly WireMessage[])): boolean {
-    const codec = this.codec;
-    if ((this.current !== 'connected' && this.current !== 'waiting') || codec === undefined || this.closing) return false;
-    this.enqueue(codec, () => this.outbox.control(typeof messages === 'function' ? messages(codec) : messages));
-    return true;
+    return this.sender.control(messages);
   }
 
   /** Asks the server to process everything sent so far (the protocol's flush message), after that audio. */
@@ -163,16 +124,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * sendAudio calls return false. A protocol with `endInputSilenceMs` then gets silence until it reports `end`.
    */
   endInput(): boolean {
-    const codec = this.codec;
-    if (this.inputEnded || codec === undefined || !this.sendControl((c) => c.endInput?.() ?? c.flush())) return false;
-    this.inputEnded = true;
-    const maxMs = codec.endInputSilenceMs;
-    if (maxMs !== undefined && maxMs > 0) {
-      const tail = endInputTail(codec, maxMs, TAIL_FRAME_MS, (pcm) => this.enqueueAudio(codec, pcm), (error) => this.finish(1000, 'no end', error));
-      this.tail = tail;
-      this.enqueue(codec, () => tail.start());
-    }
-    return true;
+    return this.sender.endInput();
   }
 
   /**
@@ -180,29 +132,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * page), then the close frame; waits at most `closeDrainMs` for encodes still running.
    */
   close(code = 1000, reason = ''): void {
-    if (this.current === 'closed' || this.closing) return;
-    const codec = this.codec;
-    const goodbye = () => {
-      if (codec === undefined || codec !== this.codec || this.current !== 'connected') return;
-      this.outbox.control(codec.goodbye?.() ?? []);
-      this.outbox.drain();
-    };
-    if (this.sendChain.idle || codec === undefined) {
-      // Nothing is being encoded: the goodbye and the close go now (the state is `closed` on return).
-      goodbye();
-      this.finish(code, reason, null);
-      return;
-    }
-    this.closing = true;
-    this.enqueue(codec, goodbye);
-    void this.sendChain.settled(this.options.closeDrainMs ?? 1000).then(() => {
-      if (codec === this.codec && this.current !== 'closed') this.finish(code, reason, null);
-    });
-  }
-
-  /** Runs `step` after every step given before it; a step of a socket that is gone is skipped. */
-  private enqueue(codec: VoiceProtocol, step: () => Promise<void> | void): void {
-    this.sendChain.add(() => (codec === this.codec ? step() : undefined));
+    if (this.current !== 'closed') this.sender.close(code, reason);
   }
 
   private openSocket(): void {
@@ -245,14 +175,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private onOpen(socket: VoiceSocket, codec: VoiceProtocol): void {
     if (socket !== this.socket) return;
     this.setState('waiting');
-    this.outbox.control(codec.open());
-    const ms = this.options.helloTimeoutMs ?? 30_000;
-    this.unreadableBeforeHello = 0;
-    this.helloTimer = setTimeout(() => {
-      // A busy server is silent; one that talks in a language the codec cannot read is another protocol.
-      const unreadable = this.unreadableBeforeHello;
-      this.finish(unreadable > 0 ? 1002 : 1000, 'no hello', noHelloError(codec.name, ms, unreadable));
-    }, ms);
+    this.sender.outbox.control(codec.open());
+    this.hello = waitForHello(codec, this.options.helloTimeoutMs ?? 30_000, (code, reason, error) => this.finish(code, reason, error));
   }
 
   private async receive(codec: VoiceProtocol, message: WireMessage): Promise<void> {
@@ -264,20 +188,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       // The interface forbids throwing; a codec that does anyway is still only a bad message.
       events = [{ type: 'error', error: toError(e, this.secrets, ErrorCode.PROTOCOL_ERROR), fatal: false }];
     }
-    if (this.current === 'waiting' && this.wrongEndpoint(codec, message, events)) return;
+    if (this.current === 'waiting' && this.hello?.heard(message, events, this.secrets)) return;
     const replies = codec.takeReplies?.() ?? [];
-    if (replies.length > 0) this.outbox.control(replies);
+    if (replies.length > 0) this.sender.outbox.control(replies);
     for (const event of events) {
       if (codec !== this.codec) return;
       this.dispatch(event, codec);
     }
-  }
-
-  /** Before the hello, a message of another protocol's server ends the session at once (see wrongEndpointError). */
-  private wrongEndpoint(codec: VoiceProtocol, message: WireMessage, events: readonly ProtocolEvent[]): boolean {
-    const error = wrongEndpointError(codec.name, message, events, this.secrets);
-    if (error) this.finish(1002, 'wrong protocol', error);
-    return error !== null;
   }
 
   private dispatch(event: ProtocolEvent, codec: VoiceProtocol): void {
@@ -285,7 +202,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     switch (event.type) {
       case 'ready':
         if (this.current !== 'waiting') return;
-        clearTimeout(this.helloTimer);
+        this.hello?.stop();
         if (this.everOpen) this.counters.reconnects++;
         this.everOpen = true;
         this.attempt = 0;
@@ -297,7 +214,6 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         return;
       case 'error': {
         const error = scrub(event.error, s);
-        if (this.current === 'waiting' && error.code === ErrorCode.PROTOCOL_ERROR) this.unreadableBeforeHello++;
         if (!event.fatal) {
           this.emit('error', error, false);
           return;
@@ -306,21 +222,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         this.finish(closeCode, error.code, error);
         return;
       }
-      case 'gap':
-        this.counters.framesLost += event.frames;
-        this.counters.lostMs += event.durationMs;
-        this.emit('gap', event);
-        return;
-      case 'discarded':
-        if (event.reason === 'late') this.counters.framesLate++;
-        else this.counters.framesDuplicate++;
-        return;
       case 'end':
-        this.tail?.stop();
+        this.sender.stopTail();
         this.emit('end', event);
         return;
       default:
-        forwardDataEvent(this, event, s);
+        forwardDataEvent(this, event, s, this.counters);
     }
   }
 
@@ -348,7 +255,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private watchLiveness(codec: VoiceProtocol): void {
     const socket = this.socket;
     if (socket === undefined) return;
-    this.watchdog = watchSocketLiveness(socket, codec, this.options.livenessTimeoutMs, (m) => this.outbox.control(m), (error) => {
+    this.watchdog = watchSocketLiveness(socket, codec, this.options.livenessTimeoutMs, (m) => this.sender.outbox.control(m), (error) => {
       if (socket !== this.socket) return;
       socket.abort();
       this.onSocketClose(socket, codec, { code: 1006, reason: '', wasOpen: true, error });
@@ -360,12 +267,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const socket = this.socket;
     this.socket = undefined;
     socket?.removeAllListeners();
-    clearTimeout(this.helloTimer);
+    this.hello?.stop();
     this.watchdog?.stop();
     this.watchdog = undefined;
-    this.tail?.stop();
-    this.tail = undefined;
-    this.outbox.clear();
+    this.sender.dropSocket();
     this.codec?.close();
     return socket;
   }
@@ -373,7 +278,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Ends the connection for good: closes any socket, reports the error (fatal), `closed`, `close`. */
   private finish(code: number, reason: string, error: VoicewireError | null): void {
     clearTimeout(this.retryTimer);
-    this.closing = false;
+    this.sender.finished();
     this.dropSocket()?.close(code, reason);
     this.codec = undefined;
     if (error) this.emit('error', error, true);

@@ -1,5 +1,9 @@
-// voicewire/transport: the WebSocket layer alone (one protocol codec over a socket, reconnects, auth), for
-// apps that bring their own audio, and Node.
+/**
+ * The WebSocket layer alone (one protocol codec over a socket, reconnects, auth), for apps that bring their own
+ * audio, and Node.
+ *
+ * @module voicewire/transport
+ */
 export { createConnection } from './connection.js';
 export type { Connection, ConnectionOptions, ConnectionStats } from './connection.js';
 export type { ConnectionEvents, ConnectionState, StateChange, ConnectionCloseInfo } from './connection-events.js';

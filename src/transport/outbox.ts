@@ -2,8 +2,11 @@ import type { WireMessage } from '../protocols/protocol.js';
 
 /** Counters for what the outbox did with outgoing audio. */
 export interface OutboxStats {
+  /** Audio messages handed to the socket. */
   audioSent: number;
+  /** Audio messages dropped, oldest first, because the audio budget (`audioBudgetBytes`) was full. */
   audioDropped: number;
+  /** Bytes of those dropped messages. */
   audioBytesDropped: number;
   /** Audio bytes waiting in the outbox (not yet given to the socket). */
   queuedAudioBytes: number;

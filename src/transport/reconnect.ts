@@ -12,9 +12,11 @@ export interface ReconnectContext {
 
 /** When to try again after a connection drops: the delay in ms, or null to give up. */
 export interface ReconnectPolicy {
+  /** The wait before retry number `context.attempt`, ms; null to give up (the connection closes with `lastError`). */
   nextRetryDelayMs(context: ReconnectContext): number | null;
 }
 
+/** The numbers of {@link exponentialBackoff}: delay `initialDelayMs × factor^(attempt−1)`, capped, jittered. */
 export interface BackoffOptions {
   /** First delay. Default 500 ms. */
   initialDelayMs?: number;

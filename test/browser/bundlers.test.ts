@@ -20,6 +20,7 @@ const PROCESSOR = 'voicewire.processor.js';
 interface AppState {
   outcome: string | null;
   errors: Array<{ code: string; fatal: boolean }>;
+  fallbacks: Array<{ code: string; moduleUrl: string }>;
 }
 
 describe('the packed package bundled by Vite and esbuild, in Chromium', () => {
@@ -63,8 +64,8 @@ describe('the packed package bundled by Vite and esbuild, in Chromium', () => {
       what: 'start() after the click',
     });
     return page.evaluate(() => {
-      const { outcome, errors } = (window as unknown as { app: AppState }).app;
-      return { outcome, errors };
+      const { outcome, errors, fallbacks } = (window as unknown as { app: AppState }).app;
+      return { outcome, errors, fallbacks };
     });
   }
 
@@ -91,7 +92,7 @@ describe('the packed package bundled by Vite and esbuild, in Chromium', () => {
 
   it.each(['vite', 'esbuild'])('%s build: a session starts against the echo server, audio echoes, and no worklet file is fetched', async (name) => {
     const state = await talk(name);
-    expect(state).toEqual({ outcome: 'started', errors: [] });
+    expect(state).toEqual({ outcome: 'started', errors: [], fallbacks: [] });
     // The processors came from the bundle (a Blob): the page asked the server for no processor file of voicewire's.
     expect(requested.filter((p) => p.includes('processor') && !p.startsWith('/test/browser/fixtures/'))).toEqual([]);
     await assertEchoes();
@@ -104,8 +105,9 @@ describe('the packed package bundled by Vite and esbuild, in Chromium', () => {
     expect(assets[0]).toContain(PROCESSOR.replace('.js', ''));
     expect(readFileSync(join(out.strict, assets[0]), 'utf8')).toBe(readFileSync(join(app.dir, 'node_modules/voicewire/dist/worklets', PROCESSOR), 'utf8'));
     const state = await talk('vite-strict');
-    // Non-fatal: reported, and the session went on over the self-hosted file, asked for once.
-    expect(state).toEqual({ outcome: 'started', errors: [{ code: 'WORKLET_BLOCKED_BY_CSP', fatal: false }] });
+    // Not an error (the session runs, an end-user banner would be false): one workletFallback event naming the
+    // refusal and the file that loaded instead, asked for once.
+    expect(state).toEqual({ outcome: 'started', errors: [], fallbacks: [{ code: 'WORKLET_BLOCKED_BY_CSP', moduleUrl: `/vite-strict/${assets[0]}` }] });
     expect(requested.filter((p) => p.includes('processor'))).toEqual([`/vite-strict/${assets[0]}`]);
     await assertEchoes();
   });

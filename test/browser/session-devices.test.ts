@@ -10,6 +10,8 @@ process.env.PULSE_SERVER ??= 'unix:/nonexistent';
 
 type Vw = import('../support/sdk.js').Sdk;
 type Session = import('../../src/index.js').VoiceSession;
+type DeviceChange = import('../../src/index.js').DeviceChange;
+type FallbackChange = import('../../src/index.js').MicrophoneFallbackChange;
 type W = { voicewire: Vw; session: Session; frames: number };
 const TAP_SOURCE = readFileSync(resolve(import.meta.dirname, 'fixtures/tap.processor.js'), 'utf8');
 const ISOLATED = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
@@ -160,6 +162,77 @@ describe('devices and output in real Chromium (fake devices: 3 microphones, 3 sp
     expect(result.bad).toBe('OUTPUT_DEVICE_NOT_FOUND');
     expect(result.state).toBe('connected');
     await browser.page.evaluate(() => (window as unknown as W).session.stop());
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  // How a device is made to vanish here: Chromium's fake devices cannot be unplugged (see
+  // session-microphone-fallback.test.ts), so the page wraps enumerateDevices() (counting calls, and leaving out one
+  // deviceId once "unplugged") and dispatches `devicechange` on navigator.mediaDevices from page script.
+  it('one device watcher serves the session and the microphone fallback: each devicechange costs one enumerateDevices()', async () => {
+    const result = await browser.page.evaluate(async (url) => {
+      const w = window as unknown as W;
+      const media = navigator.mediaDevices;
+      const enumerate = media.enumerateDevices.bind(media);
+      let calls = 0;
+      let unplugged = '';
+      media.enumerateDevices = async () => {
+        calls++;
+        return (await enumerate()).filter((d) => d.deviceId !== unplugged);
+      };
+      const settle = async (done: () => boolean) => {
+        for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+      };
+      try {
+        const { microphones } = await w.voicewire.listDevices();
+        const mic2 = microphones.find((d) => d.label === 'Fake Audio Input 2')!;
+        const session = w.voicewire.createVoiceSession({ url, inputDeviceId: mic2.deviceId });
+        const devices: DeviceChange[] = [];
+        const fallbacks: FallbackChange[] = [];
+        session.on('devices', (c) => devices.push(c));
+        session.on('microphoneFallback', (c) => fallbacks.push(c));
+        let before = calls;
+        await session.start();
+        const atStart = calls - before;
+        // Every `devicechange` listener runs inside dispatchEvent, and each watcher calls enumerateDevices() at once.
+        const perChange: number[] = [];
+        const change = () => {
+          const n = calls;
+          media.dispatchEvent(new Event('devicechange'));
+          perChange.push(calls - n);
+        };
+        before = calls;
+        for (let i = 1; i <= 3; i++) {
+          change();
+          await settle(() => devices.length === i);
+        }
+        unplugged = mic2.deviceId;
+        change();
+        await settle(() => devices.length === 4 && fallbacks.length === 1);
+        await new Promise((r) => setTimeout(r, 300)); // a late second enumeration would show in the total
+        const total = calls - before;
+        const applied = session.microphoneSettings?.deviceId;
+        await session.stop();
+        return {
+          atStart, perChange, total, changes: devices.length, applied, mic2: mic2.deviceId,
+          removed: devices[3]?.removed.map((d) => d.deviceId), listed: devices[3]?.devices.microphones.map((d) => d.deviceId),
+          fallback: fallbacks.map((f) => ({ from: f.from.deviceId, to: f.to.deviceId })),
+        };
+      } finally {
+        delete (media as Partial<MediaDevices>).enumerateDevices; // the prototype's again
+      }
+    }, voice.url);
+    console.log(`enumerateDevices() calls: ${result.atStart} at start, ${result.perChange.join('/')} per devicechange, ${result.total} for ${result.perChange.length} changes`);
+    expect(result.atStart).toBe(1);
+    expect(result.perChange).toEqual([1, 1, 1, 1]);
+    expect(result.total).toBe(4);
+    // Both consumers were served by that one enumeration: the session's `devices` event…
+    expect(result.changes).toBe(4);
+    expect(result.removed).toEqual([result.mic2]);
+    expect(result.listed).not.toContain(result.mic2);
+    // …and the microphone fallback, which saw its device gone (its track still live) and switched to the default.
+    expect(result.fallback).toEqual([{ from: result.mic2, to: expect.any(String) }]);
+    expect(result.fallback[0].to).not.toBe(result.mic2);
+    expect(result.applied).toBe(result.fallback[0].to);
     expect(browser.pageErrors).toEqual([]);
   });
 });

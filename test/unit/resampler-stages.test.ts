@@ -122,7 +122,7 @@ describe('Resampler: tones, latency and streaming, every device/wire pair', () =
         expect(fit.residualDb).toBeLessThan(-85);
         expect(Math.abs(20 * Math.log10(fit.amplitude / 0.5))).toBeLessThan(0.001);
         // Within a hundredth of an output sample.
-        if (freq === 100) expect(Math.abs(fit.delay - r.delay)).toBeLessThan(0.01 / to);
+        if (freq === 100) expect(Math.abs(fit.delay - r.delayMs / 1000)).toBeLessThan(0.01 / to);
       }
     });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWav, encodeWav } from '../../src/codecs/wav.js';
 import { ErrorCode, type VoicewireError } from '../../src/errors/errors.js';
-import { createVoiceSession, type SessionState } from '../../src/index.js';
+import { createVoiceSession, type SessionState, type SessionStats } from '../../src/index.js';
 import { streamAudio } from '../../src/session/stream-audio.js';
 import { moshi } from '../../src/protocols/moshi/index.js';
 import { moshiEndpoint } from '../../demo/server/moshi-endpoint.js';
@@ -57,6 +57,23 @@ describe('VoiceSession in Node (stream audio) against the local server', () => {
     expect(states).toEqual(['starting', 'connecting', 'waiting', 'connected', 'stopping', 'closed']);
     expect(speech).toEqual(['started', 'stopped']);
     expect(errors).toEqual([]);
+  });
+
+  it('ends by itself when the input ends: the server answers `end` after its last echoed frame, the session closes with the whole echo and final stats', async () => {
+    const wav = decodeWav(wavFile(24000));
+    const out: Float32Array[] = [];
+    const events: string[] = [];
+    let last: SessionStats | undefined;
+    const session = createVoiceSession({ url: wsUrl, statsIntervalMs: 60_000, audio: streamAudio({ input: blocksOf(wav.samples, 1000), pace: 'asap', onAudio: (pcm) => out.push(pcm.slice()) }) });
+    session.on('end', () => events.push(`end after ${concat(out).length}`));
+    session.on('state', (s) => s === 'closed' && events.push('closed'));
+    // One interval is longer than the test: the only stats event is the final one, sent as the session stops.
+    session.on('stats', (s) => (last = s));
+    await session.start();
+    await waitFor(() => session.state === 'closed', 10_000);
+    expect(events).toEqual([`end after ${wav.samples.length}`, 'closed']);
+    expect(last?.framesSent).toBe(wav.samples.length / 480);
+    expect(last?.incoming).toEqual({ framesLost: 0, lostMs: 0, framesLate: 0, framesDuplicate: 0 });
   });
 
   it('resamples a 48 kHz file to the 24 kHz wire with exactly half the samples', async () => {

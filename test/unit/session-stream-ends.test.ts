@@ -1,15 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { VoicewireError } from '../../src/errors/errors.js';
 import { kyutaiStt, kyutaiTts } from '../../src/protocols/kyutai/index.js';
 import { createVoiceSession, type SessionState } from '../../src/session/voice-session.js';
 import { streamAudio } from '../../src/session/stream-audio.js';
 import { startKyutaiStt, startKyutaiTts, type KyutaiServer } from '../support/kyutai-server.js';
 import { until } from '../support/voice-server.js';
+import { cleanupAfterEach } from '../support/cleanup.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
+const { cleanup } = cleanupAfterEach();
 
 async function* fileOf(seconds: number) {
   const pcm = Float32Array.from({ length: seconds * 24000 }, (_, i) => 0.2 * Math.sin(i / 10));
@@ -37,7 +35,7 @@ function record(session: ReturnType<typeof createVoiceSession>) {
 
 async function server(start: Promise<KyutaiServer>): Promise<KyutaiServer> {
   const s = await start;
-  cleanups.push(() => s.close());
+  cleanup(() => s.close());
   return s;
 }
 
@@ -94,7 +92,7 @@ describe('ends of streams through VoiceSession (issue 15 cases 3 and 4)', () => 
   it('protocols without a capability refuse it with false: no text for STT, no control for Kyutai', async () => {
     const s = await server(startKyutaiStt({ words: [] }));
     const session = createVoiceSession({ url: s.url, protocol: kyutaiStt(), audio: streamAudio() });
-    cleanups.push(() => session.stop());
+    cleanup(() => session.stop());
     await session.start();
     expect(session.sendText('hi')).toBe(false);
     expect(session.sendControl({ action: 'tone' })).toBe(false);

@@ -1,16 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { VoicewireError } from '../../src/errors/errors.js';
 import { kyutaiTts } from '../../src/protocols/kyutai/index.js';
 import { voicewire } from '../../src/protocols/voicewire/index.js';
 import { CLOSE_CODES, closeOutcome } from '../../src/transport/close-codes.js';
 import { Connection } from '../../src/transport/connection.js';
 import { startVoiceServer, until, type VoiceServer } from '../support/voice-server.js';
+import { cleanupAfterEach } from '../support/cleanup.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
+const { cleanup } = cleanupAfterEach();
 
 /** The table in docs/close-codes.md, as code → [outcome, error, min delay]. */
 function docsTable(): Map<string, [string, string, string]> {
@@ -54,10 +52,10 @@ describe('close codes (IANA registry, RFC 6455 §7.4.1) → outcome, docs and be
           ws.on('message', (d, bin) => { if (!bin && /hello/.test(String(d))) setTimeout(() => endWith(code, ws), 20); });
         },
       });
-      cleanups.push(() => s.close());
+      cleanup(() => s.close());
       const asked: number[] = [];
       const conn = new Connection({ url: s.url, protocol: voicewire(), reconnectPolicy: { nextRetryDelayMs: ({ attempt }) => (asked.push(attempt), attempt === 1 ? 10 : null) } });
-      cleanups.push(() => conn.close());
+      cleanup(() => conn.close());
       const errors: [VoicewireError, boolean][] = [];
       const delays: number[] = [];
       let closed: { error: VoicewireError | null } | undefined;
@@ -88,7 +86,7 @@ describe('close codes (IANA registry, RFC 6455 §7.4.1) → outcome, docs and be
       ws.send(encode({ type: 'Audio', pcm: [0.25, -0.25] }));
       setTimeout(() => ws.close(), 20);
     } });
-    cleanups.push(() => s.close());
+    cleanup(() => s.close());
     const conn = new Connection({ url: s.url, protocol: () => Object.assign(kyutaiTts()(), { subprotocols: ['voicewire.v1'] }) });
     const seen: string[] = [];
     conn.on('audio', () => seen.push('audio'));

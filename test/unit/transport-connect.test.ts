@@ -1,16 +1,14 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode, VoicewireError } from '../../src/errors/errors.js';
 import { voicewire } from '../../src/protocols/voicewire/voicewire.js';
 import { Connection, type ConnectionOptions } from '../../src/transport/connection.js';
 import type { ConnectionState } from '../../src/transport/connection-events.js';
-import { SERVER_HELLO, startVoiceServer, until, type VoiceServer } from '../support/voice-server.js';
+import { SERVER_HELLO, until } from '../support/voice-server.js';
+import { cleanupAfterEach } from '../support/cleanup.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
+const { cleanup, server } = cleanupAfterEach();
 
 function connection(options: Partial<ConnectionOptions> & { url: string }): { conn: Connection; states: ConnectionState[]; errors: [VoicewireError, boolean][] } {
   const conn = new Connection({ protocol: voicewire(), ...options });
@@ -18,14 +16,8 @@ function connection(options: Partial<ConnectionOptions> & { url: string }): { co
   const errors: [VoicewireError, boolean][] = [];
   conn.on('state', (c) => states.push(c.state));
   conn.on('error', (e, fatal) => errors.push([e, fatal]));
-  cleanups.push(() => conn.close());
+  cleanup(() => conn.close());
   return { conn, states, errors };
-}
-
-async function server(options: Parameters<typeof startVoiceServer>[0] = {}): Promise<VoiceServer> {
-  const s = await startVoiceServer(options);
-  cleanups.push(() => s.close());
-  return s;
 }
 
 async function rejection(p: Promise<unknown>): Promise<VoicewireError> {
@@ -72,7 +64,7 @@ describe('Connection against a real ws server', () => {
     const held: Socket[] = [];
     const tcp: Server = createServer((sock) => held.push(sock));
     await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', r));
-    cleanups.push(() => new Promise<void>((r) => { held.forEach((h) => h.destroy()); tcp.close(() => r()); }));
+    cleanup(() => new Promise<void>((r) => { held.forEach((h) => h.destroy()); tcp.close(() => r()); }));
     const { conn, states } = connection({ url: `ws://127.0.0.1:${(tcp.address() as AddressInfo).port}/`, connectTimeoutMs: 300 });
     const err = await rejection(conn.connect());
     expect(err.code).toBe(ErrorCode.CONNECTION_TIMEOUT);

@@ -1,21 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ProtocolEvent, VoiceProtocol, WireMessage } from '../../src/protocols/protocol.js';
 import { realtime } from '../../src/protocols/realtime/index.js';
 import type { RealtimeAudioCodec } from '../../src/protocols/realtime/index.js';
 import { Connection } from '../../src/transport/connection.js';
 import { prng } from '../support/prng.js';
-import { startVoiceServer, until, type VoiceServer } from '../support/voice-server.js';
+import { until } from '../support/voice-server.js';
+import { cleanupAfterEach } from '../support/cleanup.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
-
-async function server(options: Parameters<typeof startVoiceServer>[0] = {}): Promise<VoiceServer> {
-  const s = await startVoiceServer(options);
-  cleanups.push(() => s.close());
-  return s;
-}
+const { cleanup, server } = cleanupAfterEach();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -110,7 +102,7 @@ describe('one owner of outgoing order (issue 15 case 2)', () => {
       close() {},
     };
     const conn = new Connection({ url: s.url, protocol: () => Object.assign(realtime({ audio: slow })(), { subprotocols: ['voicewire.v1'] }) });
-    cleanups.push(() => conn.close());
+    cleanup(() => conn.close());
     await conn.connect();
     for (let i = 0; i < 50; i++) conn.sendAudio(frame(i));
     conn.endInput(); // Realtime has no endInput of its own: its flush (the commit) ends the input

@@ -1,17 +1,15 @@
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode, VoicewireError } from '../../src/errors/errors.js';
 import { voicewire } from '../../src/protocols/voicewire/voicewire.js';
 import { applyAuth, isRfc7230Token, type AuthOptions } from '../../src/transport/auth.js';
 import { Connection, type ConnectionOptions } from '../../src/transport/connection.js';
 import { startVoiceServer, until } from '../support/voice-server.js';
+import { cleanupAfterEach } from '../support/cleanup.js';
 
 const TOKEN = 'sk-live-SECRET-0123456789abcdef';
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
+const { cleanup } = cleanupAfterEach();
 
 /** Every payload a connection emitted, deeply stringified (errors with message, remedy, stack, details, cause). */
 function record(conn: Connection): string[] {
@@ -31,7 +29,7 @@ function record(conn: Connection): string[] {
 
 async function run(options: Partial<ConnectionOptions> & { url: string }): Promise<{ error: VoicewireError | undefined; seen: string[] }> {
   const conn = new Connection({ protocol: voicewire(), connectTimeoutMs: 300, helloTimeoutMs: 300, ...options });
-  cleanups.push(() => conn.close());
+  cleanup(() => conn.close());
   const seen = record(conn);
   let error: VoicewireError | undefined;
   await conn.connect().catch((e: VoicewireError) => { error = e; });
@@ -42,7 +40,7 @@ async function run(options: Partial<ConnectionOptions> & { url: string }): Promi
 describe('auth placement', () => {
   it('Node sends the token as a header by default; query and subprotocol on request — and it reaches the server', async () => {
     const s = await startVoiceServer({ onConnection: () => {} });
-    cleanups.push(() => s.close());
+    cleanup(() => s.close());
     await run({ url: s.url, auth: { token: TOKEN } });
     await run({ url: s.url, auth: { token: TOKEN, header: 'kyutai-api-key' } });
     await run({ url: s.url, auth: { token: TOKEN, via: 'query', queryParam: 'auth_id' } });
@@ -56,7 +54,7 @@ describe('auth placement', () => {
 
   it('refuses a token that is not an RFC 7230 token before any socket exists (a browser would throw SyntaxError quoting it)', async () => {
     const s = await startVoiceServer();
-    cleanups.push(() => s.close());
+    cleanup(() => s.close());
     const { error, seen } = await run({ url: s.url, auth: { token: `Bearer ${TOKEN}`, via: 'subprotocol' } });
     expect(error?.code).toBe(ErrorCode.INVALID_OPTION);
     expect(error?.message).toMatch(/RFC 7230/);
@@ -80,7 +78,7 @@ describe('the token never appears in an error, event or state payload', () => {
 
   it.each(routes)('HTTP 401 on upgrade, via %o', async (auth) => {
     const s = await startVoiceServer({ refuseWith: 401 });
-    cleanups.push(() => s.close());
+    cleanup(() => s.close());
     const { error, seen } = await run({ url: `${s.url}?model=x`, auth });
     expect(error?.code).toBe(ErrorCode.AUTH_REJECTED);
     expect(seen.length).toBeGreaterThan(3);
@@ -96,17 +94,17 @@ describe('the token never appears in an error, event or state payload', () => {
     const held: Socket[] = [];
     const tcp = createServer((sock) => held.push(sock));
     await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', r));
-    cleanups.push(() => new Promise<void>((r) => { held.forEach((h) => h.destroy()); tcp.close(() => r()); }));
+    cleanup(() => new Promise<void>((r) => { held.forEach((h) => h.destroy()); tcp.close(() => r()); }));
     const timeout = await run({ url: `ws://127.0.0.1:${(tcp.address() as AddressInfo).port}/`, auth });
     expect(timeout.error?.code).toBe(ErrorCode.CONNECTION_TIMEOUT);
 
     const silent = await startVoiceServer({ hello: false });
-    cleanups.push(() => silent.close());
+    cleanup(() => silent.close());
     const busy = await run({ url: silent.url, auth });
     expect(busy.error?.code).toBe(ErrorCode.SERVER_BUSY);
 
     const echo = await startVoiceServer({ hello: false, onConnection: (ws) => ws.close(4401, `bad token ${TOKEN}`) });
-    cleanups.push(() => echo.close());
+    cleanup(() => echo.close());
     const rejected = await run({ url: echo.url, auth });
     expect(rejected.error?.code).toBe(ErrorCode.AUTH_REJECTED);
 
@@ -124,9 +122,9 @@ describe('the token never appears in an error, event or state payload', () => {
         ws.send(JSON.stringify({ type: 'error', code: 'X', message: `token ${TOKEN} expired`, fatal: true }));
       }),
     });
-    cleanups.push(() => s.close());
+    cleanup(() => s.close());
     const conn = new Connection({ url: s.url, protocol: voicewire(), auth: { token: TOKEN, via: 'query' } });
-    cleanups.push(() => conn.close());
+    cleanup(() => conn.close());
     const seen = record(conn);
     await conn.connect();
     await until(() => conn.state === 'closed', 5000, 'fatal server error');

@@ -1,22 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode, type VoicewireError } from '../../src/errors/errors.js';
 import { realtime } from '../../src/protocols/realtime/realtime.js';
 import { voicewire } from '../../src/protocols/voicewire/voicewire.js';
 import { Connection } from '../../src/transport/connection.js';
 import type { StateChange } from '../../src/transport/connection-events.js';
 import { ExponentialBackoff, type ReconnectContext, type ReconnectPolicy } from '../../src/transport/reconnect.js';
-import { startVoiceServer, until, type VoiceServer } from '../support/voice-server.js';
+import { startVoiceServer, until } from '../support/voice-server.js';
+import { cleanupAfterEach } from '../support/cleanup.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
-
-async function server(options: Parameters<typeof startVoiceServer>[0] = {}): Promise<VoiceServer> {
-  const s = await startVoiceServer(options);
-  cleanups.push(() => s.close());
-  return s;
-}
+const { cleanup, server } = cleanupAfterEach();
 
 /** Records the attempts it was asked about; fixed short delays so tests stay quick. */
 class RecordingPolicy implements ReconnectPolicy {
@@ -48,7 +40,7 @@ describe('reconnect', () => {
     const port = s1.port;
     const policy = new RecordingPolicy([50, 100, 200, 400, 800, 1600]);
     const conn = new Connection({ url: s1.url, protocol: voicewire(), reconnectPolicy: policy });
-    cleanups.push(() => conn.close());
+    cleanup(() => conn.close());
     const changes: StateChange[] = [];
     const nonFatal: VoicewireError[] = [];
     conn.on('state', (c) => changes.push(c));
@@ -84,7 +76,7 @@ describe('reconnect', () => {
   it('gives up when the policy says null: closed with the last error, fatal', async () => {
     const s = await startVoiceServer();
     const conn = new Connection({ url: s.url, protocol: voicewire(), reconnectPolicy: new RecordingPolicy([20, 20]) });
-    cleanups.push(() => conn.close());
+    cleanup(() => conn.close());
     const fatal: VoicewireError[] = [];
     conn.on('error', (e, f) => { if (f) fatal.push(e); });
     await conn.connect();
@@ -99,7 +91,7 @@ describe('reconnect', () => {
     for (const mode of ['auto', 'always'] as const) {
       const s = await startVoiceServer({ hello: false, onConnection: (ws) => ws.on('message', () => ws.send('{"type":"session.updated","session":{}}')) });
       const conn = new Connection({ url: s.url, protocol: () => Object.assign(realtime()(), { subprotocols: ['voicewire.v1'] }), reconnect: mode, reconnectPolicy: new RecordingPolicy([20]) });
-      cleanups.push(() => conn.close());
+      cleanup(() => conn.close());
       const states: string[] = [];
       conn.on('state', (c) => states.push(c.state));
       await conn.connect();
@@ -123,7 +115,7 @@ describe('backpressure', () => {
     });
     const budget = 64 * 1024;
     const conn = new Connection({ url: s.url, protocol: voicewire(), audioBudgetBytes: budget });
-    cleanups.push(() => conn.close());
+    cleanup(() => conn.close());
     await conn.connect();
     await until(() => paused !== undefined);
     const frame = new Float32Array(4800); // 200 ms, 9600 bytes

@@ -4,8 +4,12 @@ import type { ProtocolEvent, WireMessage } from '../protocol.js';
 import { protocolError } from '../protocol-error.js';
 import { num, optNum } from '../values.js';
 
+/** Wire rate and end-of-input bound of {@link kyutaiStt}. */
 export interface KyutaiSttProtocolOptions {
-  /** Kyutai's STT models run at 24 kHz; the server rebuffers any chunk length to 1920 samples. */
+  /**
+   * Wire rate, Hz: only 24000 (the default) — Kyutai's STT models run at 24 kHz; the server rebuffers any chunk
+   * length to 1920 samples (80 ms). Another value throws VoicewireError `INVALID_OPTION` when the protocol is built.
+   */
   sampleRate?: number;
   /**
    * After the end of input, silence is sent until the end Marker returns, at most this long. Default 10 000 ms:
@@ -22,6 +26,7 @@ export interface KyutaiSttProtocolOptions {
  */
 export class KyutaiSttProtocol extends KyutaiCodec {
   readonly name = 'kyutai-stt';
+  /** How long silence is sent after `endInput()` while waiting for its Marker's echo, ms (see the option). */
   readonly endInputSilenceMs: number;
   /** The model transcribes as audio arrives and lags it by its delay: a gap holds back the text. */
   readonly continuousAudio = true;
@@ -34,6 +39,7 @@ export class KyutaiSttProtocol extends KyutaiCodec {
     this.endInputSilenceMs = options.endInputSilenceMs ?? 10_000;
   }
 
+  /** One `Audio` message (`{type, pcm: [f32…]}`) of the frame's samples at 24 kHz, as Kyutai's own clients send. */
   async encodeAudio(pcm: Float32Array): Promise<WireMessage[]> {
     return [encodePcmMessage('Audio', pcm)];
   }
@@ -71,7 +77,11 @@ export class KyutaiSttProtocol extends KyutaiCodec {
   }
 }
 
-/** Kyutai speech-to-text for a session: `createVoiceSession({ url, protocol: kyutaiStt() })`. Returns a factory. */
+/**
+ * Kyutai speech-to-text for a session: `createVoiceSession({ url, protocol: kyutaiStt() })`. Returns a factory.
+ *
+ * @throws VoicewireError `INVALID_OPTION` from the factory for a `sampleRate` other than 24000.
+ */
 export function kyutaiStt(options: KyutaiSttProtocolOptions = {}): () => KyutaiSttProtocol {
   return () => new KyutaiSttProtocol(options);
 }

@@ -5,7 +5,12 @@ import type { ProtocolEvent, WireMessage } from '../protocol.js';
 import { protocolError } from '../protocol-error.js';
 import { optNum } from '../values.js';
 
+/** Wire rate of {@link kyutaiTts}. */
 export interface KyutaiTtsProtocolOptions {
+  /**
+   * Wire rate, Hz: only 24000 (the default) — Kyutai's TTS models speak at 24 kHz. Another value throws
+   * VoicewireError `INVALID_OPTION` when the protocol is built.
+   */
   sampleRate?: number;
 }
 
@@ -70,7 +75,11 @@ export class KyutaiTtsProtocol extends KyutaiCodec {
   }
 }
 
-/** Kyutai text-to-speech for a session or connection: `protocol: kyutaiTts()`. Returns a factory. */
+/**
+ * Kyutai text-to-speech for a session or connection: `protocol: kyutaiTts()`. Returns a factory.
+ *
+ * @throws VoicewireError `INVALID_OPTION` from the factory for a `sampleRate` other than 24000.
+ */
 export function kyutaiTts(options: KyutaiTtsProtocolOptions = {}): () => KyutaiTtsProtocol {
   return () => new KyutaiTtsProtocol(options);
 }

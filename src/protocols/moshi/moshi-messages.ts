@@ -1,4 +1,8 @@
 import { ErrorCode, VoicewireError } from '../../errors/errors.js';
+import type { ProtocolEvent } from '../protocol.js';
+
+/** Moshi's audio rate, both ways (Hz). */
+export const MOSHI_RATE = 24000;
 
 /** Byte 0 of every Moshi `/api/chat` message (Kyutai's moshi repository, rust/protocol.md). */
 export const MoshiKind = {
@@ -27,6 +31,7 @@ export function moshiAudioMessage(ogg: Uint8Array): Uint8Array {
   return out;
 }
 
+/** The two bytes of a 0x03 control message asking for `action`. */
 export function moshiControlMessage(action: MoshiControlAction): Uint8Array {
   return new Uint8Array([MoshiKind.CONTROL, MoshiControl[action]]);
 }
@@ -51,4 +56,36 @@ export function moshiServerError(text: string): VoicewireError {
     remedy: 'Read the server log for the cause; then start a new session (a Moshi session cannot be resumed).',
     details: { kind: MoshiKind.ERROR },
   });
+}
+
+/** A bad message from the server as a non-fatal PROTOCOL_ERROR event. */
+export function moshiErrorEvent(message: string, details: Record<string, unknown>): ProtocolEvent {
+  return { type: 'error', fatal: false, error: moshiProtocolError(message, details) };
+}
+
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/** A 0x02 text payload (or 0x07's after its color byte): a piece of the response, UTF-8. */
+export function moshiText(payload: Uint8Array, kind: number): ProtocolEvent[] {
+  let piece: string;
+  try {
+    piece = textDecoder.decode(payload);
+  } catch {
+    return [moshiErrorEvent('text that is not valid UTF-8', { kind, length: payload.length })];
+  }
+  return [{ type: 'text', text: piece, source: 'response', final: false }];
+}
+
+/** A 0x04 metadata payload: one UTF-8 JSON object. */
+export function moshiMetadata(payload: Uint8Array): ProtocolEvent[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(textDecoder.decode(payload));
+  } catch {
+    return [moshiErrorEvent('metadata (0x04) that is not UTF-8 JSON', { kind: MoshiKind.METADATA, length: payload.length })];
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return [moshiErrorEvent('metadata (0x04) that is not a JSON object', { kind: MoshiKind.METADATA })];
+  }
+  return [{ type: 'metadata', data: data as Record<string, unknown> }];
 }

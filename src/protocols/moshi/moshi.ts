@@ -1,25 +1,26 @@
-import { ErrorCode, VoicewireError } from '../../errors/errors.js';
-import { OggOpusReader, type OggOpusChunk } from '../../codecs/ogg-opus-reader.js';
-import { concealmentPackets } from '../../codecs/opus-plc.js';
 import { OggOpusWriter, concat } from '../../codecs/ogg-writer.js';
-import { createOpusDecoder, type OpusPacketDecoder } from '../../codecs/opus-decoder.js';
+import type { OpusPacketDecoder } from '../../codecs/opus-decoder.js';
 import { createOpusEncoder, type OpusEncoder, type OpusEncoderFactory } from '../../codecs/opus-encoder.js';
-import { opusPacketSamples48k, type OpusHead } from '../../codecs/opus-head.js';
+import { opusPacketSamples48k } from '../../codecs/opus-head.js';
 import {
+  MOSHI_RATE,
   MoshiControl,
   MoshiKind,
   moshiAudioMessage,
   moshiControlMessage,
+  moshiErrorEvent,
+  moshiMetadata,
   moshiProtocolError,
   moshiServerError,
+  moshiText,
   type MoshiControlAction,
 } from './moshi-messages.js';
+import { MoshiServerAudio } from './moshi-server-audio.js';
 import { OPUS_FRAME_MS } from '../../dsp/frame-chunker.js';
 import type { ProtocolControl, ProtocolEvent, VoiceProtocol, WireMessage } from '../protocol.js';
 import { describeError } from '../../errors/describe.js';
 
-const RATE = 24000;
-
+/** The Opus encoder and decoder, bitrate and Ogg stream of {@link moshi} (the rate is fixed: 24 kHz, 20 ms frames). */
 export interface MoshiProtocolOptions {
   /** Opus encoder for the microphone stream. Default: WebCodecs in browsers that have it, opusscript elsewhere. */
   encoder?: OpusEncoderFactory;
@@ -44,12 +45,11 @@ export interface MoshiStats {
   samplesDroppedBeforeReady: number;
   /** Samples passed to encodeAudio after endInput() ended the upload's Ogg stream, dropped. */
   samplesDroppedAfterEnd: number;
+  /** 0x06 ping messages received from the server (never answered: Moshi's servers expect no reply). */
   pings: number;
   /** Messages of kinds we do not handle (images, codes, future kinds), discarded as the protocol says. */
   ignoredMessages: number;
 }
-
-const textDecoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Moshi `/api/chat` (Kyutai) as a pure codec: one byte of kind, then the payload. The client sends ONE Ogg Opus
@@ -58,7 +58,7 @@ const textDecoder = new TextDecoder('utf-8', { fatal: true });
  */
 export class MoshiProtocol implements VoiceProtocol {
   readonly name = 'moshi';
-  readonly sampleRate = RATE;
+  readonly sampleRate = MOSHI_RATE;
   readonly frameMs = OPUS_FRAME_MS;
   readonly subprotocols: readonly string[] = [];
   /** A Moshi conversation lives in the server's model state: a new socket is a new conversation. */
@@ -76,10 +76,7 @@ export class MoshiProtocol implements VoiceProtocol {
   private writer: OggOpusWriter | null = null;
   /** OpusHead + OpusTags pages, held until the first audio page goes out. */
   private headerPages: Uint8Array | null = null;
-  private readonly reader = new OggOpusReader();
-  private decoder: Promise<OpusPacketDecoder> | null = null;
-  /** The last audio packet of the server's stream, whose configuration concealment repeats; null at a stream's start. */
-  private lastPacket: Uint8Array | null = null;
+  private readonly serverAudio: MoshiServerAudio;
   /** Serialises codec work: callers may fire encodeAudio/decode without awaiting, order must hold. */
   private encodeChain: Promise<unknown> = Promise.resolve();
   /** Only audio waits for audio (the Ogg stream, the decoder); text, metadata and errors never wait behind it. */
@@ -87,6 +84,7 @@ export class MoshiProtocol implements VoiceProtocol {
 
   constructor(options: MoshiProtocolOptions = {}) {
     this.options = options;
+    this.serverAudio = new MoshiServerAudio(options.decodeAudio !== false, options.decoder);
   }
 
   get ready(): boolean {
@@ -174,7 +172,7 @@ export class MoshiProtocol implements VoiceProtocol {
   close(): void {
     this.closed = true;
     void this.encoder?.then((e) => e.close(), () => undefined);
-    void this.decoder?.then((d) => d.close(), () => undefined);
+    this.serverAudio.close();
   }
 
   /**
@@ -184,7 +182,7 @@ export class MoshiProtocol implements VoiceProtocol {
    */
   encodePackets(packets: readonly Uint8Array[], preSkip: number): WireMessage[] {
     if (!this.isReady || this.closed) {
-      if (!this.closed) for (const p of packets) this.stats.samplesDroppedBeforeReady += opusPacketSamples48k(p) / (48000 / RATE);
+      if (!this.closed) for (const p of packets) this.stats.samplesDroppedBeforeReady += opusPacketSamples48k(p) / (48000 / MOSHI_RATE);
       return [];
     }
     return this.page(packets, preSkip, 'pre-encoded');
@@ -198,7 +196,7 @@ export class MoshiProtocol implements VoiceProtocol {
 
   private page(packets: readonly Uint8Array[], preSkip: number, source: string): WireMessage[] {
     if (!this.writer) {
-      this.writer = new OggOpusWriter({ inputSampleRate: RATE, preSkip, serial: this.options.oggSerial, vendor: `voicewire (${source})` });
+      this.writer = new OggOpusWriter({ inputSampleRate: MOSHI_RATE, preSkip, serial: this.options.oggSerial, vendor: `voicewire (${source})` });
       this.headerPages = this.writer.headers();
     }
     const out: WireMessage[] = [];
@@ -219,7 +217,7 @@ export class MoshiProtocol implements VoiceProtocol {
   private startEncoder(): Promise<OpusEncoder> {
     if (!this.encoder) {
       const factory = this.options.encoder ?? createOpusEncoder;
-      this.encoder = factory({ sampleRate: RATE, bitrate: this.options.bitrate });
+      this.encoder = factory({ sampleRate: MOSHI_RATE, bitrate: this.options.bitrate });
       this.encoder.catch(() => undefined); // reported by the encodeAudio call that awaits it
     }
     return this.encoder;
@@ -227,8 +225,8 @@ export class MoshiProtocol implements VoiceProtocol {
 
   private async decodeNow(message: WireMessage): Promise<ProtocolEvent[]> {
     try {
-      if (typeof message === 'string') return [error('a text frame arrived; Moshi sends binary frames only', { length: message.length })];
-      if (message.length === 0) return [error('an empty message (no kind byte)', {})];
+      if (typeof message === 'string') return [moshiErrorEvent('a text frame arrived; Moshi sends binary frames only', { length: message.length })];
+      if (message.length === 0) return [moshiErrorEvent('an empty message (no kind byte)', {})];
       return await this.decodeKind(message[0], message.subarray(1));
     } catch (cause) {
       // Never reject: an unexpected failure is still just a bad message.
@@ -241,13 +239,13 @@ export class MoshiProtocol implements VoiceProtocol {
       case MoshiKind.HANDSHAKE:
         return this.handshake(payload);
       case MoshiKind.AUDIO:
-        return this.audio(payload);
+        return this.serverAudio.read(payload);
       case MoshiKind.TEXT:
-        return text(payload, kind);
+        return moshiText(payload, kind);
       case MoshiKind.COLORED_TEXT:
-        return payload.length === 0 ? [error('colored text without its color byte', { kind })] : text(payload.subarray(1), kind);
+        return payload.length === 0 ? [moshiErrorEvent('colored text without its color byte', { kind })] : moshiText(payload.subarray(1), kind);
       case MoshiKind.METADATA:
-        return metadata(payload);
+        return moshiMetadata(payload);
       case MoshiKind.ERROR:
         return [{ type: 'error', fatal: true, error: moshiServerError(new TextDecoder().decode(payload)) }];
       case MoshiKind.PING:
@@ -272,67 +270,6 @@ export class MoshiProtocol implements VoiceProtocol {
     }
     return [{ type: 'ready', info }];
   }
-
-  private async audio(payload: Uint8Array): Promise<ProtocolEvent[]> {
-    const chunk = this.reader.push(payload);
-    const events: ProtocolEvent[] = chunk.issues.map((i) => error(`audio stream: ${i.reason}`, { kind: MoshiKind.AUDIO, offset: i.offset }));
-    if (this.options.decodeAudio === false) {
-      for (const g of chunk.gaps) events.push({ type: 'gap', durationMs: g.samples48k / 48, frames: g.pages, filled: false });
-      if (chunk.packets.length > 0) events.push({ type: 'encoded-audio', packets: chunk.packets, durationMs: durationMs(chunk.packets) });
-      return events;
-    }
-    if (chunk.head) this.restartDecoder(chunk.head);
-    if ((chunk.packets.length === 0 && chunk.gaps.length === 0) || !this.decoder) return events;
-    let decoder: OpusPacketDecoder;
-    try {
-      decoder = await this.decoder;
-    } catch (cause) {
-      const fatal = cause instanceof VoicewireError ? cause : codecError(cause);
-      return [...events, { type: 'error', fatal: true, error: fatal }];
-    }
-    return this.decodeWithGaps(decoder, chunk, events);
-  }
-
-  /**
-   * Decodes the chunk's packets in order with its gaps in place: the decoder's own concealment fills each gap
-   * (`filled` gap events, the concealment in the audio), what it cannot fill (a gap before any packet, a remainder
-   * shorter than a frame) is a gap event for the playback path, between the audio before and after it.
-   */
-  private decodeWithGaps(decoder: OpusPacketDecoder, chunk: OggOpusChunk, events: ProtocolEvent[]): ProtocolEvent[] {
-    const decode = (packets: readonly Uint8Array[], from: number) => {
-      const { pcm, issues } = decoder.decode(packets);
-      for (const issue of issues) events.push(error(`undecodable Opus packet: ${issue.reason}`, { kind: MoshiKind.AUDIO, packet: from + issue.packet }));
-      if (pcm.length > 0) events.push({ type: 'audio', pcm, sampleRate: RATE });
-      for (const p of packets) if (p.length > 0) this.lastPacket = p;
-    };
-    let from = 0;
-    for (const gap of chunk.gaps) {
-      decode(chunk.packets.slice(from, gap.at), from);
-      from = gap.at;
-      const plc = this.lastPacket ? concealmentPackets(this.lastPacket, gap.samples48k) : { packets: [], covered: 0 };
-      const rest = gap.samples48k - plc.covered;
-      if (plc.covered > 0) {
-        events.push({ type: 'gap', durationMs: plc.covered / 48, frames: rest > 0 ? 0 : gap.pages, filled: true });
-        const { pcm } = decoder.decode(plc.packets);
-        if (pcm.length > 0) events.push({ type: 'audio', pcm, sampleRate: RATE });
-      }
-      if (rest > 0) events.push({ type: 'gap', durationMs: rest / 48, frames: gap.pages, filled: false });
-    }
-    decode(chunk.packets.slice(from), from);
-    return events;
-  }
-
-  /**
-   * A new logical stream (BOS) gets a fresh decoder: pre-skip and decoder state belong to one stream. Moshi sends
-   * mono; a stereo stream would still play, as libopus downmixes it in a mono decoder.
-   */
-  private restartDecoder(head: OpusHead): void {
-    void this.decoder?.then((d) => d.close(), () => undefined);
-    this.lastPacket = null;
-    const factory = this.options.decoder ?? createOpusDecoder;
-    this.decoder = factory({ sampleRate: RATE, preSkip: head.preSkip });
-    this.decoder.catch(() => undefined);
-  }
 }
 
 /**
@@ -341,46 +278,4 @@ export class MoshiProtocol implements VoiceProtocol {
  */
 export function moshi(options: MoshiProtocolOptions = {}): () => MoshiProtocol {
   return () => new MoshiProtocol(options);
-}
-
-function error(message: string, details: Record<string, unknown>): ProtocolEvent {
-  return { type: 'error', fatal: false, error: moshiProtocolError(message, details) };
-}
-
-function durationMs(packets: readonly Uint8Array[]): number {
-  let samples = 0;
-  for (const p of packets) samples += opusPacketSamples48k(p);
-  return samples / 48;
-}
-
-function text(payload: Uint8Array, kind: number): ProtocolEvent[] {
-  let piece: string;
-  try {
-    piece = textDecoder.decode(payload);
-  } catch {
-    return [error('text that is not valid UTF-8', { kind, length: payload.length })];
-  }
-  return [{ type: 'text', text: piece, source: 'response', final: false }];
-}
-
-function metadata(payload: Uint8Array): ProtocolEvent[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(textDecoder.decode(payload));
-  } catch {
-    return [error('metadata (0x04) that is not UTF-8 JSON', { kind: MoshiKind.METADATA, length: payload.length })];
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    return [error('metadata (0x04) that is not a JSON object', { kind: MoshiKind.METADATA })];
-  }
-  return [{ type: 'metadata', data: data as Record<string, unknown> }];
-}
-
-function codecError(cause: unknown): VoicewireError {
-  return new VoicewireError({
-    code: ErrorCode.CODEC_UNSUPPORTED,
-    message: 'The Opus decoder for the Moshi stream failed to start',
-    remedy: 'Check that WebAssembly is allowed on this page and that the opus-decoder package is installed.',
-    cause,
-  });
 }

@@ -16,6 +16,7 @@ export interface RealtimeAudioCodec {
    * pieces of one stream: a codec may keep bytes that end mid-sample for the next delta.
    */
   decode(bytes: Uint8Array): Promise<Float32Array | string>;
+  /** Ends the stream: drops bytes held between deltas and frees what the codec holds. Called by the protocol's close(). */
   close(): void;
 }
 

@@ -6,8 +6,12 @@ import { pcm16RealtimeAudio, type RealtimeAudioCodec } from './realtime-audio.js
 import { isRecord, optNum } from '../values.js';
 import { describeError } from '../../errors/describe.js';
 
+/** Wire rate, frame length, audio encoding and session settings of {@link realtime}. */
 export interface RealtimeProtocolOptions {
-  /** Audio rate both ways. Default 24000 (what OpenAI's pcm16 and unmute use). */
+  /**
+   * Audio rate both ways, Hz. Default 24000 (what OpenAI's pcm16 and unmute use). With the default pcm16 codec only
+   * 24000 is possible: another value throws VoicewireError `INVALID_OPTION` when the protocol is built.
+   */
   sampleRate?: number;
   /** Duration of each `input_audio_buffer.append`, ms. Default 20. */
   frameMs?: number;
@@ -126,7 +130,12 @@ export class RealtimeProtocol implements VoiceProtocol {
   }
 }
 
-/** The Realtime JSON protocol for a session: `createVoiceSession({ url, protocol: realtime({ session }) })`. Returns a factory. */
+/**
+ * The Realtime JSON protocol for a session: `createVoiceSession({ url, protocol: realtime({ session }) })`. Returns a
+ * factory.
+ *
+ * @throws VoicewireError `INVALID_OPTION` from the factory for a `sampleRate` other than 24000 with the pcm16 codec.
+ */
 export function realtime(options: RealtimeProtocolOptions = {}): () => RealtimeProtocol {
   return () => new RealtimeProtocol(options);
 }

@@ -1,3 +1,7 @@
-// voicewire/protocols/voicewire: the voicewire PCM protocol (docs/protocol.md), the session's default.
+/**
+ * The voicewire PCM protocol (docs/protocol.md), the session's default.
+ *
+ * @module voicewire/protocols/voicewire
+ */
 export { voicewire, VOICEWIRE_SUBPROTOCOL } from './voicewire.js';
 export type { VoicewireProtocol, VoicewireProtocolOptions, VoicewireAudioFormat, VoicewireClientMessage } from './voicewire.js';

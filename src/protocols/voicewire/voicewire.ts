@@ -18,19 +18,25 @@ const MAX_GAP_MS = 1000;
 /** The hello's names for the sample formats (docs/protocol.md, "Audio"). */
 const WIRE_FORMAT = { int16: 's16le', float32: 'f32le' } as const satisfies Record<SampleFormat, string>;
 
+/** The audio format a hello announces for one direction (docs/protocol.md, "Hello"). */
 export interface VoicewireAudioFormat {
+  /** Samples per second, Hz. */
   sampleRate: number;
+  /** Always 1: voice is mono on the wire. */
   channels: 1;
+  /** Little-endian sample encoding: 'int16' (`s16le` on the wire) or 'float32' (`f32le`). */
   format: SampleFormat;
+  /** Usual frame duration, ms (a hint for the peer's buffers; any frame length is valid). */
   frameMs: number;
 }
 
+/** What the client's hello offers (docs/protocol.md): its audio format and the protocol versions it speaks. */
 export interface VoicewireProtocolOptions {
-  /** Rate of the audio this client sends. Default 24000. */
+  /** Rate of the audio this client sends, Hz. Default 24000. */
   sampleRate?: number;
   /** Sample format this client sends. Default 'int16' (half the bytes of 'float32'). */
   format?: SampleFormat;
-  /** Usual frame duration, a hint for the server's buffers. Default 20. */
+  /** Usual frame duration, ms, a hint for the server's buffers (and the session's frame length). Default 20. */
   frameMs?: number;
   /** Versions offered in the hello. Default [1, 2]: the server picks the highest it knows. */
   versions?: readonly number[];
