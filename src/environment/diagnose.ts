@@ -169,7 +169,7 @@ function insecureContext(location: Location, engine: BrowserEngine | null): Voic
     message: `${location.origin} is not a secure context, so the browser hides the microphone (navigator.mediaDevices) and AudioWorklet. Only https:// pages and http://localhost are secure.`,
     remedy: [
       `1. Tunnel it to localhost: run \`${sshCommand}\` on this computer, then open ${tunnelUrl}`,
-      `2. Serve the page over HTTPS with a certificate this device trusts (on a LAN: a local CA, see docs/deploy.md).`,
+      `2. Serve the page over HTTPS with a certificate this device trusts (on a LAN: a local CA, see voicewire's docs/deploy.md).`,
       ...developmentOnly.map((line, i) => `${i + 3}. ${line}`),
     ].join('\n'),
     details: { origin: location.origin, host, port, sshCommand, tunnelUrl, engine, ...(engine === 'chromium' || engine === null ? { flag } : {}) },
