@@ -1,4 +1,5 @@
 import { assertAudioCapable } from '../environment/diagnose.js';
+import { microphoneError } from './microphone.js';
 import type { MicrophoneOptions } from './microphone.js';
 
 /** One microphone or speaker as `enumerateDevices()` gives it. */
@@ -30,12 +31,17 @@ export interface ListDevicesOptions {
   askPermission?: boolean;
 }
 
-/** The microphones and speakers, labelled once permission was granted. Throws INSECURE_CONTEXT / MICROPHONE_*. */
+/**
+ * The microphones and speakers, labelled once permission was granted. Throws INSECURE_CONTEXT / MICROPHONE_* (with
+ * `askPermission`, getUserMedia's refusal mapped by `microphoneError`).
+ */
 export async function listDevices(options: ListDevicesOptions = {}): Promise<AudioDevices> {
   assertAudioCapable({ microphone: true });
   let devices = await readDevices();
   if (!devices.labelled && options.askPermission) {
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true }).catch((e: unknown) => {
+      throw microphoneError(e);
+    });
     for (const track of stream.getTracks()) track.stop();
     devices = await readDevices();
   }

@@ -1,4 +1,5 @@
 import { assertAudioCapable } from '../environment/diagnose.js';
+import { microphonePolicyProblem } from '../environment/permissions-policy.js';
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
 import { describeError } from '../errors/describe.js';
 
@@ -33,7 +34,9 @@ export function microphoneConstraints(options: MicrophoneOptions = {}): MediaTra
 
 /**
  * Opens the microphone at its own rate (no sampleRate constraint: the context runs at the device rate). Missing
- * `mediaDevices` is explained first (INSECURE_CONTEXT on an http page, MICROPHONE_UNAVAILABLE otherwise).
+ * `mediaDevices` is explained first (INSECURE_CONTEXT on an http page, MICROPHONE_UNAVAILABLE otherwise), and so is a
+ * Permissions Policy that disables it (MICROPHONE_BLOCKED_BY_POLICY, where the engine exposes the policy).
+ * @throws {VoicewireError} those, or what `microphoneError` maps getUserMedia's rejection to
  */
 export async function openMicrophone(options: MicrophoneOptions = {}): Promise<MediaStream> {
   assertAudioCapable({ microphone: true });
@@ -52,13 +55,18 @@ export function microphoneError(error: unknown, constraints: MediaTrackConstrain
   const common = { cause: error, details };
   switch (name) {
     case 'NotAllowedError':
-    case 'SecurityError':
+    case 'SecurityError': {
+      // Quirk Q16: a policy refusal is a NotAllowedError too. Chromium's policy object tells it apart from a user's
+      // "Block"; in Firefox and WebKit only the cross-origin frame hints at it. Its fix is the embedder's, not the user's.
+      const policy = microphonePolicyProblem(true);
+      if (policy) return new VoicewireError({ ...common, code: policy.code, message: policy.message, remedy: policy.remedy, details: { ...policy.details, ...details } });
       return new VoicewireError({
         ...common,
         code: ErrorCode.MICROPHONE_DENIED,
         message: 'Microphone access was denied (by the user, a browser setting, the operating system or a permissions policy).',
         remedy: 'Allow the microphone for this site (the icon at the left of the address bar, then reload); check the operating system\'s privacy settings for the browser; inside an iframe, add allow="microphone" to it.',
       });
+    }
     case 'NotFoundError':
     case 'OverconstrainedError':
       return new VoicewireError({

@@ -63,7 +63,7 @@ async function checkAsset(ref: AssetRef, ctx: AssetContext): Promise<{ result: C
     return { result: fail('page.asset.html', title, `${res.status} ${essence || '(no type)'}: an HTML page instead of the script — an SPA/service-worker fallback answers this path with index.html.`,
       `Serve the ${ref.kind} file itself: exclude script paths from the fallback (nginx: \`location ~* \\.m?js$ { try_files $uri =404; }\` before \`try_files $uri /index.html\`; ` +
         'a service worker: do not answer script/worklet requests with the app shell), deploy the file (a stale page may name chunks a new build removed), ' +
-        'and let a missing file be a 404. See docs/deploy.md.', withStatus) };
+        'and let a missing file be a 404. See voicewire\'s docs/deploy.md.', withStatus) };
   }
   if (res.status !== 200) {
     return { result: fail('page.asset.missing', title, `HTTP ${res.status}.`, `Deploy ${ref.url.pathname} (for voicewire's worklets: copy dist/worklets/), or fix the URL the page names.`, withStatus) };

@@ -25,5 +25,5 @@ export function checkMixedContent(page: URL, socket: URL): CheckResult {
   }
   return fail('page.mixed-content', title,
     `An https page opening ws://${socket.host}: browsers throw "SecurityError: Failed to construct 'WebSocket': An insecure WebSocket connection may not be initiated from a page loaded over HTTPS."`,
-    `Serve the socket over TLS and use wss://${socket.host}${socket.pathname} (a reverse proxy in front of the voice server does it; see docs/deploy.md).`);
+    `Serve the socket over TLS and use wss://${socket.host}${socket.pathname} (a reverse proxy in front of the voice server does it; see voicewire's docs/deploy.md).`);
 }

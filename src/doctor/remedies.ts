@@ -38,6 +38,6 @@ export function caddyWebSocket(host: string, path: string, upstreamPort: number 
 export function insecureOriginFixes(host: string, port: number): string {
   return [
     `  1. ssh tunnel from the machine with the browser: \`ssh -L ${port}:localhost:${port} ${host}\`, then open http://localhost:${port}/ (localhost is a secure context).`,
-    `  2. serve the page over https with a certificate the browser trusts for "${host}" (a local CA such as mkcert on a LAN; see docs/deploy.md), and the socket over wss://.`,
+    `  2. serve the page over https with a certificate the browser trusts for "${host}" (a local CA such as mkcert on a LAN; see voicewire's docs/deploy.md), and the socket over wss://.`,
   ].join('\n');
 }

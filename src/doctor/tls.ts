@@ -19,7 +19,7 @@ const JUDGED_APART = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS
 
 const LOCAL_CA = 'Browsers refuse it and show no reason to the page (the socket fails with 1006). Issue the certificate from a CA the devices trust: ' +
   'a public one (Let\'s Encrypt: `certbot`, or Caddy, which does it automatically) for a public name, or on a LAN a local CA installed once on each device ' +
-  '(mkcert: `mkcert -install && mkcert HOST`) instead of clicking through a warning. For Node clients, `NODE_EXTRA_CA_CERTS=ca.pem`. See docs/deploy.md.';
+  '(mkcert: `mkcert -install && mkcert HOST`) instead of clicking through a warning. For Node clients, `NODE_EXTRA_CA_CERTS=ca.pem`. See voicewire\'s docs/deploy.md.';
 
 /**
  * Handshakes without verifying, then judges the certificate the way a browser would: dates, name (RFC 6125 via
@@ -38,7 +38,7 @@ export function checkTls(host: string, port: number, timeoutMs: number, ca?: str
     socket.on('error', (e: NodeJS.ErrnoException) => {
       const plainHttp = /wrong version number|packet length too long|http request/i.test(e.message);
       done({ handshake: false, results: [fail('tls', TITLE, `The TLS handshake with ${host}:${port} failed: ${e.message}.`,
-        plainHttp ? 'This port speaks plain http, not TLS: use ws:// for it, or put TLS in front (a reverse proxy; see docs/deploy.md).'
+        plainHttp ? 'This port speaks plain http, not TLS: use ws:// for it, or put TLS in front (a reverse proxy; see voicewire\'s docs/deploy.md).'
           : 'Check that the port serves TLS and that the server\'s certificate and key are loaded.', { code: e.code })] });
     });
     socket.once('secureConnect', () => {

@@ -20,7 +20,7 @@ export function classifyRefusal(target: Target, req: UpgradeRequest, status: num
       `${seen} instead of 101: ${html ? 'an HTML page' : 'a plain response'} — the request reached an HTTP handler, not the WebSocket server. ` +
         'This is what a reverse proxy that does not forward the Upgrade header, or an SPA fallback catching the socket path, answers.',
       `Make the proxy pass the upgrade to the voice server, before any try_files/index.html fallback.\n  nginx:\n${nginxWebSocket(path)}\n` +
-        `  Caddy (v2 forwards upgrades by itself; the path must reach reverse_proxy):\n${caddyWebSocket(target.url.hostname, path)}\n  See docs/deploy.md.`, data);
+        `  Caddy (v2 forwards upgrades by itself; the path must reach reverse_proxy):\n${caddyWebSocket(target.url.hostname, path)}\n  See voicewire's docs/deploy.md.`, data);
   }
   if (status >= 300 && status < 400) {
     const location = String(headers.location ?? '');

@@ -1,5 +1,6 @@
 import { errorCodeInfo } from '../errors/codes.js';
 import { ErrorCode, VoicewireError } from '../errors/errors.js';
+import { inferredPolicyProblem, microphonePolicy, microphonePolicyProblem, type PolicyScope } from './permissions-policy.js';
 
 /** What this runtime can do for voice, as data. Every field is read, none is assumed. */
 export interface EnvironmentReport {
@@ -21,6 +22,12 @@ export interface EnvironmentReport {
   engine: BrowserEngine | null;
   /** Whether the page has had a user gesture yet (`navigator.userActivation.hasBeenActive`), else null. */
   userActivation: boolean | null;
+  /**
+   * The microphone under the document's Permissions Policy: `blocked` in a cross-origin iframe without
+   * `allow="microphone"` or under a `Permissions-Policy` header that excludes it; `unknown` where the engine has no
+   * policy API (Firefox, WebKit: then a cross-origin frame whose microphone permission reads `denied` is reported).
+   */
+  microphonePolicy: 'allowed' | 'blocked' | 'unknown';
   /** Blocking problems, most fundamental first. Empty when voice can run. */
   problems: VoicewireError[];
 }
@@ -65,6 +72,8 @@ export type EnvironmentScope = typeof globalThis & {
 export async function diagnose(scope: EnvironmentScope = globalThis): Promise<EnvironmentReport> {
   const report = inspect(scope);
   report.webCodecsOpus = await supportsOpusEncoding(scope);
+  const inferred = report.mediaDevices ? await inferredPolicyProblem(scope as PolicyScope) : null;
+  if (inferred) report.problems.push(inferred);
   return report;
 }
 
@@ -72,7 +81,8 @@ export async function diagnose(scope: EnvironmentScope = globalThis): Promise<En
  * Throws the first problem that blocks `needs`. Everything that touches `audioWorklet` or `mediaDevices` calls this
  * first, so a user sees INSECURE_CONTEXT instead of "Cannot read properties of undefined (reading 'addModule')".
  * @throws {VoicewireError} INSECURE_CONTEXT, AUDIO_CONTEXT_UNSUPPORTED, WORKLET_UNSUPPORTED (needs.worklet),
- *   MICROPHONE_UNAVAILABLE (needs.microphone)
+ *   MICROPHONE_UNAVAILABLE, MICROPHONE_BLOCKED_BY_POLICY (needs.microphone; only where the engine exposes the policy,
+ *   i.e. Chromium: elsewhere `diagnose()` infers it and getUserMedia's refusal maps to it)
  */
 export function assertAudioCapable(needs: AudioNeeds = { worklet: true }, scope: EnvironmentScope = globalThis): void {
   const blocking = inspect(scope).problems.find((p) => blocks(p, needs));
@@ -105,9 +115,12 @@ function inspect(scope: EnvironmentScope): EnvironmentReport {
     autoplayPolicy: readAutoplayPolicy(nav),
     engine: isPage ? browserEngine(nav?.userAgent) : null,
     userActivation: typeof nav?.userActivation?.hasBeenActive === 'boolean' ? nav.userActivation.hasBeenActive : null,
+    microphonePolicy: isPage ? microphonePolicy(scope as PolicyScope) : 'unknown',
     problems: [],
   };
   report.problems = findProblems(report, scope.location);
+  const policy = report.runtime === 'browser' && report.mediaDevices ? microphonePolicyProblem(false, scope as PolicyScope) : null;
+  if (policy) report.problems.push(policy);
   return report;
 }
 
@@ -156,7 +169,7 @@ function insecureContext(location: Location, engine: BrowserEngine | null): Voic
     message: `${location.origin} is not a secure context, so the browser hides the microphone (navigator.mediaDevices) and AudioWorklet. Only https:// pages and http://localhost are secure.`,
     remedy: [
       `1. Tunnel it to localhost: run \`${sshCommand}\` on this computer, then open ${tunnelUrl}`,
-      `2. Serve the page over HTTPS with a certificate this device trusts (on a LAN: a local CA, see docs/deploy.md).`,
+      `2. Serve the page over HTTPS with a certificate this device trusts (on a LAN: a local CA, see voicewire's docs/deploy.md).`,
       ...developmentOnly.map((line, i) => `${i + 3}. ${line}`),
     ].join('\n'),
     details: { origin: location.origin, host, port, sshCommand, tunnelUrl, engine, ...(engine === 'chromium' || engine === null ? { flag } : {}) },

@@ -41,6 +41,7 @@ export type ErrorCode =
   | 'AUDIO_CONTEXT_BLOCKED'
   | 'MICROPHONE_UNAVAILABLE'
   | 'MICROPHONE_DENIED'
+  | 'MICROPHONE_BLOCKED_BY_POLICY'
   | 'MICROPHONE_NOT_FOUND'
   | 'MICROPHONE_IN_USE'
   | 'MICROPHONE_ENDED'
@@ -70,6 +71,7 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = Object.fr
   AUDIO_CONTEXT_BLOCKED: info('nothing', false, 'Tap or click anywhere to turn on sound.'),
   MICROPHONE_UNAVAILABLE: info('microphone', false, 'This browser cannot use the microphone here.'),
   MICROPHONE_DENIED: info('microphone', false, "Microphone access was denied. Allow it in your browser's address bar, then try again."),
+  MICROPHONE_BLOCKED_BY_POLICY: info('microphone', false, "This page can't use your microphone while embedded here. Open it in its own tab."),
   MICROPHONE_NOT_FOUND: info('microphone', false, 'No microphone was found. Connect one and try again.'),
   MICROPHONE_IN_USE: info('microphone', false, 'The microphone is in use by another application.'),
   MICROPHONE_ENDED: info('microphone', false, 'The microphone was disconnected.'),

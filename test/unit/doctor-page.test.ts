@@ -143,7 +143,7 @@ describe('doctor: the page', () => {
 
   it('an https page opening ws:// to another host is mixed content; loopback is allowed', () => {
     const page = new URL('https://app.example.com/');
-    expect(checkMixedContent(page, new URL('ws://voice.example.com/ws')).remedy).toBe('Serve the socket over TLS and use wss://voice.example.com/ws (a reverse proxy in front of the voice server does it; see docs/deploy.md).');
+    expect(checkMixedContent(page, new URL('ws://voice.example.com/ws')).remedy).toBe('Serve the socket over TLS and use wss://voice.example.com/ws (a reverse proxy in front of the voice server does it; see voicewire\'s docs/deploy.md).');
     expect(checkMixedContent(page, new URL('ws://localhost:8998/ws')).ok).toBe(true);
   });
 });
