@@ -123,7 +123,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> {
    * stopped it (also emitted as `error`), after releasing whatever it had opened.
    * @throws {VoicewireError} (rejects) INVALID_OPTION (started twice), INVALID_URL, MIXED_CONTENT, INSECURE_CONTEXT,
    *   AUDIO_CONTEXT_UNSUPPORTED, WORKLET_* (the processors could not load), MICROPHONE_DENIED / _NOT_FOUND / _IN_USE /
-   *   _UNAVAILABLE, CONNECTION_FAILED / _TIMEOUT / _CLOSED (CLOSED also when stop() ran meanwhile), AUTH_REJECTED,
+   *   _UNAVAILABLE / _BLOCKED_BY_POLICY (a frame without allow="microphone"), CONNECTION_FAILED / _TIMEOUT / _CLOSED (CLOSED also when stop() ran meanwhile), AUTH_REJECTED,
    *   SERVER_BUSY, SERVER_ERROR, PROTOCOL_ERROR (another protocol at that URL), CODEC_UNSUPPORTED
    */
   async start(): Promise<void> {
