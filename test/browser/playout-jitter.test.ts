@@ -43,8 +43,10 @@ describe('playout under jitter, stalls and a busy CPU (real Chromium, npm start 
         if (s.playout) w.samples.push({ atMs: performance.now(), delayMs: s.playout.delayMs, targetDelayMs: s.playout.targetDelayMs, underrunMs: s.playout.underrunMs, overruns: s.overruns, droppedInMs: s.droppedInMs });
       });
     });
-    // Three stall periods (the first period is calm), then the echo and the tone are checked.
-    await page.waitForTimeout(3.5 * STALL_EVERY_MS);
+    // Three stall periods (the first period is calm; stalls at 6, 12 and 18 s from the first frame), then the echo is
+    // recorded for 3 s in the middle of the calm between the third stall and the fourth (at 24 s): at 3.5 periods the
+    // window ended on the fourth stall, and a recording that started late on a busy machine caught it.
+    await page.waitForTimeout(3.25 * STALL_EVERY_MS);
     await assertEchoed(rig.browser, 3);
     await page.click('#tone');
     const { sampleRate, samples } = await recordPlayback(rig.browser, 2);
