@@ -18,8 +18,6 @@ export interface ReconnectInfo {
 
 export const NOT_RECONNECTING: ReconnectInfo = Object.freeze({ attempt: 0, delayMs: null, nextAtMs: null, error: null, gaveUp: null });
 
-const clock = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
-
 /**
  * Follows one Connection's states and reports its reconnection as ReconnectInfo: on each scheduled retry, on the
  * connection coming back (all fields reset), and when it gives up. `onChange` gets a fresh frozen object each time.
@@ -33,7 +31,7 @@ export function trackReconnects(connection: Connection, onChange: (info: Reconne
   connection.on('state', (change) => {
     if (change.state === 'reconnecting') {
       const delayMs = change.delayMs ?? 0;
-      set({ attempt: change.attempt, delayMs, nextAtMs: clock() + delayMs, error: change.error ?? null, gaveUp: null });
+      set({ attempt: change.attempt, delayMs, nextAtMs: performance.now() + delayMs, error: change.error ?? null, gaveUp: null });
     } else if (change.state === 'connected' && current.attempt > 0) {
       set(NOT_RECONNECTING);
     }

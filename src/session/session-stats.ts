@@ -5,8 +5,6 @@ import { mouthToEarMs } from './mouth-to-ear.js';
 import { sendPing } from './outgoing.js';
 import type { VoiceSessionEvents } from './session-types.js';
 
-const now = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
-
 /** What a tick reads: the session's parts now, and whether it is `connected` (only then does a ping go out). */
 interface TickParts {
   audio: AudioPath | null;
@@ -54,7 +52,7 @@ export class StatsTicker {
   pong(data: Readonly<Record<string, unknown>>): boolean {
     const pong = data.pong as { t?: number } | undefined;
     if (typeof pong?.t !== 'number') return false;
-    this.#rttMs = now() - pong.t;
+    this.#rttMs = performance.now() - pong.t;
     return true;
   }
 
@@ -64,7 +62,7 @@ export class StatsTicker {
     const { audio: path, connection, connected } = parts();
     const audio = path?.stats();
     if (!audio || !connection) return;
-    if (connected) sendPing(connection, ++this.#pingId, now());
+    if (connected) sendPing(connection, ++this.#pingId, performance.now());
     this.#session.emit('level', { micDb: audio.micDb, playbackDb: audio.playbackDb });
     const c = connection.stats;
     const { frameMs, wireRate } = this.#wire;

@@ -73,7 +73,6 @@ export interface TurnHandlers {
 }
 
 const STALE_REPORT_MS = 150;
-const clock = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
 
 /**
  * Turn state of one session: feeds sent frames to a VoiceActivityDetector and playback reports to an idle timer,
@@ -104,7 +103,7 @@ class TurnTracker implements TurnDetector {
   frame(pcm: Float32Array): void {
     const transition = this.#vad?.push(pcm);
     if (!transition) return;
-    const at = clock();
+    const at = performance.now();
     const speaking = transition === 'started';
     const bargeIn = speaking && this.#state.agentSpeaking && this.#options.bargeIn === true;
     this.#set('user', speaking, at);
@@ -116,24 +115,24 @@ class TurnTracker implements TurnDetector {
     if (playing) {
       // A report posted before the flush reached the audio thread still says "playing": one stats interval (100 ms)
       // plus delivery is ignored after an interrupt, so the agent's turn does not flicker back on.
-      if (clock() - this.#interruptedAt < STALE_REPORT_MS) return;
+      if (performance.now() - this.#interruptedAt < STALE_REPORT_MS) return;
       clearTimeout(this.#idleTimer);
       this.#idleTimer = undefined;
-      this.#set('agent', true, clock());
+      this.#set('agent', true, performance.now());
     } else if (this.#state.agentSpeaking && this.#idleTimer === undefined) {
       this.#idleTimer = setTimeout(() => {
         this.#idleTimer = undefined;
-        this.#set('agent', false, clock());
+        this.#set('agent', false, performance.now());
       }, this.#idleMs);
     }
   }
 
   /** Playback was flushed: the agent's turn ends now. */
   interrupted(): void {
-    this.#interruptedAt = clock();
+    this.#interruptedAt = performance.now();
     clearTimeout(this.#idleTimer);
     this.#idleTimer = undefined;
-    this.#set('agent', false, clock());
+    this.#set('agent', false, performance.now());
   }
 
   /** Both sides silent, detector reset (the session stopped, or the microphone changed). */
@@ -141,7 +140,7 @@ class TurnTracker implements TurnDetector {
     this.interrupted();
     this.#interruptedAt = -Infinity;
     this.#vad?.reset();
-    this.#set('user', false, clock());
+    this.#set('user', false, performance.now());
   }
 
   #set(side: 'user' | 'agent', speaking: boolean, atMs: number): void {

@@ -39,7 +39,7 @@ export class LivenessWatchdog {
 
   /** Something arrived from the peer (a message, a pong). */
   heard(): void {
-    this.#lastHeard = monotonicNow();
+    this.#lastHeard = performance.now();
     this.#probed = false;
   }
 
@@ -53,7 +53,7 @@ export class LivenessWatchdog {
   }
 
   #check(): void {
-    const silent = monotonicNow() - this.#lastHeard;
+    const silent = performance.now() - this.#lastHeard;
     if (silent >= this.#timeoutMs) {
       this.#timer = undefined;
       this.#onTimeout(Math.round(silent));
@@ -67,8 +67,6 @@ export class LivenessWatchdog {
     this.#arm(silent >= half ? this.#timeoutMs - silent : half - silent);
   }
 }
-
-const monotonicNow = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
 
 /**
  * Watches an open socket (undefined when off): probes with a WebSocket ping where the runtime can send one (Node),
